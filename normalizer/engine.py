@@ -1,0 +1,462 @@
+"""Normalizer: the library API. Load a snapshot, normalize names, fetch places.
+
+    nz = Normalizer.load("data/default.snapshot")
+    nz.normalize("Naxcivan").best.place.name          # 'Naxçıvan'
+    nz.normalize("Susa", context=("Stepanakert", "Armenia"))
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from gazetteer import snapshot
+from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, Name, Place
+from normalizer import rank as ranking
+from normalizer.errors import PlaceNotFound, QueryError
+from normalizer.index import Index
+from normalizer.rank import Hit, haversine_km
+from normalizer.text import compact, fold_forms, native_key, strip_generic, variant_key
+from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
+
+__all__ = ["Limits", "Normalizer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_query_chars: int = 256
+    max_limit: int = 50
+    default_limit: int = 5
+    max_context: int = 100
+
+
+# Invisible format characters copied along with names from web pages: zero-width
+# space/joiners (U+200B-U+200D), bidi marks and embeddings (U+200E-U+200F,
+# U+202A-U+202E, U+2066-U+2069), word joiner (U+2060), BOM (U+FEFF). Dropped, not refused.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD]
+)
+
+FUZZY_KEEP = 40  # keys kept after scoring the trigram candidates
+FUZZY_FLOOR = 0.6  # below this similarity a key is not a candidate at all
+MAX_HITS = 400  # places ranked per query (an exact name rarely names more)
+
+
+class Normalizer:
+    """Query side over one snapshot. Immutable once loaded: reloading builds a new one."""
+
+    def __init__(self, snap: snapshot.Snapshot, *, limits: Limits | None = None) -> None:
+        self.snapshot = snap
+        self.limits = limits or Limits()
+        self.index = Index(snap)
+        a = snap.arrays
+        self._a = a
+        tables = snap.meta["tables"]
+        self._countries: list[str] = tables["country"]
+        self._fcodes: list[str] = tables["fcode"]
+        self._tz: list[str] = tables["tz"]
+        self._langs: list[str] = tables["lang"]
+        self._sources: list[str] = tables["source"]
+        self._names = snap.strings("name.text")
+        self._str = {c: snap.strings(f"place.{c}") for c in
+                     ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code")}
+        self._name_place = a["name.place"]
+        self._name_flags = a["name.flags"]
+        self._name_lang = a["name.lang"]
+        self._lat, self._lon = a["place.lat"], a["place.lon"]
+        self._pcountry = a["place.country"]
+        self._pclass = a["place.fclass"]
+        imp_by_code = np.array([ranking.FEATURE_IMPORTANCE.get(c, np.nan) for c in self._fcodes])
+        importance = imp_by_code[a["place.fcode"]]
+        cls_imp = np.array([ranking.CLASS_IMPORTANCE.get(chr(c), 0.0) for c in range(256)])[self._pclass]
+        importance = np.where(np.isnan(importance), cls_imp, importance)
+        self._prior = ranking.prior(a["place.population"], importance)
+        self._is_region = np.isin(a["place.fcode"], [i for i, c in enumerate(self._fcodes)
+                                                      if c.startswith("PCL") or c in ("ADM1", "TERR")])
+        self._admin1_key = None  # built lazily for context coherence
+        self.loaded_at = datetime.now(UTC)
+        self._admin1_keys()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, verify: bool = True,
+             limits: Limits | None = None) -> Normalizer:
+        return cls(snapshot.read(path, verify=verify), limits=limits)
+
+    # ---------------------------------------------------------------- info / places
+    @property
+    def version(self) -> str:
+        return self.snapshot.version
+
+    def info(self) -> GazetteerInfo:
+        m = self.snapshot.meta
+        return GazetteerInfo(
+            version=m["version"], sources=tuple(m.get("sources", ())),
+            places=m["counts"]["places"], names=m["counts"]["names"], keys=m["counts"]["keys"],
+            built_at=m.get("built_at", ""), loaded_at=self.loaded_at.isoformat(timespec="seconds"),
+            path=self.snapshot.path, size_bytes=self.snapshot.size, schema=m["schema"],
+        )
+
+    def place_index(self, place_id: str) -> int:
+        hits = self.index.lookup("pid", place_id)
+        for i in hits:
+            if self._str["id"][int(i)] == place_id:
+                return int(i)
+        raise PlaceNotFound(f"no place with id {place_id!r}")
+
+    def get(self, place_id: str) -> Place:
+        """The place with all its names and languages. Raises PlaceNotFound."""
+        return self.place(self.place_index(place_id), with_names=True)
+
+    def place(self, i: int, *, with_names: bool = False) -> Place:
+        s, a = self._str, self._a
+        names: tuple[Name, ...] = ()
+        if with_names:
+            start = a["place.names_start"]
+            names = tuple(
+                Name(self._names[n], self._langs[int(self._name_lang[n])], int(self._name_flags[n]),
+                     self._sources[int(a["name.source"][n])])
+                for n in range(int(start[i]), int(start[i + 1]))
+            )
+        fclass = chr(int(self._pclass[i])).strip()
+        return Place(
+            id=s["id"][i], name=s["name"][i], ascii_name=s["ascii_name"][i],
+            country_code=self._countries[int(self._pcountry[i])],
+            admin1_code=s["admin1_code"][i], admin1_name=s["admin1_name"][i],
+            admin2_code=s["admin2_code"][i],
+            feature_class=fclass, feature_code=self._fcodes[int(a["place.fcode"][i])],
+            latitude=float(self._lat[i]), longitude=float(self._lon[i]),
+            population=int(a["place.population"][i]), timezone=self._tz[int(a["place.tz"][i])],
+            names=names,
+        )
+
+    def country_name(self, code: str) -> str:
+        from gazetteer.default import country_table
+
+        return country_table().get(code, {}).get("name", "")
+
+    # ---------------------------------------------------------------- normalize
+    def normalize(
+        self,
+        query: str,
+        *,
+        countries: Iterable[str] = (),
+        language: str | None = None,
+        feature_classes: Iterable[str] = (),
+        limit: int = 5,
+        min_score: float = 0.0,
+        context: Iterable[str] = (),
+        prefer_countries: Iterable[str] = (),
+        near: tuple[float, float] | None = None,
+        request_id: str = "",
+    ) -> Result:
+        q = Query(query, tuple(countries), language, tuple(feature_classes), limit, min_score,
+                  tuple(context), tuple(prefer_countries), near, request_id)
+        return self._normalize(self.check(q))
+
+    def normalize_query(self, q: Query) -> Result:
+        """Normalize one prepared Query (all options in the record)."""
+        return self._normalize(self.check(q))
+
+    def normalize_many(self, queries: Sequence[str | Query], *, as_document: bool = False,
+                       keep_going: Callable[[], bool] | None = None, **options: object) -> list[Result] | None:
+        """Normalize several names, in order. With `as_document`, each is the others' context.
+
+        `keep_going` is polled between names; when it says no (deadline passed, caller
+        gone) the work stops and None is returned.
+        """
+        items = [self.check(q if isinstance(q, Query) else Query(q, **options)) for q in queries]
+        if not as_document:
+            out = []
+            for q in items:
+                if keep_going is not None and not keep_going():
+                    return None
+                out.append(self._normalize(q))
+            return out
+        return self._normalize_document(items, keep_going)
+
+    def check(self, q: Query) -> Query:
+        """Validate and clean a query; raises QueryError with a specific message."""
+        text = self.clean(q.text)
+        lim = self.limits
+        limit = q.limit or lim.default_limit
+        if not 1 <= limit <= lim.max_limit:
+            raise QueryError(f"limit {q.limit} out of range 1..{lim.max_limit}")
+        if not 0.0 <= q.min_score <= 1.0 or math.isnan(q.min_score):
+            raise QueryError(f"min_score {q.min_score} out of range 0..1")
+        countries = tuple(self._check_country(c) for c in q.countries)
+        prefer = tuple(self._check_country(c) for c in q.prefer_countries)
+        fclasses = tuple(c.strip().upper() for c in q.feature_classes)
+        for c in fclasses:
+            if c not in FEATURE_CLASSES:
+                raise QueryError(f"unknown feature class {c!r}; one of {''.join(sorted(FEATURE_CLASSES))}")
+        if len(q.context) > lim.max_context:
+            raise QueryError(f"{len(q.context)} context names, at most {lim.max_context}")
+        if q.near is not None:
+            lat, lon = q.near
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise QueryError(f"near point {lat},{lon} out of range")
+        language = (q.language or "").strip() or None
+        if language and not all(part.isalnum() for part in language.replace("_", "-").split("-")):
+            raise QueryError(f"language {q.language!r} is not a BCP-47 tag")
+        return replace(q, text=text, countries=countries, prefer_countries=prefer,
+                       feature_classes=fclasses, limit=limit, language=language)
+
+    def clean(self, text: str) -> str:
+        lim = self.limits
+        if len(text) > lim.max_query_chars * 4:
+            raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
+        text = text.translate(_INVISIBLE)
+        for ch in text:
+            if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
+                raise QueryError(f"query contains control character U+{ord(ch):04X}")
+        text = " ".join(text.split())
+        if not text:
+            raise QueryError("query is empty")
+        if len(text) > lim.max_query_chars:
+            raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+            raise QueryError("query has no letters or digits")
+        return text
+
+    def _check_country(self, code: str) -> str:
+        from gazetteer.default import country_table
+
+        cc = code.strip().upper()
+        if cc not in country_table() and cc not in self._countries:
+            raise QueryError(f"unknown country code {code!r} (ISO 3166-1 alpha-2 expected)")
+        return cc
+
+    def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
+        forms = fold_forms(q.text, language=q.language)
+        hits = self._hits(q, forms)
+        if q.context and not anchors:
+            anchors = self._anchors([self.clean(c) for c in q.context if c.strip()], q)
+        return self._finish(q, forms[0], hits, anchors)
+
+    def _finish(self, q: Query, normalized: str, hits: list[Hit], anchors: Sequence[int]) -> Result:
+        places = np.array([h.place for h in hits], dtype=np.int64)
+        flags = np.array([h.flags for h in hits], dtype=np.int64)
+        extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
+        ordered, ambiguous = ranking.rank(hits, priors=self._prior[places] if len(hits) else self._prior[:0],
+                                          language=q.language, extra=extra)
+        cands = tuple(
+            Candidate(
+                place=self.place(h.place), score=round(h.score, 4), match_type=h.match_type,
+                matched_name=self._names[h.name_id],
+                matched_language=self._langs[int(self._name_lang[h.name_id])],
+            )
+            for h in ordered[: q.limit]
+            if h.score >= q.min_score
+        )
+        return Result(q.text, normalized, cands, ambiguous, q.request_id)
+
+    # ---------------------------------------------------------------- candidates
+    def _hits(self, q: Query, forms: tuple[str, ...]) -> list[Hit]:
+        found: dict[int, Hit] = {}
+        native = native_key(q.text)
+        query_latin = native is None
+        keys = [f for f in forms if f]
+        if native:
+            keys.append(native)
+        for key in keys:
+            for nid in self.index.lookup("fold", key):
+                self._add(found, int(nid), 1.0, None, query_latin)
+        exact = self._filter(found, q)
+        if exact:
+            return exact
+        for f in forms[:1]:
+            for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
+                if key:
+                    for nid in self.index.lookup("variant", key):
+                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin)
+        if forms and forms[0]:
+            self._fuzzy(found, forms[0], query_latin)
+        return self._filter(found, q)
+
+    def _add(self, found: dict[int, Hit], nid: int, sim: float, mtype: MatchType | None,
+             query_latin: bool) -> None:
+        place = int(self._name_place[nid])
+        flags = int(self._name_flags[nid])
+        if mtype is None:
+            name_latin = native_key(self._names[nid]) is None
+            if name_latin != query_latin:
+                mtype = MatchType.TRANSLITERATED
+            elif flags & (CANONICAL | ASCII):
+                mtype = MatchType.EXACT
+            else:
+                mtype = MatchType.ALTERNATE
+        old = found.get(place)
+        if old is None or (sim, -mtype, flags & CANONICAL) > (old.sim, -old.match_type, old.flags & CANONICAL):
+            lang = self._langs[int(self._name_lang[nid])]
+            found[place] = Hit(place, sim, mtype, nid, flags, lang)
+
+    def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool) -> None:
+        ids = self.index.fuzzy_candidates(folded)
+        if ids.size == 0:
+            return
+        keys = self.index.fkeys.many(ids)
+        vkeys = self.index.fkey_variants.many(ids)
+        sim = similarity(folded, keys, vkeys)
+        top = np.argsort(-sim, kind="stable")[:FUZZY_KEEP]
+        for j in top:
+            s = float(sim[j])
+            if s < FUZZY_FLOOR:
+                break
+            for nid in self.index.names_of_key(int(ids[j])):
+                self._add(found, int(nid), s, MatchType.FUZZY, query_latin)
+            if len(found) > MAX_HITS:
+                break
+
+    def _filter(self, found: dict[int, Hit], q: Query) -> list[Hit]:
+        hits = list(found.values())
+        if q.countries:
+            allowed = {self._countries.index(c) for c in q.countries if c in self._countries}
+            hits = [h for h in hits if int(self._pcountry[h.place]) in allowed]
+        if q.feature_classes:
+            allowed_cls = {ord(c) for c in q.feature_classes}
+            hits = [h for h in hits if int(self._pclass[h.place]) in allowed_cls]
+        if len(hits) > MAX_HITS:
+            hits.sort(key=lambda h: (-h.sim, -float(self._prior[h.place])))
+            hits = hits[:MAX_HITS]
+        return hits
+
+    # ---------------------------------------------------------------- context
+    def _anchors(self, names: Sequence[str], q: Query) -> list[int]:
+        """Places the context names resolve to with confidence."""
+        anchors = []
+        for name in names:
+            sub = Query(name, limit=1)
+            forms = fold_forms(name)
+            res = self._hits(sub, forms)
+            if not res:
+                continue
+            places = np.array([h.place for h in res], dtype=np.int64)
+            ordered, ambiguous = ranking.rank(res, priors=self._prior[places], language=None)
+            best = ordered[0]
+            if best.score >= 0.5 and not ambiguous:
+                anchors.append(best.place)
+        return anchors
+
+    def _extra_evidence(self, places: np.ndarray, q: Query, anchors: Sequence[int],
+                        hits_flags: np.ndarray | None = None) -> np.ndarray:
+        extra = -ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
+        if hits_flags is not None:
+            extra -= ranking.DIVISION_ALIAS_PENALTY * (
+                (self._pclass[places] == ord("A")) & ((hits_flags & CANONICAL) == 0)
+                & ~self._is_region[places])
+        if q.prefer_countries:
+            pref = [self._countries.index(c) for c in q.prefer_countries if c in self._countries]
+            extra += ranking.W_PREFER * np.isin(self._pcountry[places], pref)
+        if q.near is not None:
+            d = haversine_km(q.near[0], q.near[1], self._lat[places], self._lon[places])
+            extra += ranking.W_PREFER * np.exp(-d / 300.0)
+        if anchors:
+            extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
+        return extra
+
+    def _homonym_divisions(self, places: np.ndarray) -> np.ndarray:
+        """1 for a division candidate that contains a populated-place candidate (same query)."""
+        fcodes = self._a["place.fcode"][places]
+        adm1 = np.array([self._fcodes[int(c)] == "ADM1" for c in fcodes])
+        adm2 = np.array([self._fcodes[int(c)] == "ADM2" for c in fcodes])
+        is_p = self._pclass[places] == ord("P")
+        out = np.zeros(places.size)
+        if not (adm1.any() or adm2.any()) or not is_p.any():
+            return out
+        a1 = self._admin1_keys()[places]
+        a2 = np.array([self._str["admin2_code"][int(p)] for p in places])
+        cc = self._pcountry[places]
+        for j in np.flatnonzero(adm1 | adm2):
+            inside = is_p & (cc == cc[j]) & (a1 == a1[j])
+            if adm2[j]:
+                inside &= a2 == a2[j]
+            out[j] = float(inside.any())
+        return out
+
+    def _coherence(self, places: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+        """0..1 per candidate: how well it fits the anchor places (country, region, distance)."""
+        same_country = self._pcountry[places][:, None] == self._pcountry[anchors][None, :]
+        a1 = self._admin1_keys()
+        same_admin1 = (a1[places][:, None] == a1[anchors][None, :]) & same_country & (a1[places][:, None] >= 0)
+        coh = np.zeros(places.size)
+        for j, anchor in enumerate(anchors):
+            d = haversine_km(float(self._lat[anchor]), float(self._lon[anchor]),
+                             self._lat[places], self._lon[places])
+            near = np.exp(-d / 250.0)
+            score = 0.45 * same_country[:, j] + 0.25 * same_admin1[:, j] + 0.3 * near
+            # A named country or region vouches for the places inside it.
+            if self._is_region[anchor]:
+                score = np.maximum(score, 0.8 * same_country[:, j] if self._fcodes[
+                    int(self._a["place.fcode"][anchor])] != "ADM1" else 0.8 * same_admin1[:, j])
+            score[places == anchor] = 0.0
+            coh = np.maximum(coh, score)
+        return coh
+
+    def _admin1_keys(self) -> np.ndarray:
+        if self._admin1_key is None:
+            codes: dict[str, int] = {}
+            s = self._str["admin1_code"]
+            self._admin1_key = np.array(
+                [codes.setdefault(c, len(codes)) if (c := s[i]) else -1 for i in range(len(s))],
+                dtype=np.int64,
+            )
+        return self._admin1_key
+
+    def _normalize_document(self, items: list[Query],
+                            keep_going: Callable[[], bool] | None = None) -> list[Result] | None:
+        first = []
+        for q in items:
+            if keep_going is not None and not keep_going():
+                return None
+            first.append(self._normalize(replace(q, context=())))
+        out = []
+        for i, q in enumerate(items):
+            if keep_going is not None and not keep_going():
+                return None
+            anchors = []
+            for j, r in enumerate(first):
+                if j != i and r.candidates and not r.ambiguous and r.candidates[0].score >= 0.5:
+                    anchors.append(self.place_index(r.candidates[0].place.id))
+            if q.context:
+                anchors += self._anchors([self.clean(c) for c in q.context if c.strip()], q)
+            forms = fold_forms(q.text, language=q.language)
+            out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
+        return out
+
+
+def similarity(folded: str, keys: list[str], vkeys: list[str]) -> np.ndarray:
+    """0..1 similarity of a folded query to candidate keys.
+
+    max of: OSA (transpositions cost 1) on the folded form; OSA on variant keys (a bit
+    discounted); word containment (the query is some of the key's words, or the reverse)
+    for dropped or added words ("Karabakh" / "Nagorno-Karabakh").
+    """
+    base = cdist([folded], keys, scorer=OSA.normalized_similarity, workers=1)[0]
+    var = cdist([variant_key(folded)], vkeys, scorer=OSA.normalized_similarity, workers=1)[0] * 0.97
+    sim = np.maximum(base, var)
+    qwords = folded.split()
+    qset = set(qwords)
+    qlen = len(compact(folded))
+    for j, key in enumerate(keys):
+        if sim[j] >= 0.9:
+            continue
+        kwords = key.split()
+        if len(kwords) != len(qwords):
+            kset = set(kwords)
+            shorter, longer = (qset, kset) if len(qset) < len(kset) else (kset, qset)
+            if shorter and shorter <= longer:
+                klen = len(compact(key))
+                cover = min(qlen, klen) / max(qlen, klen)
+                sim[j] = max(sim[j], 0.78 + 0.15 * cover)
+            elif fuzz.token_set_ratio(folded, key) >= 90:
+                sim[j] = max(sim[j], 0.75)
+    return sim

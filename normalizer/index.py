@@ -1,0 +1,252 @@
+"""Key dictionaries and the fuzzy candidate index, as flat numpy arrays.
+
+Built once per snapshot (`build_arrays`), then served from the memory-mapped file
+(`Index`). Three lookups:
+
+- `fold`:    folded forms and original-script forms -> names (exact / alternate hits)
+- `variant`: variant keys (romanization-folded, compact, generic words stripped) -> names
+- trigrams of folded keys -> keys, for fuzzy candidates: a query never scans all names;
+  it unions the postings of its rarest trigrams and scores at most a few hundred keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gazetteer.model import Place
+from gazetteer.snapshot import Snapshot, StringTable, pack_strings
+from normalizer.text import fold_forms, native_key, strip_generic, variant_key
+
+__all__ = ["Index", "build_arrays", "key_hash", "trigram_codes"]
+
+# Name sources that are identifiers, not spellings (e.g. Wikidata ids).
+ID_SOURCES = frozenset({"geonames-id"})
+
+
+def key_hash(key: str) -> int:
+    """Stable 64-bit hash (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def trigram_codes(key: str) -> np.ndarray:
+    """Trigram codes of ` key ` (space-padded, so word edges count): 3 bytes -> uint32."""
+    b = np.frombuffer(f" {key} ".encode("ascii", "ignore"), dtype=np.uint8).astype(np.uint32)
+    if b.size < 3:
+        return np.zeros(0, dtype=np.uint32)
+    return np.unique((b[:-2] << 16) | (b[1:-1] << 8) | b[2:])
+
+
+def _table(pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+    """Sorted unique hashes + CSR postings (deduplicated)."""
+    order = np.lexsort((pairs_val, pairs_hash))
+    h, v = pairs_hash[order], pairs_val[order]
+    keep = np.ones(h.size, dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (v[1:] != v[:-1])
+    h, v = h[keep], v[keep]
+    uniq, start = np.unique(h, return_index=True)
+    starts = np.append(start, h.size).astype(np.int64)
+    return {f"{prefix}.hash": uniq, f"{prefix}.start": starts, f"{prefix}.post": v.astype(np.int32)}
+
+
+def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+    """Compile places into snapshot arrays; returns (arrays, small lookup tables for the header)."""
+    tables: dict[str, dict[str, int]] = {k: {"": 0} for k in ("country", "fcode", "tz", "lang", "source")}
+
+    def code(table: str, value: str) -> int:
+        t = tables[table]
+        if value not in t:
+            t[value] = len(t)
+        return t[value]
+
+    n = len(places)
+    arrays: dict[str, np.ndarray] = {
+        "place.lat": np.array([p.latitude for p in places], dtype=np.float64),
+        "place.lon": np.array([p.longitude for p in places], dtype=np.float64),
+        "place.population": np.array([p.population for p in places], dtype=np.int64),
+        "place.fclass": np.array([ord(p.feature_class or " ") for p in places], dtype=np.uint8),
+        "place.fcode": np.array([code("fcode", p.feature_code) for p in places], dtype=np.uint16),
+        "place.country": np.array([code("country", p.country_code) for p in places], dtype=np.uint16),
+        "place.tz": np.array([code("tz", p.timezone) for p in places], dtype=np.uint16),
+    }
+    for column in ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code"):
+        blob, offsets = pack_strings([getattr(p, column) for p in places])
+        arrays[f"place.{column}.blob"], arrays[f"place.{column}.offsets"] = blob, offsets
+
+    name_place, name_text, name_lang, name_flags, name_source = [], [], [], [], []
+    starts = np.zeros(n + 1, dtype=np.int64)
+    for i, p in enumerate(places):
+        for nm in p.names:
+            name_place.append(i)
+            name_text.append(nm.text)
+            name_lang.append(code("lang", nm.language))
+            name_flags.append(nm.flags)
+            name_source.append(code("source", nm.source))
+        starts[i + 1] = len(name_place)
+    arrays["place.names_start"] = starts
+    arrays["name.place"] = np.array(name_place, dtype=np.int32)
+    arrays["name.lang"] = np.array(name_lang, dtype=np.uint16)
+    arrays["name.flags"] = np.array(name_flags, dtype=np.uint8)
+    arrays["name.source"] = np.array(name_source, dtype=np.uint16)
+    arrays["name.text.blob"], arrays["name.text.offsets"] = pack_strings(name_text)
+
+    id_sources = {tables["source"][s] for s in ID_SOURCES if s in tables["source"]}
+    fold_h: list[int] = []
+    fold_v: list[int] = []
+    var_h: list[int] = []
+    var_v: list[int] = []
+    fkeys: dict[str, int] = {}
+    fkey_of_name: list[tuple[int, int]] = []
+    memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {}
+    lang_names = {v: k for k, v in tables["lang"].items()}
+    for nid, text in enumerate(name_text):
+        if name_source[nid] in id_sources:
+            continue
+        lang = lang_names[name_lang[nid]]
+        got = memo.get((text, lang))
+        if got is None:
+            forms = tuple(f for f in fold_forms(text, language=lang) if f)
+            variants = {variant_key(f) for f in forms} | {variant_key(strip_generic(f)) for f in forms}
+            got = (forms, native_key(text), tuple(v for v in variants if v))
+            memo[(text, lang)] = got
+        forms, native, variants = got
+        for f in forms:
+            fold_h.append(key_hash(f))
+            fold_v.append(nid)
+            fid = fkeys.setdefault(f, len(fkeys))
+            fkey_of_name.append((fid, nid))
+        if native:
+            fold_h.append(key_hash(native))
+            fold_v.append(nid)
+        for v in variants:
+            var_h.append(key_hash(v))
+            var_v.append(nid)
+    arrays |= _table(np.array([key_hash(p.id) for p in places], dtype=np.uint64),
+                     np.arange(n, dtype=np.int32), "pid")
+    arrays |= _table(np.array(fold_h, dtype=np.uint64), np.array(fold_v, dtype=np.int32), "fold")
+    arrays |= _table(np.array(var_h, dtype=np.uint64), np.array(var_v, dtype=np.int32), "variant")
+
+    keys = list(fkeys)
+    arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
+    vkeys = [variant_key(k) for k in keys]
+    arrays["fkey.variant.blob"], arrays["fkey.variant.offsets"] = pack_strings(vkeys)
+    pairs = np.array(fkey_of_name, dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    pairs = pairs[order]
+    arrays["fkey.names"] = pairs[:, 1].astype(np.int32)
+    arrays["fkey.start"] = np.searchsorted(pairs[:, 0], np.arange(len(keys) + 1)).astype(np.int64)
+    arrays["fkey.best_pop"] = _best_population(arrays, pairs, len(keys))
+
+    tri_codes, tri_keys = _trigrams(keys)
+    uniq, start = np.unique(tri_codes, return_index=True)
+    arrays["tri.code"] = uniq
+    arrays["tri.start"] = np.append(start, tri_codes.size).astype(np.int64)
+    arrays["tri.post"] = tri_keys
+    lookup = {k: [name for name, _ in sorted(t.items(), key=lambda kv: kv[1])] for k, t in tables.items()}
+    return arrays, lookup
+
+
+def _best_population(arrays: dict[str, np.ndarray], pairs: np.ndarray, nkeys: int) -> np.ndarray:
+    """Largest population among the places a key names: a cheap prior for fuzzy pruning."""
+    pops = arrays["place.population"][arrays["name.place"][pairs[:, 1]]]
+    best = np.zeros(nkeys, dtype=np.int64)
+    np.maximum.at(best, pairs[:, 0], pops)
+    return best
+
+
+def _trigrams(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All (trigram code, key id) pairs, sorted by code then key, vectorized over one buffer."""
+    padded = [f" {k} ".encode("ascii", "ignore") for k in keys]
+    lengths = np.array([len(p) for p in padded], dtype=np.int64)
+    buf = np.frombuffer(b"\x00".join(padded) + b"\x00", dtype=np.uint8).astype(np.uint32)
+    key_of = np.repeat(np.arange(len(keys), dtype=np.int64), lengths + 1)
+    a, b, c = buf[:-2], buf[1:-1], buf[2:]
+    ok = (a != 0) & (b != 0) & (c != 0)
+    codes = ((a << 16) | (b << 8) | c)[ok].astype(np.int64)
+    kid = key_of[:-2][ok]
+    combined = np.unique((codes << 32) | kid)
+    return (combined >> 32).astype(np.uint32), (combined & 0xFFFFFFFF).astype(np.int32)
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyHit:
+    key_id: int
+    overlap: int
+
+
+class Index:
+    """Query view over a snapshot's arrays (no copies: everything stays memory-mapped)."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        a = snap.arrays
+        self._a = a
+        self.fkeys: StringTable = snap.strings("fkey")
+        self.fkey_variants: StringTable = snap.strings("fkey.variant")
+        self._tri_code = a["tri.code"]
+        self._tri_start = a["tri.start"]
+        self._tri_post = a["tri.post"]
+        self._fkey_start = a["fkey.start"]
+        self._fkey_names = a["fkey.names"]
+        self._fkey_pop = a["fkey.best_pop"]
+
+    def lookup(self, table: str, key: str) -> np.ndarray:
+        hashes = self._a[f"{table}.hash"]
+        h = np.uint64(key_hash(key))
+        i = int(np.searchsorted(hashes, h))
+        if i < hashes.size and hashes[i] == h:
+            start = self._a[f"{table}.start"]
+            return self._a[f"{table}.post"][start[i] : start[i + 1]]
+        return _EMPTY
+
+    def names_of_key(self, key_id: int) -> np.ndarray:
+        return self._fkey_names[self._fkey_start[key_id] : self._fkey_start[key_id + 1]]
+
+    def fuzzy_candidates(self, key: str, *, max_trigrams: int = 12, budget: int = 40_000,
+                         limit: int = 200) -> np.ndarray:
+        """Key ids sharing the most of the query's rarest trigrams, best first (at most `limit`)."""
+        codes = trigram_codes(key)
+        if codes.size == 0:
+            return _EMPTY
+        pos = np.searchsorted(self._tri_code, codes)
+        pos = np.minimum(pos, self._tri_code.size - 1)
+        found = self._tri_code[pos] == codes
+        pos = pos[found]
+        if pos.size == 0:
+            return _EMPTY
+        lo, hi = self._tri_start[pos], self._tri_start[pos + 1]
+        sizes = hi - lo
+        order = np.argsort(sizes, kind="stable")[:max_trigrams]
+        parts: list[np.ndarray] = []
+        used = 0
+        for j in order:
+            size = int(sizes[j])
+            if parts and used + size > budget:
+                break
+            parts.append(self._tri_post[lo[j] : hi[j]])
+            used += size
+        ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if ids.size > limit:
+            # Keys sharing far fewer trigrams than the best cannot be within two edits.
+            keep = counts >= max(1, int(counts.max()) - 4)
+            ids, counts = ids[keep], counts[keep]
+        if ids.size <= limit:
+            return ids[np.argsort(-counts, kind="stable")]
+        # Keep the best overlaps; among equal overlap prefer keys of populous places.
+        cut = np.partition(counts, ids.size - limit)[ids.size - limit]
+        sel = counts >= cut
+        ids, counts = ids[sel], counts[sel]
+        if ids.size > limit:
+            rank = counts.astype(np.float64) + np.log1p(self._fkey_pop[ids]) / 100.0
+            ids = ids[np.argsort(-rank, kind="stable")[:limit]]
+        return ids
+
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def iter_place_names(snap: Snapshot, place: int) -> Iterable[int]:
+    start = snap.arrays["place.names_start"]
+    return range(int(start[place]), int(start[place + 1]))

@@ -1,0 +1,541 @@
+"""gRPC service: Normalizer, GazetteerAdmin, health and reflection.
+
+The servicers are thin: they convert messages (normalizer.convert), call the engine,
+and map domain errors to one gRPC status each (`_STATUS`). The served gazetteer is one
+reference (`State.engine`) swapped whole after a reload has been built and validated
+aside, so readers never wait and never see half a gazetteer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hmac
+import logging
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent import futures
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from gazetteer.snapshot import SnapshotError
+from gazetteer.sources import FORMATS, load_sources
+from gazetteer.validate import SourceError
+from normalizer import convert, metrics
+from normalizer.build import build_snapshot, ensure_default
+from normalizer.config import ServerConfig
+from normalizer.engine import Normalizer
+from normalizer.errors import NotReady, PlaceNotFound, QueryError
+from placenorm.v1 import placenorm_pb2 as pb
+from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+__all__ = ["State", "create_server", "serve"]
+
+log = logging.getLogger(__name__)
+
+NORMALIZER = pb.DESCRIPTOR.services_by_name["Normalizer"].full_name
+ADMIN = pb.DESCRIPTOR.services_by_name["GazetteerAdmin"].full_name
+Phase = pb.ReloadProgress.Phase
+
+
+class BatchTooLarge(Exception):
+    pass
+
+
+class ReloadBusy(Exception):
+    pass
+
+
+class PathRefused(Exception):
+    pass
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+class Deadline(Exception):
+    pass
+
+
+# One error map: domain exception -> gRPC status. Nothing escapes as UNKNOWN.
+_STATUS: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
+    (QueryError, grpc.StatusCode.INVALID_ARGUMENT),
+    (PlaceNotFound, grpc.StatusCode.NOT_FOUND),
+    (NotReady, grpc.StatusCode.UNAVAILABLE),
+    (BatchTooLarge, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (UploadTooLarge, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (ReloadBusy, grpc.StatusCode.FAILED_PRECONDITION),
+    (SourceError, grpc.StatusCode.FAILED_PRECONDITION),
+    (SnapshotError, grpc.StatusCode.FAILED_PRECONDITION),
+    (PathRefused, grpc.StatusCode.PERMISSION_DENIED),
+    (Deadline, grpc.StatusCode.DEADLINE_EXCEEDED),
+)
+
+
+def status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    for kind, code in _STATUS:
+        if isinstance(exc, kind):
+            message = str(exc)
+            if isinstance(exc, SourceError) and len(exc.errors) > 1:
+                message = "source rejected: " + "; ".join(exc.errors[:10])
+                if exc.total > 10:
+                    message += f" (and {exc.total - 10} more)"
+            return code, message
+    return grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}"
+
+
+def _rpc(method: str, *, streaming: bool = False) -> Callable:
+    """Time the call, count it by status, and map domain errors to statuses."""
+
+    def deco(fn: Callable) -> Callable:
+        def fail(context: grpc.ServicerContext, exc: BaseException, start: float) -> None:
+            code, message = status_for(exc)
+            if code is grpc.StatusCode.INTERNAL:
+                log.exception("rpc=%s failed", method)
+            metrics.observe(method, code.name, time.perf_counter() - start)
+            context.abort(code, message)
+
+        if streaming:
+            @functools.wraps(fn)
+            def stream_wrapper(self, request, context):
+                start = time.perf_counter()
+                try:
+                    yield from fn(self, request, context)
+                except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
+                    if _is_abort(exc):
+                        raise
+                    fail(context, exc, start)
+                else:
+                    metrics.observe(method, "OK", time.perf_counter() - start)
+
+            return stream_wrapper
+
+        @functools.wraps(fn)
+        def wrapper(self, request, context):
+            start = time.perf_counter()
+            try:
+                out = fn(self, request, context)
+            except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
+                if _is_abort(exc):
+                    raise
+                fail(context, exc, start)
+            metrics.observe(method, "OK", time.perf_counter() - start)
+            return out
+
+        return wrapper
+
+    return deco
+
+
+def _is_abort(exc: BaseException) -> bool:
+    # grpc's sync server signals context.abort() with a bare Exception subclass.
+    return type(exc).__module__.startswith("grpc")
+
+
+class State:
+    """The served gazetteer. Readers take `engine` once per call; reloads replace it."""
+
+    def __init__(self, engine: Normalizer | None = None) -> None:
+        self.engine = engine
+        self.reload_lock = threading.Lock()
+        self.health: health.HealthServicer | None = None
+
+    def require(self) -> Normalizer:
+        engine = self.engine
+        if engine is None:
+            raise NotReady("no gazetteer loaded yet; the server is starting (see health)")
+        return engine
+
+    def swap(self, engine: Normalizer) -> None:
+        old = self.engine
+        self.engine = engine  # one reference assignment: calls in flight keep the old one
+        metrics.gazetteer(engine)
+        if self.health is not None:
+            for service in ("", NORMALIZER):
+                self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
+        log.info("gazetteer serving version=%s places=%d previous=%s",
+                 engine.version, engine.info().places, old.version if old else "-")
+
+
+class NormalizerService(pb_grpc.NormalizerServicer):
+    def __init__(self, state: State, config: ServerConfig) -> None:
+        self.state = state
+        self.config = config
+
+    def _respond(self, engine: Normalizer, result) -> pb.NormalizeResponse:
+        return convert.result_to_pb(result, engine.version, engine.country_name)
+
+    @_rpc("Normalize")
+    def Normalize(self, request, context):
+        engine = self.state.require()
+        return self._respond(engine, engine.normalize_query(convert.query_from_pb(request)))
+
+    @_rpc("NormalizeBatch")
+    def NormalizeBatch(self, request, context):
+        engine = self.state.require()
+        n = len(request.requests)
+        if n > self.config.max_batch:
+            raise BatchTooLarge(f"batch of {n} names, at most {self.config.max_batch}; split it")
+        queries = [convert.query_from_pb(r) for r in request.requests]
+
+        def still_wanted() -> bool:
+            remaining = context.time_remaining()
+            return context.is_active() and (remaining is None or remaining > 0)
+
+        results = engine.normalize_many(queries, as_document=request.as_document, keep_going=still_wanted)
+        if results is None:
+            raise Deadline(f"deadline passed during a batch of {n} names; work stopped")
+        return pb.NormalizeBatchResponse(responses=[self._respond(engine, r) for r in results])
+
+    @_rpc("NormalizeStream", streaming=True)
+    def NormalizeStream(self, request_iterator, context):
+        for request in request_iterator:
+            engine = self.state.require()
+            try:
+                result = engine.normalize_query(convert.query_from_pb(request))
+            except QueryError as exc:
+                yield pb.NormalizeResponse(
+                    request_id=request.request_id, query=request.query[:256],
+                    gazetteer_version=engine.version,
+                    error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
+                )
+                continue
+            yield self._respond(engine, result)
+
+    @_rpc("GetPlace")
+    def GetPlace(self, request, context):
+        engine = self.state.require()
+        if not request.id.strip():
+            raise QueryError("place id is empty")
+        place = engine.get(request.id.strip())
+        return convert.place_to_pb(place, engine.country_name(place.country_code))
+
+    @_rpc("GetGazetteerInfo")
+    def GetGazetteerInfo(self, request, context):
+        return convert.info_to_pb(self.state.require().info())
+
+
+class AdminService(pb_grpc.GazetteerAdminServicer):
+    def __init__(self, state: State, config: ServerConfig) -> None:
+        self.state = state
+        self.config = config
+
+    @_rpc("Reload", streaming=True)
+    def Reload(self, request, context):
+        paths = [self._confine(p) for p in request.sources]
+        if not paths:
+            raise QueryError("no sources given")
+        yield from self._reload(paths, request.format, request.dry_run, context)
+
+    @_rpc("Upload", streaming=True)
+    def Upload(self, request_iterator, context):
+        uploads = self.config.data_dir / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
+        try:
+            paths, fmt, dry_run = self._receive(request_iterator, workdir)
+            yield pb.ReloadProgress(phase=Phase.RECEIVING, detail=f"received {len(paths)} file(s)")
+            yield from self._reload([str(p) for p in paths], fmt, dry_run, context)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _receive(self, chunks, workdir: Path) -> tuple[list[Path], str, bool]:
+        paths: list[Path] = []
+        fmt, dry_run = "", False
+        total = 0
+        out = None
+        try:
+            for i, chunk in enumerate(chunks):
+                if i == 0:
+                    fmt, dry_run = chunk.format, chunk.dry_run
+                if chunk.filename:
+                    name = os.path.basename(chunk.filename.replace("\\", "/"))
+                    if not name or name.startswith("."):
+                        raise QueryError(f"bad upload file name {chunk.filename!r}")
+                    if out:
+                        out.close()
+                    path = workdir / name
+                    if path in paths:
+                        raise QueryError(f"file {name!r} uploaded twice")
+                    paths.append(path)
+                    out = open(path, "wb")  # noqa: SIM115 - closed on the next file or below
+                elif out is None:
+                    raise QueryError("the first upload chunk must name its file")
+                total += len(chunk.data)
+                if total > self.config.max_upload_bytes:
+                    raise UploadTooLarge(f"upload exceeds {self.config.max_upload_bytes} bytes")
+                out.write(chunk.data)
+        finally:
+            if out:
+                out.close()
+        if not paths:
+            raise QueryError("empty upload: no files")
+        return paths, fmt, dry_run
+
+    def _confine(self, source: str) -> str:
+        """Resolve a source under the data dir; refuse anything that leaves it."""
+        root = self.config.data_dir.resolve()
+        if not source or os.path.isabs(source):
+            raise PathRefused(f"source {source!r} must be a path relative to the server's data dir")
+        real = (root / source).resolve()
+        if real != root and root not in real.parents:
+            raise PathRefused(f"source {source!r} leaves the server's data dir")
+        return str(real)
+
+    def _reload(self, paths: list[str], fmt: str, dry_run: bool, context) -> Iterator[pb.ReloadProgress]:
+        if fmt and fmt not in FORMATS:
+            raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        if not self.state.reload_lock.acquire(blocking=False):
+            raise ReloadBusy("a reload is already running; try again when it has finished")
+        try:
+            yield from _run_reload(self.state, self.config, paths, fmt or None, dry_run)
+        finally:
+            self.state.reload_lock.release()
+
+
+def _run_reload(state: State, config: ServerConfig, paths: list[str], fmt: str | None,
+                dry_run: bool) -> Iterator[pb.ReloadProgress]:
+    """Read + validate + build aside in a worker thread, streaming progress; swap at the end."""
+    events: queue.Queue = queue.Queue()
+    outcome: dict[str, object] = {}
+
+    def progress(phase: str, rows: int, rejected: int) -> None:
+        events.put(pb.ReloadProgress(phase=Phase.READING, detail=phase, rows_read=rows, rows_rejected=rejected))
+
+    def work() -> None:
+        try:
+            sources = load_sources(paths, fmt=fmt, progress=progress)
+            events.put(pb.ReloadProgress(phase=Phase.VALIDATED, rows_read=sources.rows_read,
+                                         places=len(sources.places), detail="all rows valid"))
+            staging = config.data_dir / "staging.snapshot"
+            events.put(pb.ReloadProgress(phase=Phase.BUILDING, detail="compiling snapshot",
+                                         places=len(sources.places)))
+            build_snapshot(sources, staging)
+            engine = Normalizer.load(staging)
+            if dry_run:
+                outcome["dry"] = engine
+                os.unlink(staging)
+                return
+            os.replace(staging, config.current_snapshot)
+            engine.snapshot.path = str(config.current_snapshot)
+            outcome["engine"] = engine
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller as a status
+            outcome["error"] = exc
+        finally:
+            events.put(None)
+
+    worker = threading.Thread(target=work, name="reload", daemon=True)
+    worker.start()
+    while (event := events.get()) is not None:
+        yield event
+    worker.join()
+    if "error" in outcome:
+        metrics.reloads.labels(result="rejected").inc()
+        exc = outcome["error"]
+        log.warning("reload rejected sources=%s error=%s", paths, exc)
+        raise exc if isinstance(exc, Exception) else RuntimeError(str(exc))
+    if "dry" in outcome:
+        engine = outcome["dry"]
+        yield pb.ReloadProgress(phase=Phase.DRY_RUN_OK, version=engine.version, places=engine.info().places,
+                                detail="valid; nothing changed (dry run)")
+        return
+    engine = outcome["engine"]
+    state.swap(engine)
+    metrics.reloads.labels(result="ok").inc()
+    yield pb.ReloadProgress(phase=Phase.SWAPPED, version=engine.version, places=engine.info().places,
+                            detail="now serving")
+
+
+class AdminAuth(grpc.ServerInterceptor):
+    """Bearer token on every GazetteerAdmin call, compared in constant time."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+    def intercept_service(self, continuation, details):
+        handler = continuation(details)
+        if handler is None or not details.method.startswith(f"/{ADMIN}/"):
+            return handler
+        auth = dict(details.invocation_metadata or ()).get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if not auth:
+            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
+                            "admin call without `authorization: Bearer <token>`")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
+            return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED, "admin token not accepted")
+        return handler
+
+
+def _refusal(handler, code: grpc.StatusCode, message: str):
+    """A handler of the same kind as `handler` that only refuses."""
+
+    def refuse(request_or_iterator, context):
+        metrics.observe(details_method(handler), code.name, 0.0)
+        context.abort(code, message)
+
+    if handler.request_streaming:
+        return grpc.stream_stream_rpc_method_handler(refuse)
+    return grpc.unary_stream_rpc_method_handler(refuse)
+
+
+def details_method(handler) -> str:
+    return "Upload" if handler.request_streaming else "Reload"
+
+
+def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]:
+    """Build (not start) the server; port 0 picks a free port. Returns (server, port)."""
+    interceptors = [AdminAuth(config.admin_token)] if config.admin_token else []
+    options = [
+        ("grpc.max_receive_message_length", config.max_message_bytes),
+        ("grpc.max_send_message_length", config.max_message_bytes),
+        ("grpc.so_reuseport", 1 if config.workers > 1 else 0),
+    ]
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="rpc"),
+                         interceptors=interceptors, options=options)
+    pb_grpc.add_NormalizerServicer_to_server(NormalizerService(state, config), server)
+    services = [NORMALIZER, health.SERVICE_NAME, reflection.SERVICE_NAME]
+    if config.admin_token:
+        pb_grpc.add_GazetteerAdminServicer_to_server(AdminService(state, config), server)
+        services.append(ADMIN)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    status = health_pb2.HealthCheckResponse.SERVING if state.engine else health_pb2.HealthCheckResponse.NOT_SERVING
+    for service in ("", NORMALIZER):
+        health_servicer.set(service, status)
+    state.health = health_servicer
+    reflection.enable_server_reflection(services, server)
+    address = f"{config.host}:{config.port}"
+    if config.tls_cert and config.tls_key:
+        creds = grpc.ssl_server_credentials(
+            [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())],
+            root_certificates=config.tls_client_ca.read_bytes() if config.tls_client_ca else None,
+            require_client_auth=config.tls_client_ca is not None,
+        )
+        port = server.add_secure_port(address, creds)
+    else:
+        port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    return server, port
+
+
+def initial_snapshot(config: ServerConfig) -> Path:
+    """--snapshot if given, else the last good reload, else the built-in default (built if needed)."""
+    if config.snapshot:
+        return config.snapshot
+    if config.current_snapshot.exists():
+        return config.current_snapshot
+    return ensure_default(config.data_dir)
+
+
+def load_initial(state: State, config: ServerConfig) -> None:
+    try:
+        path = initial_snapshot(config)
+        state.swap(Normalizer.load(path))
+    except (SnapshotError, SourceError, OSError) as exc:
+        log.error("cannot load a gazetteer: %s", exc)
+        raise
+
+
+def watch_snapshot(state: State, config: ServerConfig, stop: threading.Event) -> None:
+    """Workers sharing one file pick up a reload done by another worker."""
+    while not stop.wait(config.watch_seconds):
+        engine = state.engine
+        if engine is None:
+            continue
+        path = Path(engine.snapshot.path)
+        target = config.current_snapshot if config.current_snapshot.exists() else path
+        with contextlib.suppress(OSError, SnapshotError):
+            st = target.stat()
+            if (st.st_ino, st.st_mtime_ns) != getattr(state, "_seen", None):
+                if getattr(state, "_seen", None) is not None and not state.reload_lock.locked():
+                    fresh = Normalizer.load(target)
+                    if fresh.version != engine.version:
+                        state.swap(fresh)
+                state._seen = (st.st_ino, st.st_mtime_ns)  # type: ignore[attr-defined]
+
+
+def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -> int:
+    """Run until SIGTERM/SIGINT; drain in-flight calls within the grace period; return 0."""
+    import signal
+
+    state = State()
+    server, port = create_server(config, state)
+    server.start()
+    log.info("listening address=%s:%d admin=%s tls=%s", config.host, port,
+             "on" if config.admin_token else "off", "on" if config.tls_cert else "off")
+    if config.metrics_port is not None:
+        metrics.start(config.metrics_port)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        log.info("signal=%s draining grace_seconds=%.0f", signal.Signals(signum).name, config.grace_seconds)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    loader = threading.Thread(target=_load_or_stop, args=(state, config, stop), daemon=True)
+    loader.start()
+    watcher = threading.Thread(target=watch_snapshot, args=(state, config, stop), daemon=True)
+    watcher.start()
+    if ready:
+        ready(port)
+    stop.wait()
+    if state.health is not None:
+        state.health.enter_graceful_shutdown()
+    server.stop(config.grace_seconds).wait()
+    log.info("stopped")
+    return 0 if state.engine is not None or not getattr(state, "failed", False) else 1
+
+
+def _load_or_stop(state: State, config: ServerConfig, stop: threading.Event) -> None:
+    try:
+        load_initial(state, config)
+    except Exception:  # noqa: BLE001 - logged in load_initial; the server cannot serve
+        state.failed = True  # type: ignore[attr-defined]
+        stop.set()
+
+
+def serve_workers(config: ServerConfig) -> int:
+    """Fork `config.workers` server processes sharing the port (SO_REUSEPORT) and the file.
+
+    The snapshot is built (if needed) once, before forking, and no gRPC object exists
+    in the parent: gRPC does not survive a fork once started.
+    """
+    import dataclasses
+    import signal
+
+    initial_snapshot(config)
+    children: list[int] = []
+    for i in range(config.workers):
+        pid = os.fork()
+        if pid == 0:  # child
+            child = dataclasses.replace(config, metrics_port=config.metrics_port if i == 0 else None)
+            code = 1
+            try:
+                code = serve(child)
+            finally:
+                os._exit(code)
+        children.append(pid)
+
+    def forward(signum, frame):
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    worst = 0
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        worst = max(worst, os.waitstatus_to_exitcode(status))
+    return worst

@@ -1,0 +1,179 @@
+"""Text folding: one comparable Latin form of a name, plus variant keys.
+
+fold() = NFKC -> case fold -> targeted fixes -> unidecode -> fixes -> [a-z0-9 ] only.
+The fixes are the places where unidecode alone is wrong for place names (see DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+__all__ = ["compact", "fold", "fold_forms", "native_key", "strip_generic", "variant_key"]
+
+# Applied before unidecode.
+_PRE = str.maketrans(
+    {
+        # Azerbaijani schwa: unidecode gives "@", which splits Xankəndi into "xank ndi".
+        "ə": "e",
+        "Ə": "e",
+        "ǝ": "e",
+        # Modifier letters and apostrophes (Armenian/Arabic transliterations, Uzbek oʻ):
+        # unidecode turns them into quote marks that would split words; drop them.
+        "ʻ": None,  # U+02BB MODIFIER LETTER TURNED COMMA
+        "ʼ": None,  # U+02BC MODIFIER LETTER APOSTROPHE
+        "ʿ": None,  # U+02BF MODIFIER LETTER LEFT HALF RING (ayin)
+        "ʾ": None,  # U+02BE MODIFIER LETTER RIGHT HALF RING (hamza)
+        "ʹ": None,  # U+02B9 MODIFIER LETTER PRIME (Cyrillic soft sign in scientific translit)
+        "ʺ": None,  # U+02BA MODIFIER LETTER DOUBLE PRIME
+        "’": None,
+        "‘": None,
+        "'": None,
+        "`": None,
+        "´": None,
+        # Cyrillic soft and hard signs carry no Latin letter in common romanizations.
+        "ь": None,
+        "ъ": None,
+        # German sharp s
+        "ß": "ss",
+    }
+)
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam
+# blocks (U+0900-U+0D7F): unidecode spells long vowels doubled ("dillii").
+_INDIC = re.compile(r"[\u0900-\u0d7f]")
+_INDIC_LONG = re.compile(r"(aa|ii|uu|ee|oo)")
+# Hiragana (U+3040-309F), Katakana (U+30A0-30FF): the text is Japanese.
+_KANA = re.compile(r"[\u3040-\u30ff]")
+# CJK Unified Ideographs (U+4E00-9FFF) and Extension A (U+3400-4DBF).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Japanese long vowels in Hepburn without macrons: Toukyou -> Tokyo, Oosaka -> Osaka.
+_JA_LONG = re.compile(r"(ou|oo|uu)")
+
+
+@functools.cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def _japanese(text: str) -> str:
+    romaji = " ".join(item["hepburn"] for item in _kakasi().convert(text))
+    return _JA_LONG.sub(lambda m: m.group(0)[0], romaji)
+
+
+def _finish(latin: str) -> str:
+    return _NON_ALNUM.sub(" ", latin.lower()).strip()
+
+
+# Armenian digraph ու is "u" and ligature և (NFKC: եւ) is "ev"; unidecode spells them "ow", "ew".
+_ARMENIAN = (("ու", "u"), ("և", "ev"), ("եւ", "ev"), ("ւ", "v"))
+
+
+def _prepare(text: str) -> str:
+    prepared = unicodedata.normalize("NFKC", text).casefold().translate(_PRE)
+    if not prepared.isascii():
+        for a, b in _ARMENIAN:
+            prepared = prepared.replace(a, b)
+    return prepared
+
+
+def fold(text: str, *, language: str | None = None) -> str:
+    """The primary folded form: lowercase ASCII letters and digits, single spaces.
+
+    Idempotent: fold(fold(x)) == fold(x).
+    """
+    return fold_forms(text, language=language)[0]
+
+
+def fold_forms(text: str, *, language: str | None = None) -> tuple[str, ...]:
+    """All equivalent folded forms, primary first.
+
+    Han text has two readings: Mandarin (unidecode) and, when the text or the language
+    says Japanese, the Japanese reading. Both are kept so either can match.
+    """
+    prepared = _prepare(text)
+    if prepared.isascii():
+        return (_finish(prepared),)
+    latin = _finish(unidecode(prepared))
+    if _INDIC.search(prepared):
+        latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+    if _HAN.search(prepared) or _KANA.search(prepared):
+        japanese = _finish(_japanese(prepared))
+        is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
+        if japanese and japanese != latin:
+            return (japanese, latin) if is_japanese else (latin, japanese)
+    return (latin,)
+
+
+def native_key(text: str) -> str | None:
+    """The original-script form (NFKC, case folded, spaces collapsed) for non-Latin names.
+
+    None when the name is Latin: then the folded form is already the key.
+    """
+    prepared = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if all(ord(ch) < 0x250 or not ch.isalpha() for ch in prepared):
+        return None
+    return prepared
+
+
+def compact(folded: str) -> str:
+    """No spaces: `nagorno karabakh` and `nagornokarabakh` meet."""
+    return folded.replace(" ", "")
+
+
+# Systematic romanization differences, applied in order to a compact folded key.
+# Each pair was checked on GeoNames alternate names (tests/bench/variants.py reports
+# how many true pairs they unify and how many unrelated names they merge).
+_VARIANT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"tsch|tch|dzh|dsch", "c"),  # German/English spellings of ch/j sounds
+        (r"sch|sh|sz", "s"),  # sh/ş/sch/sz (Polish)
+        (r"ch|cz|tsh", "c"),  # ch/ç/č/cz
+        (r"zh|dj|dz", "j"),  # zh/ž/dj
+        (r"kh|gh", "h"),  # kh/x/h, gh/ğ
+        (r"x", "h"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"w", "v"),
+        (r"ck|q", "k"),
+        (r"ou|oo", "u"),
+        (r"ae", "a"),
+        (r"oe", "o"),
+        (r"ue", "u"),
+        (r"^ye|^je|^ie", "e"),  # Yerevan/Jerevan/Erevan
+        (r"y|j", "i"),
+        (r"(.)\1+", r"\1"),  # doubled letters
+        (r"h$", ""),  # trailing h (Shah/Sha)
+    )
+)
+
+
+def variant_key(folded: str) -> str:
+    """Collapse systematic romanization differences: Nakhchivan, Naxçıvan -> nahcivan."""
+    key = compact(folded)
+    for pattern, repl in _VARIANT_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
+# Generic words that news text adds to or drops from names. Stripped only when
+# something remains, so "Rayon" alone still matches a place called Rayon.
+GENERIC = frozenset(
+    """city of town of village of the district province region oblast oblys krai kray
+    rayon rayonu raion gorod selo municipality county parish governorate prefecture
+    state republic autonomous okrug shahar sahari şəhəri il ili ostan mintaqah
+    muhafazah wilayah kabupaten kota""".split()
+)
+
+
+def strip_generic(folded: str) -> str:
+    words = [w for w in folded.split() if w not in GENERIC and w != "of"]
+    return " ".join(words) if words else folded

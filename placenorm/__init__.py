@@ -1,0 +1,1 @@
+"""Generated wire code for the placenorm gRPC contract (`make proto`); see proto/."""
