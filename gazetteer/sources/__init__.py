@@ -30,9 +30,9 @@ class SourceSet:
 
 def detect_format(path: str) -> str:
     base = os.path.basename(path).lower()
-    for suffix in (".zip", ".gz"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
+    zipped = base.endswith(".zip")
+    if zipped:
+        base = base[: -len(".zip")]
     if base.startswith("alternatenames"):
         return "alternate-names"
     if base.startswith("admin1codes"):
@@ -43,7 +43,7 @@ def detect_format(path: str) -> str:
         return "csv"
     if base.endswith((".jsonl", ".ndjson")):
         return "jsonl"
-    if base.endswith(".txt"):
+    if base.endswith(".txt") or zipped:  # GeoNames zips: allCountries.zip, AZ.zip, cities500.zip
         return "geonames"
     raise SourceError([f"{path}: cannot tell the format from the name; pass --format"])
 
@@ -90,15 +90,16 @@ def load_sources(
     sources += [(p, tabular.read_csv(p, errors)) for p in typed["csv"]]
     sources += [(p, tabular.read_jsonl(p, errors)) for p in typed["jsonl"]]
     for path, reader in sources:
+        label = os.path.basename(path)
         for n, (line, place) in enumerate(reader, 1):
             if place.id in places:
-                errors.add(path, line, f"duplicate id {place.id} (first at {lines[place.id]})")
+                errors.add(label, line, f"duplicate id {place.id} (first at {lines[place.id]})")
                 continue
             if place.country_code and place.country_code not in valid_countries:
-                errors.add(path, line, f"unknown country code {place.country_code!r}")
+                errors.add(label, line, f"unknown country code {place.country_code!r}")
                 continue
             places[place.id] = place
-            lines[place.id] = f"{path}:{line}"
+            lines[place.id] = f"{label}:{line}"
             if n % 50_000 == 0:
                 tick(f"read {os.path.basename(path)}", n)
 
@@ -106,7 +107,7 @@ def load_sources(
     for path in typed["alternate-names"]:
         for n, (line, pid, name) in enumerate(geonames.read_alternate_names(path, errors), 1):
             if pid not in places:
-                errors.add(path, line, f"alternate name points at no place ({pid})")
+                errors.add(os.path.basename(path), line, f"alternate name points at no place ({pid})")
                 continue
             extra_names.setdefault(pid, []).append(name)
             if n % 100_000 == 0:

@@ -1,0 +1,145 @@
+"""Shared fixtures: real gazetteer files, real snapshots, real servers on free ports."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from gazetteer.sources import load_sources
+from normalizer.build import build_snapshot, ensure_default
+from normalizer.config import ServerConfig
+from normalizer.engine import Normalizer
+from normalizer.server import State, create_server
+from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI_SOURCES = [str(FIXTURES / n) for n in ("mini.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt")]
+TOKEN = "s3cret-test-token"
+
+
+@pytest.fixture(scope="session")
+def mini_snapshot(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("snap") / "mini.snapshot"
+    build_snapshot(load_sources(MINI_SOURCES), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def mini_engine(mini_snapshot) -> Normalizer:
+    return Normalizer.load(mini_snapshot)
+
+
+@pytest.fixture(scope="session")
+def default_snapshot() -> Path:
+    env = os.environ.get("PLACENORM_TEST_SNAPSHOT")
+    if env and Path(env).exists():
+        return Path(env)
+    return ensure_default(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def engine(default_snapshot) -> Normalizer:
+    return Normalizer.load(default_snapshot)
+
+
+class RunningServer:
+    def __init__(self, server: grpc.Server, port: int, state: State, config: ServerConfig) -> None:
+        self.server, self.port, self.state, self.config = server, port, state, config
+        self.address = f"127.0.0.1:{port}"
+        self.channel = grpc.insecure_channel(self.address)
+        self.stub = pb_grpc.NormalizerStub(self.channel)
+        self.admin = pb_grpc.GazetteerAdminStub(self.channel)
+
+    def close(self) -> None:
+        self.channel.close()
+        self.server.stop(0).wait()
+
+
+def start_server(tmp_path: Path, snapshot: Path | None, **overrides) -> RunningServer:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(exist_ok=True)
+    config = ServerConfig(host="127.0.0.1", port=0, data_dir=data_dir, admin_token=TOKEN, **overrides)
+    state = State(Normalizer.load(snapshot) if snapshot else None)
+    server, port = create_server(config, state)
+    server.start()
+    return RunningServer(server, port, state, config)
+
+
+@pytest.fixture
+def mini_server(tmp_path, mini_snapshot) -> Iterator[RunningServer]:
+    srv = start_server(tmp_path, mini_snapshot)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def default_server(tmp_path_factory, default_snapshot) -> Iterator[RunningServer]:
+    srv = start_server(tmp_path_factory.mktemp("srv"), default_snapshot)
+    yield srv
+    srv.close()
+
+
+def auth(token: str = TOKEN) -> tuple[tuple[str, str], ...]:
+    return (("authorization", f"Bearer {token}"),)
+
+
+def cli(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real `placenorm` command as a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "normalizer.cli", *args], capture_output=True, text=True,
+                          env=full_env, input=input, timeout=timeout, cwd=ROOT)
+
+
+class ServerProcess:
+    """`placenorm serve` in a subprocess; the port is read from its first line."""
+
+    def __init__(self, *args: str, env: dict | None = None) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "normalizer.cli", "serve", "--port", "0", *args],
+                                     stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+        self.lines: list[str] = []
+        deadline = time.monotonic() + 60
+        self.port = 0
+        while time.monotonic() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                break
+            self.lines.append(line)
+            if m := re.search(r"serving on [\d.]+:(\d+)", line):
+                self.port = int(m.group(1))
+                break
+        if not self.port:
+            self.proc.kill()
+            raise RuntimeError("server did not start: " + "".join(self.lines))
+        self.address = f"127.0.0.1:{self.port}"
+
+    def wait_serving(self, timeout: float = 60) -> None:
+        from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+        with grpc.insecure_channel(self.address) as ch:
+            stub = health_pb2_grpc.HealthStub(ch)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                resp = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+                if resp.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+                time.sleep(0.1)
+        raise TimeoutError("server never became SERVING")
+
+    def stop(self, sig=None) -> int:
+        import signal
+
+        self.proc.send_signal(sig or signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            if self.proc.stderr:
+                self.proc.stderr.close()

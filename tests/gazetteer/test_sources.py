@@ -1,0 +1,176 @@
+"""Readers load real GeoNames/CSV/JSONL files exactly, and reject bad ones whole."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gazetteer.model import HISTORIC, PREFERRED
+from gazetteer.sources import load_sources
+from gazetteer.validate import SourceError
+from tests.conftest import FIXTURES, MINI_SOURCES
+
+GOOD_ROW = (FIXTURES / "mini.txt").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_good_geonames_source_loads_exactly():
+    s = load_sources(MINI_SOURCES)
+    assert len(s.places) == 13
+    by_id = {p.id: p for p in s.places}
+    shusha = by_id["geonames:147105"]
+    assert (shusha.name, shusha.country_code, shusha.feature_code) == ("Shusha", "AZ", "PPLA")
+    assert shusha.admin1_name == "Shusha Rayon"  # from admin1CodesASCII
+    assert shusha.population == 19400 and shusha.timezone == "Asia/Baku"
+    langs = {(n.text, n.language) for n in shusha.names}
+    assert ("Շուշի", "hy") in langs and ("Шуша", "ru") in langs and ("Şuşa", "az") in langs
+    assert ("Q214459", "wkdt") in langs  # kept as an external id
+    assert not any(n.language == "link" for n in shusha.names)  # links are not names
+    yerevan = by_id["geonames:616052"]
+    assert not any(n.language == "iata" for n in yerevan.names)
+    moscow = {n.text: n for n in by_id["geonames:524901"].names}
+    assert moscow["Moskau"].flags & PREFERRED and moscow["Muscovy"].flags & HISTORIC
+
+
+def test_csv_and_jsonl_own_schema():
+    s = load_sources([str(FIXTURES / "places.csv"), str(FIXTURES / "places.jsonl")])
+    by_id = {p.id: p for p in s.places}
+    assert set(by_id) == {"depot:1", "depot:2", "camp:7", "camp:8"}
+    assert {(n.text, n.language) for n in by_id["depot:1"].names} >= {("Северное депо", "ru"), ("Depot North", "en")}
+    assert {(n.text, n.language) for n in by_id["camp:7"].names} >= {("مخيم ألفا", "ar"), ("Alpha Camp", "")}
+    assert by_id["depot:1"].admin1_name == "Baku"
+
+
+def test_zip_source(tmp_path):
+    z = tmp_path / "AZ.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(FIXTURES / "mini.txt", "AZ.txt")
+        zf.writestr("readme.txt", "not data")
+    assert len(load_sources([str(z)], fmt="geonames").places) == 13
+
+
+def test_country_info_source():
+    s = load_sources([str(FIXTURES / "countryInfo.txt"), *MINI_SOURCES])
+    assert len(s.places) == 13
+
+
+def _cols(**changes: str) -> str:
+    cols = GOOD_ROW.split("\t")
+    index = {"id": 0, "name": 1, "lat": 4, "lon": 5, "fclass": 6, "cc": 8}
+    for key, value in changes.items():
+        cols[index[key]] = value
+    return "\t".join(cols)
+
+
+BAD_GEONAMES = [
+    ("wrong column count", "147105\tShusha\tonly three", "expected 19 tab-separated columns, found 3"),
+    ("non-numeric id", _cols(id="14x7"), "geonameid '14x7' is not an integer"),
+    ("latitude out of range", _cols(lat="91.5"), "latitude 91.5 out of range -90..90"),
+    ("longitude out of range", _cols(lon="-181"), "longitude -181.0 out of range -180..180"),
+    ("latitude not a number", _cols(lat="north"), "latitude 'north' is not a number"),
+    ("empty name", _cols(name="  "), "empty name"),
+    ("unknown country code", _cols(cc="QQ"), "unknown country code 'QQ'"),
+    ("unknown feature class", _cols(fclass="Z"), "unknown feature class 'Z'"),
+]
+
+
+@pytest.mark.parametrize(("case", "bad_line", "message"), BAD_GEONAMES, ids=[c[0] for c in BAD_GEONAMES])
+def test_bad_geonames_row_rejects_whole_source(tmp_path, case, bad_line, message):
+    good = (FIXTURES / "mini.txt").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "cities.txt"
+    path.write_text("\n".join([*good[1:4], bad_line, *good[4:]]) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(path)])
+    assert err.value.errors[0] == f"cities.txt:4: {message}"
+
+
+def test_duplicate_id(tmp_path):
+    path = tmp_path / "cities.txt"
+    path.write_text(GOOD_ROW + "\n" + GOOD_ROW + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(path)])
+    assert err.value.errors == ["cities.txt:2: duplicate id geonames:147105 (first at cities.txt:1)"]
+
+
+def test_invalid_utf8(tmp_path):
+    path = tmp_path / "cities.txt"
+    path.write_bytes(GOOD_ROW.encode() + b"\n" + GOOD_ROW.replace("147105", "147106").encode()[:20] + b"\xff\xfe\n")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(path)])
+    assert err.value.errors == ["cities.txt:2: invalid UTF-8 at byte 20"]
+
+
+def test_alternate_name_pointing_at_no_place(tmp_path):
+    alt = tmp_path / "alternateNamesV2.txt"
+    alt.write_text("1\t999999\ten\tNowhere\t\t\t\t\t\t\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(FIXTURES / "mini.txt"), str(alt)])
+    assert err.value.errors == ["alternateNamesV2.txt:1: alternate name points at no place (geonames:999999)"]
+
+
+def test_truncated_zip(tmp_path):
+    z = tmp_path / "allCountries.zip"
+    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("allCountries.txt", (GOOD_ROW + "\n") * 2000)
+    data = z.read_bytes()
+    z.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SourceError) as err:
+        load_sources([str(z)])
+    assert err.value.errors[0].startswith("allCountries.zip")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SourceError, match="no such file"):
+        load_sources([str(tmp_path / "nope.txt")])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("p.csv", "id,name,latitude\n1,A,1\n", "p.csv:1: header lacks required column(s): longitude"),
+        ("p.csv", "id,name,latitude,longitude\n1,A,1\n", "p.csv:2: expected 4 columns, found 3"),
+        ("p.csv", "id,name,latitude,longitude,colour\n1,A,1,2,red\n", "p.csv:1: unknown column(s): colour"),
+        ("p.csv", "id,name,latitude,longitude\n1,,1,2\n", "p.csv:2: empty name"),
+        ("p.csv", "id,name,latitude,longitude\n1,A,100,2\n", "p.csv:2: latitude 100.0 out of range -90..90"),
+        ("p.jsonl", '{"id": "1", "name": "A", "latitude": 1}\n', "p.jsonl:1: missing longitude"),
+        ("p.jsonl", "{not json}\n", "p.jsonl:1: bad JSON: Expecting property name enclosed in double quotes at column 2"),
+        ("p.jsonl", '["a"]\n', "p.jsonl:1: expected a JSON object"),
+        ("p.jsonl", '{"id": "1", "name": "A", "latitude": 1, "longitude": 2, "alt_names": [3]}\n',
+         "p.jsonl:1: bad alternate name 3"),
+    ],
+)
+def test_bad_tabular(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(path)])
+    assert err.value.errors[0] == message
+
+
+def test_error_list_is_capped_but_counted(tmp_path):
+    path = tmp_path / "cities.txt"
+    path.write_text("bad\n" * 500, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources([str(path)])
+    assert len(err.value.errors) == 50 and err.value.total == 500
+    assert "and 450 more" in str(err.value)
+
+
+def test_unknown_format_name(tmp_path):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"x")
+    with pytest.raises(SourceError, match="cannot tell the format"):
+        load_sources([str(path)])
+
+
+def test_curated_rows_name_their_source():
+    from gazetteer.default import CURATED, read_curated
+
+    places = read_curated(CURATED)
+    nk = next(p for p in places if p.id == "curated:nagorno-karabakh")
+    texts = {n.text for n in nk.names}
+    assert {"Artsakh", "Dağlıq Qarabağ", "Լեռնային Ղարաբաղ", "Нагорный Карабах"} <= texts
+    for line in Path(CURATED).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            assert line.split("\t")[-1].strip(), "every curated row names its source"
