@@ -39,8 +39,8 @@ NAME_BONUS = ((CANONICAL, 0.35), (PREFERRED, 0.25), (SHORT, 0.1), (COLLOQUIAL, -
 
 # Ambiguous: the runner-up's share is at least this fraction of the top share, or the
 # top share itself is below AMBIGUITY_TOP (several comparable rivals).
-AMBIGUITY_RATIO = 0.4
-AMBIGUITY_TOP = 0.5
+AMBIGUITY_RATIO = 0.3
+AMBIGUITY_TOP = 0.7
 # A division named like a populated place inside it (Shusha rayon / Shusha) yields to
 # the place: news text names the town far more often than its district.
 HOMONYM_PENALTY = 1.5

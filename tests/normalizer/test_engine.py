@@ -1,0 +1,164 @@
+"""The matching engine over real snapshots: the tiny fixture gazetteer and the built-in one."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import OSA
+
+from normalizer.engine import Normalizer
+from normalizer.errors import PlaceNotFound, QueryError
+from normalizer.text import fold
+from normalizer.types import MatchType, Query
+
+# The seed article's mentions that name one place (DESIGN.md §1).
+SEED = [
+    ("Shushi", "geonames:147105"),
+    ("Stepanakert", "geonames:146970"),
+    ("Yeraskh", "geonames:391241"),
+    ("Nagorno-Karabakh", "curated:nagorno-karabakh"),
+    ("Armenia", "geonames:174982"),
+    ("Azerbaijan", "geonames:587116"),
+    ("Yerevan", "geonames:616052"),
+    ("Moscow", "geonames:524901"),
+]
+NAKHCHIVAN = {"geonames:147429", "geonames:147435"}  # the city and the autonomous republic
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "expected"), SEED)
+def test_seed_names_resolve_alone(engine, name, expected):
+    assert engine.normalize(name).best.place.id == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["Naxcivan", "Nakhchivan", "Nakhichevan", "Нахичевань", "Naxçıvan"])
+def test_nakhchivan_spellings(engine, name):
+    res = engine.normalize(name)
+    assert res.best.place.id in NAKHCHIVAN
+    assert {c.place.id for c in res.candidates[:2]} <= NAKHCHIVAN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["Shushi", "Şuşa", "Шуша", "Շուշի", "Shusha"])
+def test_shusha_spellings(engine, name):
+    res = engine.normalize(name, limit=10)
+    assert "geonames:147105" in {c.place.id for c in res.candidates}
+
+
+@pytest.mark.slow
+def test_susa_alone_is_ambiguous(engine):
+    res = engine.normalize("Susa", limit=10)
+    assert res.ambiguous
+    ids = {c.place.id for c in res.candidates}
+    assert {"geonames:147105", "geonames:2464915", "geonames:114593", "geonames:3166018"} <= ids
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected", "mtype"),
+    [
+        ("Londn", "geonames:2643743", MatchType.FUZZY),
+        ("Pairs", "geonames:2988507", MatchType.FUZZY),
+        ("Mosocw", "geonames:524901", MatchType.FUZZY),
+        ("Москва", "geonames:524901", None),
+        ("Xankəndi", None, None),
+        ("Nagorno Karabakh", "curated:nagorno-karabakh", None),
+        ("Karabakh", "curated:nagorno-karabakh", None),
+    ],
+)
+def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
+    best = engine.normalize(query).best
+    if expected:
+        assert best.place.id == expected
+    if mtype:
+        assert best.match_type == mtype
+        assert 0 < best.score < 1
+
+
+@pytest.mark.slow
+def test_country_filter_restricts_and_feature_class(engine):
+    res = engine.normalize("Moscow", countries=["US"], limit=10)
+    assert res.candidates and all(c.place.country_code == "US" for c in res.candidates)
+    res = engine.normalize("Georgia", feature_classes=["P"], limit=10)
+    assert all(c.place.feature_class == "P" for c in res.candidates)
+
+
+@pytest.mark.slow
+def test_scores_are_probabilities(engine):
+    for q in ("Paris", "Springfield", "Londn", "Susa"):
+        res = engine.normalize(q, limit=50)
+        scores = [c.score for c in res.candidates]
+        assert all(0 <= s <= 1 for s in scores) and scores == sorted(scores, reverse=True)
+        assert sum(scores) <= 1.0001
+
+
+def test_get_place_with_names(mini_engine):
+    place = mini_engine.get("geonames:147105")
+    assert place.name == "Shusha" and place.country_code == "AZ"
+    assert ("Շուշի", "hy") in {(n.text, n.language) for n in place.names}
+    with pytest.raises(PlaceNotFound):
+        mini_engine.get("geonames:1")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(query=""), "query is empty"),
+        (dict(query=" \u200b "), "query is empty"),
+        (dict(query="a\x00b"), "control character U+0000"),
+        (dict(query="🙂🙂"), "no letters or digits"),
+        (dict(query="x" * 300), "at most 256"),
+        (dict(query="Susa", limit=51), "limit 51 out of range 1..50"),
+        (dict(query="Susa", limit=-1), "limit -1 out of range"),
+        (dict(query="Susa", countries=["XX"]), "unknown country code 'XX'"),
+        (dict(query="Susa", feature_classes=["Q"]), "unknown feature class 'Q'"),
+        (dict(query="Susa", min_score=2.0), "min_score 2.0 out of range"),
+    ],
+)
+def test_refusals(mini_engine, kwargs, message):
+    q = kwargs.pop("query")
+    with pytest.raises(QueryError, match=re.escape(message)):
+        mini_engine.normalize(q, **kwargs)
+
+
+def test_invisible_marks_are_dropped(mini_engine):
+    assert mini_engine.normalize("\u200fYere\u200bvan\u200e").best.place.id == "geonames:616052"
+
+
+def _reference_best(engine: Normalizer, query: str) -> set[str]:
+    """Slow reference: the places holding the name closest to the query (OSA over all names)."""
+    names, places = engine._names, engine._name_place
+    sims = [(OSA.normalized_similarity(fold(query), fold(names[i])), i) for i in range(len(names))]
+    best = max(s for s, _ in sims)
+    return {engine.place(int(places[i])).id for s, i in sims if s == best}
+
+
+@pytest.mark.parametrize("query", ["Shusah", "Yerevna", "Moskwa", "Khankendy", "Sousee", "Armenai", "Yeraskk"])
+def test_fast_fuzzy_agrees_with_brute_force(mini_engine, query):
+    expected = _reference_best(mini_engine, query)
+    res = mini_engine.normalize(query, limit=50)
+    assert res.best.place.id in expected
+
+
+def test_context_picks_the_coherent_susa(mini_engine):
+    alone = mini_engine.normalize("Susa")
+    assert alone.ambiguous
+    with_ctx = mini_engine.normalize("Susa", context=["Stepanakert", "Yerevan", "Azerbaijan"])
+    assert with_ctx.best.place.id == "geonames:147105"
+
+
+def test_document_mode(mini_engine):
+    names = ["Shushi", "Susa", "Stepanakert", "Naxcivan", "Yeraskh", "Armenia", "Azerbaijan", "Yerevan", "Moscow"]
+    results = mini_engine.normalize_many([Query(n) for n in names], as_document=True)
+    best = {n: r.best.place.id for n, r in zip(names, results, strict=True)}
+    assert best["Susa"] == "geonames:147105"
+    assert best["Armenia"] == "geonames:174982"
+    assert best["Moscow"] == "geonames:524901"
+
+
+def test_index_arrays_are_memory_mapped(mini_engine):
+    arr = mini_engine.snapshot.arrays["tri.post"]
+    assert isinstance(arr, np.ndarray) and not arr.flags.writeable
