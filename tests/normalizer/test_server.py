@@ -1,0 +1,251 @@
+"""The gRPC service over real servers on free ports and real channels."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from normalizer.engine import Normalizer
+from normalizer.server import State, create_server
+from placenorm.v1 import placenorm_pb2 as pb
+from tests.conftest import FIXTURES, MINI_SOURCES, TOKEN, auth, start_server
+
+Phase = pb.ReloadProgress.Phase
+
+
+def _code(call) -> grpc.StatusCode:
+    with pytest.raises(grpc.RpcError) as err:
+        call()
+    return err.value.code(), err.value.details()
+
+
+def test_normalize_unary(mini_server):
+    resp = mini_server.stub.Normalize(pb.NormalizeRequest(query="Shushi", request_id="r1"))
+    assert resp.request_id == "r1" and resp.normalized_query == "shushi"
+    assert resp.candidates[0].place.id == "geonames:147105"
+    assert resp.candidates[0].place.country_name == "Azerbaijan"
+    assert resp.candidates[0].match_type == pb.ALTERNATE
+    assert resp.gazetteer_version == mini_server.state.engine.version
+    assert not resp.candidates[0].place.names  # names only from GetPlace
+
+
+def test_batch_preserves_order_and_document_mode(mini_server):
+    names = ["Yerevan", "Susa", "Stepanakert", "Azerbaijan", "Moscow"]
+    req = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query=n) for n in names])
+    resp = mini_server.stub.NormalizeBatch(req)
+    assert [r.query for r in resp.responses] == names
+    req.as_document = True
+    resp = mini_server.stub.NormalizeBatch(req)
+    assert resp.responses[1].candidates[0].place.id == "geonames:147105"
+
+
+def test_stream_order_and_bad_item_does_not_end_it(mini_server):
+    reqs = [pb.NormalizeRequest(query=q, request_id=str(i)) for i, q in enumerate(["Yerevan", "", "Moscow", "x\x00"])]
+    out = list(mini_server.stub.NormalizeStream(iter(reqs)))
+    assert [r.request_id for r in out] == ["0", "1", "2", "3"]
+    assert out[0].candidates and out[2].candidates
+    assert out[1].error.code == "INVALID_ARGUMENT" and "empty" in out[1].error.message
+    assert "control character" in out[3].error.message
+
+
+def test_get_place_and_info(mini_server):
+    place = mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:147105"))
+    assert place.name == "Shusha" and any(n.text == "Շուշի" and n.language == "hy" for n in place.names)
+    info = mini_server.stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest())
+    assert info.places == 13 and info.version and info.loaded_at
+
+
+@pytest.mark.parametrize(
+    ("request_", "code", "text"),
+    [
+        (pb.NormalizeRequest(query=""), grpc.StatusCode.INVALID_ARGUMENT, "query is empty"),
+        (pb.NormalizeRequest(query="Susa", limit=500), grpc.StatusCode.INVALID_ARGUMENT, "limit 500"),
+        (pb.NormalizeRequest(query="Susa", limit=-3), grpc.StatusCode.INVALID_ARGUMENT, "limit -3"),
+        (pb.NormalizeRequest(query="Susa", country_codes=["ZZ"]), grpc.StatusCode.INVALID_ARGUMENT, "'ZZ'"),
+        (pb.NormalizeRequest(query="Susa", feature_classes=["Q"]), grpc.StatusCode.INVALID_ARGUMENT, "'Q'"),
+        (pb.NormalizeRequest(query="a" * 1000), grpc.StatusCode.INVALID_ARGUMENT, "at most 256"),
+        (pb.NormalizeRequest(query="\u0301"), grpc.StatusCode.INVALID_ARGUMENT, "no letters"),
+        (pb.NormalizeRequest(query="x" * (1 << 20)), grpc.StatusCode.INVALID_ARGUMENT, "at most 256"),
+    ],
+)
+def test_refusals_have_specific_status(mini_server, request_, code, text):
+    got, details = _code(lambda: mini_server.stub.Normalize(request_))
+    assert got == code and text in details
+    assert mini_server.stub.Normalize(pb.NormalizeRequest(query="Yerevan")).candidates  # still serving
+
+
+def test_not_found_and_batch_too_large_and_message_too_large(mini_server):
+    assert _code(lambda: mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:1")))[0] == grpc.StatusCode.NOT_FOUND
+    big = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query="Susa")] * 10_001)
+    code, details = _code(lambda: mini_server.stub.NormalizeBatch(big))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "at most 10000" in details
+    huge = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query="y" * 200)] * 100_000)
+    assert _code(lambda: mini_server.stub.NormalizeBatch(huge))[0] == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_batch_deadline_stops_work(tmp_path, mini_snapshot):
+    srv = start_server(tmp_path, mini_snapshot, max_batch=100_000)
+    try:
+        big = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query=f"Yerevxn{i}") for i in range(20_000)])
+        code, _ = _code(lambda: srv.stub.NormalizeBatch(big, timeout=0.05))
+        assert code == grpc.StatusCode.DEADLINE_EXCEEDED
+    finally:
+        srv.close()
+
+
+def test_health_transitions_and_reflection(tmp_path, mini_snapshot):
+    srv = start_server(tmp_path, None)
+    try:
+        health = health_pb2_grpc.HealthStub(srv.channel)
+        status = health.Check(health_pb2.HealthCheckRequest(service="placenorm.v1.Normalizer")).status
+        assert status == health_pb2.HealthCheckResponse.NOT_SERVING
+        code, details = _code(lambda: srv.stub.Normalize(pb.NormalizeRequest(query="Susa")))
+        assert code == grpc.StatusCode.UNAVAILABLE and "no gazetteer loaded" in details
+        srv.state.swap(Normalizer.load(mini_snapshot))
+        assert health.Check(health_pb2.HealthCheckRequest(service="")).status == health_pb2.HealthCheckResponse.SERVING
+        refl = reflection_pb2_grpc.ServerReflectionStub(srv.channel)
+        resp = next(refl.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")])))
+        names = {s.name for s in resp.list_services_response.service}
+        assert {"placenorm.v1.Normalizer", "placenorm.v1.GazetteerAdmin", "grpc.health.v1.Health"} <= names
+    finally:
+        srv.close()
+
+
+def test_admin_not_served_without_token(tmp_path, mini_snapshot):
+    from normalizer.config import ServerConfig
+
+    state = State(Normalizer.load(mini_snapshot))
+    server, port = create_server(ServerConfig(port=0, data_dir=tmp_path), state)
+    server.start()
+    try:
+        from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+            admin = pb_grpc.GazetteerAdminStub(ch)
+            code, _ = _code(lambda: list(admin.Reload(pb.ReloadRequest(sources=["x"]), metadata=auth())))
+            assert code == grpc.StatusCode.UNIMPLEMENTED
+    finally:
+        server.stop(0)
+
+
+def _stage(srv, *names: str) -> list[str]:
+    for src in names or MINI_SOURCES:
+        shutil.copy(src, srv.config.data_dir)
+    return [p.rsplit("/", 1)[-1] for p in (names or MINI_SOURCES)]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "code"),
+    [((), grpc.StatusCode.UNAUTHENTICATED), (auth("wrong"), grpc.StatusCode.PERMISSION_DENIED),
+     ((("authorization", f"Basic {TOKEN}"),), grpc.StatusCode.PERMISSION_DENIED)],
+)
+def test_admin_auth(mini_server, metadata, code):
+    srcs = _stage(mini_server)
+    got, _ = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=metadata)))
+    assert got == code
+    got, _ = _code(lambda: list(mini_server.admin.Upload(iter([pb.UploadChunk(filename="a.csv", data=b"x")]),
+                                                        metadata=metadata)))
+    assert got == code
+
+
+@pytest.mark.parametrize("source", ["../etc/passwd", "/etc/passwd", "link/passwd"])
+def test_reload_paths_confined_to_data_dir(mini_server, source):
+    (mini_server.config.data_dir / "link").symlink_to("/etc")
+    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=[source]), metadata=auth())))
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "data dir" in details
+
+
+def test_reload_swaps_and_persists(mini_server, tmp_path):
+    old = mini_server.state.engine.version
+    csv = FIXTURES / "places.csv"
+    srcs = _stage(mini_server, *MINI_SOURCES, str(csv))
+    events = list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth()))
+    phases = [e.phase for e in events]
+    assert phases[-1] == Phase.SWAPPED and Phase.VALIDATED in phases and Phase.BUILDING in phases
+    assert events[-1].version != old and events[-1].places == 15
+    assert mini_server.stub.Normalize(pb.NormalizeRequest(query="North Depot")).candidates[0].place.id == "depot:1"
+    assert (mini_server.config.data_dir / "current.snapshot").exists()
+    # A restart serves the reloaded data: a new server on the same data dir.
+    from normalizer.server import initial_snapshot
+
+    assert Normalizer.load(initial_snapshot(mini_server.config)).version == events[-1].version
+
+
+def test_failed_reload_changes_nothing(mini_server):
+    old = mini_server.state.engine.version
+    bad = mini_server.config.data_dir / "bad.csv"
+    bad.write_text("id,name,latitude,longitude\n1,A,1,2\n2,B,95,2\n3,,1,1\n", encoding="utf-8")
+    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=["bad.csv"]), metadata=auth())))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION
+    assert "bad.csv:3: latitude 95.0 out of range" in details and "bad.csv:4: empty name" in details
+    assert mini_server.state.engine.version == old
+    assert not (mini_server.config.data_dir / "current.snapshot").exists()
+    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=["missing.txt"]), metadata=auth())))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION and "no such file" in details
+
+
+def test_dry_run_validates_only(mini_server):
+    old = mini_server.state.engine.version
+    srcs = _stage(mini_server, str(FIXTURES / "places.jsonl"))
+    events = list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs, dry_run=True), metadata=auth()))
+    assert events[-1].phase == Phase.DRY_RUN_OK and events[-1].places == 2
+    assert mini_server.state.engine.version == old
+
+
+def test_upload_and_cap(tmp_path, mini_snapshot):
+    srv = start_server(tmp_path, mini_snapshot, max_upload_bytes=4096)
+    try:
+        data = (FIXTURES / "places.jsonl").read_bytes()
+        chunks = [pb.UploadChunk(filename="places.jsonl", data=data[:50]), pb.UploadChunk(data=data[50:])]
+        events = list(srv.admin.Upload(iter(chunks), metadata=auth()))
+        assert events[0].phase == Phase.RECEIVING and events[-1].phase == Phase.SWAPPED
+        assert srv.stub.Normalize(pb.NormalizeRequest(query="Camp Alpha")).candidates[0].place.id == "camp:7"
+        big = [pb.UploadChunk(filename="big.csv", data=b"x" * 3000), pb.UploadChunk(data=b"x" * 3000)]
+        code, details = _code(lambda: list(srv.admin.Upload(iter(big), metadata=auth())))
+        assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "4096" in details
+        assert not list((srv.config.data_dir / "uploads").iterdir())  # temp files removed
+    finally:
+        srv.close()
+
+
+def test_second_reload_refused_while_first_runs(mini_server):
+    srcs = _stage(mini_server)
+    first = mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth())
+    next(first)  # the first reload is running and holds the lock
+    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth())))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION and "already running" in details
+    assert list(first)[-1].phase == Phase.SWAPPED
+
+
+def test_reload_under_load_no_failed_calls(mini_server):
+    srcs = _stage(mini_server, *MINI_SOURCES, str(FIXTURES / "places.csv"))
+    versions: set[str] = set()
+    failures: list[Exception] = []
+    stop = threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            try:
+                r = mini_server.stub.Normalize(pb.NormalizeRequest(query="Yerevan"), timeout=5)
+                assert r.candidates[0].place.id == "geonames:616052"
+                versions.add(r.gazetteer_version)
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    events = list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth()))
+    time.sleep(0.2)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not failures
+    assert events[-1].version in versions and len(versions) == 2
