@@ -362,11 +362,13 @@ def _stream(args, fmt: str, rows: Iterator[dict], fields: list[str], out, total:
         writer.writeheader()
     pending: list[dict] = []
     unresolved: list[tuple[int, str]] = []
+    count = [0]
     bar = tqdm(total=total, unit="row", file=sys.stderr, disable=not sys.stderr.isatty(), smoothing=0.1)
 
     def emit(row: dict, result: dict | None, error: str = "") -> None:
         cand = result["candidates"][0] if result and result.get("candidates") else None
-        n = bar.n + 1
+        count[0] += 1
+        n = count[0]
         if cand is None:
             unresolved.append((n, error or row.get(args.column, "")))
         p = cand["place"] if cand else {}

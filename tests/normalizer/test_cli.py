@@ -1,0 +1,191 @@
+"""The real `placenorm` command as a subprocess, against real servers."""
+
+from __future__ import annotations
+
+import csv
+
+import json
+import shutil
+import signal
+
+import pytest
+
+from normalizer.engine import Normalizer
+from tests.conftest import FIXTURES, MINI_SOURCES, TOKEN, ServerProcess, cli
+
+
+def test_normalize_table(mini_server):
+    r = cli("normalize", "Shushi", "Naxcivan", "--server", mini_server.address)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["query", "name", "admin1", "country", "id", "score", "match"]
+    assert "Shusha" in lines[1] and "geonames:147105" in lines[1] and "AZ" in lines[1]
+
+
+def test_normalize_json_has_response_fields(mini_server):
+    r = cli("normalize", "Susa", "--json", "--limit", "3", "--server", mini_server.address)
+    obj = json.loads(r.stdout.splitlines()[0])
+    assert {"query", "normalized_query", "candidates", "ambiguous", "gazetteer_version"} <= set(obj)
+    assert obj["candidates"][0]["place"]["id"].startswith("geonames:")
+
+
+def test_options_map_to_request(mini_server):
+    r = cli("normalize", "Moscow", "--country", "US", "--json", "--server", mini_server.address)
+    assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:5601538"
+    r = cli("normalize", "Susa", "--context", "Stepanakert", "--context", "Yerevan", "--json",
+            "--server", mini_server.address)
+    assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:147105"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (("normalize",), 2, "nothing to normalize"),
+        (("normalize", "Qqqqzzzzxxx"), 1, ""),
+        (("normalize", "Susa", "--country", "ZZ"), 4, "unknown country code 'ZZ'"),
+        (("place", "geonames:1"), 1, "no place with id"),
+    ],
+)
+def test_exit_codes(mini_server, args, code, stderr):
+    r = cli(*args, "--server", mini_server.address)
+    assert r.returncode == code
+    assert stderr in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unreachable_server_exit_3():
+    r = cli("info", "--server", "127.0.0.1:9", "--timeout", "2")
+    assert r.returncode == 3
+    assert r.stderr.count("\n") == 1 and "cannot reach the server at 127.0.0.1:9" in r.stderr
+
+
+def test_usage_error_exit_2():
+    r = cli("normalize", "--limit", "abc")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
+    src = tmp_path / "in.csv"
+    rows = [{"ref": str(i), "place": name} for i, name in enumerate(["Shushi", "Yerevna", "", "Zzqqxx", "Moscow"])]
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["ref", "place"])
+        w.writeheader()
+        w.writerows(rows)
+    out = tmp_path / "out.csv"
+    r = cli("normalize", "--input", str(src), "--column", "place", "--output", str(out), "--server", mini_server.address)
+    assert r.returncode == 0, r.stderr
+    with open(out, encoding="utf-8") as fh:
+        got = list(csv.DictReader(fh))
+    assert [g["ref"] for g in got] == ["0", "1", "2", "3", "4"]
+    assert got[0]["place_id"] == "geonames:147105" and got[1]["place_id"] == "geonames:616052"
+    assert got[2]["place_id"] == "" and got[3]["place_id"] == ""
+    assert set(got[0]) >= {"ref", "place", "place_id", "place_name", "country_code", "admin1_name", "latitude",
+                           "longitude", "score", "match_type", "ambiguous"}
+    assert "2 row(s) not resolved: row 3, row 4" in r.stderr
+    assert "\r" not in r.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_bulk_jsonl_stdin_stdout(mini_server):
+    data = '{"name": "Stepanakert", "n": 1}\n{"name": "Yeraskh", "n": 2}\n'
+    r = cli("normalize", "--input", "-", "--format", "jsonl", "--server", mini_server.address, input=data)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["n"] for o in out] == [1, 2] and out[1]["place_id"] == "geonames:391241"
+
+
+def test_bulk_missing_column_and_bad_file(mini_server, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = cli("normalize", "--input", str(src), "--column", "place", "--server", mini_server.address)
+    assert r.returncode == 4 and "no column 'place'" in r.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name\n\xff\xfe\n")
+    r = cli("normalize", "--input", str(bad), "--server", mini_server.address)
+    assert r.returncode == 4 and "not UTF-8" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_place_and_info(mini_server):
+    r = cli("place", "geonames:147105", "--server", mini_server.address)
+    assert r.returncode == 0 and "Shusha" in r.stdout and "Շուշի" in r.stdout
+    r = cli("info", "--json", "--server", mini_server.address)
+    assert json.loads(r.stdout)["places"] == "13"
+
+
+def test_reload_commands(mini_server, tmp_path):
+    for src in MINI_SOURCES:
+        shutil.copy(src, mini_server.config.data_dir)
+    shutil.copy(FIXTURES / "places.csv", mini_server.config.data_dir)
+    env = {"PLACENORM_ADMIN_TOKEN": TOKEN}
+    names = ["mini.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt", "places.csv"]
+    r = cli("reload", *names, "--dry-run", "--server", mini_server.address, env=env)
+    assert r.returncode == 0 and "dry_run_ok" in r.stderr
+    r = cli("reload", *names, "--server", mini_server.address, env=env)
+    assert r.returncode == 0 and "swapped" in r.stderr and "places=15" in r.stderr
+    r = cli("reload", "--upload", str(FIXTURES / "places.jsonl"), "--server", mini_server.address, env=env)
+    assert r.returncode == 0 and "places=2" in r.stderr
+    r = cli("reload", "nope.txt", "--server", mini_server.address, env=env)
+    assert r.returncode == 4 and "no such file" in r.stderr
+    r = cli("reload", "mini.txt", "--server", mini_server.address, env={"PLACENORM_ADMIN_TOKEN": "wrong"})
+    assert r.returncode == 4 and "permission_denied" in r.stderr
+    r = cli("reload", "mini.txt", "--server", mini_server.address, env={"PLACENORM_ADMIN_TOKEN": ""})
+    assert r.returncode == 2 and "admin token" in r.stderr
+
+
+def test_build_offline_and_local(tmp_path):
+    out = tmp_path / "x.snapshot"
+    r = cli("build", *MINI_SOURCES, "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert Normalizer.load(out).info().places == 13
+    r = cli("normalize", "Շուշի", "--local", "--snapshot", str(out), "--json")
+    assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:147105"
+    r = cli("place", "geonames:616052", "--local", "--snapshot", str(out), "--json")
+    assert json.loads(r.stdout)["name"] == "Yerevan"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,latitude,longitude\n1,A,100,1\n", encoding="utf-8")
+    r = cli("build", str(bad), "--output", str(tmp_path / "y.snapshot"))
+    assert r.returncode == 4 and "bad.csv:2: latitude 100.0" in r.stderr
+    assert not (tmp_path / "y.snapshot").exists()
+
+
+def test_serve_sigterm_drains_and_restart_serves_last_reload(tmp_path, mini_snapshot):
+    data = tmp_path / "data"
+    data.mkdir()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
+        shutil.copy(src, data)
+    srv = ServerProcess("--snapshot", str(mini_snapshot), "--data-dir", str(data), "--admin-token-file", str(token))
+    srv.wait_serving()
+    r = cli("reload", "mini.txt", "places.csv", "--server", srv.address, "--token-file", str(token))
+    assert r.returncode == 0, r.stderr
+    assert srv.stop(signal.SIGTERM) == 0
+    # Restarted without --snapshot: the last good reload is served.
+    srv = ServerProcess("--data-dir", str(data))
+    srv.wait_serving()
+    r = cli("normalize", "North Depot", "--json", "--server", srv.address)
+    assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "depot:1"
+    assert srv.stop() == 0
+
+
+def test_serve_bad_flags():
+    r = cli("serve", "--snapshot", "/nonexistent.snapshot", "--port", "0")
+    assert r.returncode == 2 and "no such snapshot" in r.stderr
+    r = cli("serve", "--tls-cert", "x.pem", "--port", "0")
+    assert r.returncode == 2 and "go together" in r.stderr
+
+
+def test_readme_examples_run(default_server, tmp_path):
+    """Every `$ placenorm ...` line in README.md runs and exits 0 against a real server."""
+    import shlex
+
+    from tests.conftest import ROOT
+
+    lines = [ln[2:] for ln in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if ln.startswith("$ placenorm ")]
+    assert len(lines) >= 5
+    (tmp_path / "names.csv").write_text("id,place\n1,Shushi\n2,Nakhichevan\n3,Stepanakrt\n", encoding="utf-8")
+    for line in lines:
+        args = shlex.split(line)[1:]
+        if args[0] in ("serve", "reload", "build"):
+            continue  # exercised by their own tests
+        r = cli(*args, "--server", default_server.address, env={"PLACENORM_SERVER": default_server.address},
+                timeout=60) if args[0] != "normalize" or "--local" not in args else cli(*args)
+        assert r.returncode == 0, f"{line}: {r.stderr}"
+
