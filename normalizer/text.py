@@ -92,11 +92,14 @@ def fold(text: str, *, language: str | None = None) -> str:
     return fold_forms(text, language=language)[0]
 
 
-def fold_forms(text: str, *, language: str | None = None) -> tuple[str, ...]:
+def fold_forms(text: str, *, language: str | None = None, japanese: bool = True) -> tuple[str, ...]:
     """All equivalent folded forms, primary first.
 
-    Han text has two readings: Mandarin (unidecode) and, when the text or the language
-    says Japanese, the Japanese reading. Both are kept so either can match.
+    Han text has two readings: Mandarin (unidecode) and the Japanese reading, first
+    when the text (kana) or the language says Japanese. Both are kept so either can
+    match. `japanese=False` skips the Japanese reading of Han text without kana or a
+    `ja` tag (used when indexing untagged names: the reading costs ~150 us a name and
+    such names are matched through their original-script key anyway).
     """
     prepared = _prepare(text)
     if prepared.isascii():
@@ -104,11 +107,11 @@ def fold_forms(text: str, *, language: str | None = None) -> tuple[str, ...]:
     latin = _finish(unidecode(prepared))
     if _INDIC.search(prepared):
         latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
-    if _HAN.search(prepared) or _KANA.search(prepared):
-        japanese = _finish(_japanese(prepared))
-        is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
-        if japanese and japanese != latin:
-            return (japanese, latin) if is_japanese else (latin, japanese)
+    is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
+    if is_japanese or (japanese and _HAN.search(prepared)):
+        reading = _finish(_japanese(prepared))
+        if reading and reading != latin:
+            return (reading, latin) if is_japanese else (latin, reading)
     return (latin,)
 
 

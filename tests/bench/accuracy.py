@@ -1,0 +1,317 @@
+"""Matching accuracy on evaluation sets built from public data, beside two baselines.
+
+- held-out spellings: GeoNames alternate names removed from a copy of the default
+  gazetteer, then used as queries (Latin variants; other scripts)
+- typos: 1-2 keyboard edits of real names of 5+ letters
+- CLDR exemplar-city names (babel time zones) and pycountry's country-name translations:
+  public name lists the gazetteer was not built from (CLDR territory names are, so the
+  country set counts "not contained" names separately)
+Baselines: exact lookup of folded names; brute-force rapidfuzz extractOne over all
+folded names (on a subsample: it takes tens of ms a query).
+"""
+
+from __future__ import annotations
+
+import gettext
+import random
+import statistics
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from gazetteer.model import CANONICAL
+from gazetteer.sources import SourceSet
+from normalizer.build import build_snapshot
+from normalizer.engine import Normalizer
+from normalizer.errors import QueryError
+from normalizer.text import fold, native_key
+from tests.bench.common import percentile, table
+
+SEED = 20261125
+KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    gold: str
+    country: str = ""
+    group: str = ""
+
+
+def _neighbours() -> dict[str, str]:
+    pos = {c: (r, i) for r, row in enumerate(KEYBOARD) for i, c in enumerate(row)}
+    out = {}
+    for c, (r, i) in pos.items():
+        out[c] = "".join(d for d, (r2, i2) in pos.items() if d != c and abs(r2 - r) <= 1 and abs(i2 - i) <= 1)
+    return out
+
+
+NEIGHBOURS = _neighbours()
+
+
+def typo(word: str, rng: random.Random) -> str:
+    chars = list(word)
+    letters = [i for i, c in enumerate(chars) if c.lower() in NEIGHBOURS]
+    if len(letters) < 2:
+        return word
+    i = rng.choice(letters[1:])  # people rarely get the first letter wrong
+    kind = rng.choice(["sub", "del", "ins", "swap"])
+    c = chars[i].lower()
+    if kind == "sub":
+        chars[i] = rng.choice(NEIGHBOURS[c])
+    elif kind == "del":
+        del chars[i]
+    elif kind == "ins":
+        chars.insert(i, rng.choice(NEIGHBOURS[c]))
+    elif i + 1 < len(chars):
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    else:
+        chars[i - 1], chars[i] = chars[i], chars[i - 1]
+    return "".join(chars)
+
+
+def script(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return name.split()[0].title() if name else "Other"
+    return "Other"
+
+
+# ------------------------------------------------------------------ evaluation sets
+def heldout_sets(sources: SourceSet, data_dir: Path, n: int = 1500) -> tuple[Normalizer, list[Case], list[Case]]:
+    """Remove one alternate name from each of n sampled places; build that gazetteer."""
+    rng = random.Random(SEED)
+    places = list(sources.places)
+    candidates = [i for i, p in enumerate(places) if p.id.startswith("geonames:") and len(p.names) >= 3]
+    rng.shuffle(candidates)
+    latin: list[Case] = []
+    other: list[Case] = []
+    for i in candidates:
+        if len(latin) >= n and len(other) >= n:
+            break
+        p = places[i]
+        folds = {fold(nm.text) for nm in p.names}
+        alts = [nm for nm in p.names if not nm.flags & CANONICAL and nm.text != p.name]
+        rng.shuffle(alts)
+        for nm in alts:
+            is_latin = native_key(nm.text) is None
+            others = {fold(x.text) for x in p.names if x is not nm}
+            if is_latin and len(latin) < n and fold(nm.text) not in others and len(fold(nm.text)) >= 4:
+                latin.append(Case(nm.text, p.id, p.country_code, "Latin"))
+            elif not is_latin and len(other) < n:
+                other.append(Case(nm.text, p.id, p.country_code, script(nm.text)))
+            else:
+                continue
+            places[i] = replace(p, names=tuple(x for x in p.names if x is not nm))
+            break
+        _ = folds
+    path = data_dir / "bench" / "heldout.snapshot"
+    build_snapshot(SourceSet(places=places, description=["held-out copy"]), path)
+    return Normalizer.load(path), latin, other
+
+
+def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]]:
+    rng = random.Random(SEED + 1)
+    total = engine.info().places
+    unique: list[Case] = []
+    hinted: list[Case] = []
+    while len(unique) < n or len(hinted) < n:
+        i = rng.randrange(total)
+        p = engine.place(i)
+        name = p.name
+        if len(name) < 5 or native_key(name) is not None:
+            continue
+        query = typo(name, rng)
+        if rng.random() < 0.4:
+            query = typo(query, rng)
+        if fold(query) == fold(name):
+            continue
+        holders = {int(engine._name_place[k]) for k in engine.index.lookup("fold", fold(name))}
+        if len(hinted) < n:
+            hinted.append(Case(query, p.id, p.country_code, "typo+country"))
+        if len(holders) == 1 and len(unique) < n:
+            unique.append(Case(query, p.id, p.country_code, "typo unique"))
+    return unique, hinted
+
+
+def cldr_city_set(engine: Normalizer) -> list[Case]:
+    """Exemplar-city names of CLDR time zones in every language, gold by English name + zone."""
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+
+    by_tz: dict[str, str] = {}
+    tz_places: dict[tuple[str, str], tuple[int, str]] = {}
+    for i in range(engine.info().places):
+        tz = engine._tz[int(engine._a["place.tz"][i])]
+        if tz and engine._pclass[i] == ord("P"):
+            key = (tz, fold(engine._str["name"][i]))
+            pop = int(engine._a["place.population"][i])
+            if key not in tz_places or pop > tz_places[key][0]:
+                tz_places[key] = (pop, engine._str["id"][i])
+    cases = []
+    for ident in locale_identifiers():
+        if "_" in ident:
+            continue
+        try:
+            zones = Locale.parse(ident).time_zones
+        except (ValueError, KeyError):
+            continue
+        for tz, data in zones.items():
+            city = data.get("city") if hasattr(data, "get") else None
+            if not city or "/" not in tz or tz.startswith("Etc/"):
+                continue
+            english = by_tz.setdefault(tz, tz.rsplit("/", 1)[-1].replace("_", " "))
+            gold = tz_places.get((tz, fold(english)))
+            if gold and fold(city) != fold(english):
+                cases.append(Case(city, gold[1], "", script(city)))
+    rng = random.Random(SEED + 2)
+    rng.shuffle(cases)
+    return cases[:3000]
+
+
+def country_set(engine: Normalizer) -> list[Case]:
+    import pycountry
+
+    ids = {}
+    for i in range(engine.info().places):
+        if engine._fcodes[int(engine._a["place.fcode"][i])] == "PCLI":
+            ids[engine._countries[int(engine._pcountry[i])]] = engine._str["id"][i]
+    cases = []
+    for lang in sorted(Path(pycountry.LOCALES_DIR).iterdir()):
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang.name])
+        except OSError:
+            continue
+        for c in pycountry.countries:
+            gold = ids.get(c.alpha_2)
+            name = tr.gettext(c.name)
+            if gold and name != c.name:
+                cases.append(Case(name, gold, c.alpha_2, script(name)))
+    return cases
+
+
+# ------------------------------------------------------------------ runners
+def run_cases(engine: Normalizer, cases: list[Case], *, hint: bool = False) -> list[tuple[Case, list[str], float, float]]:
+    out = []
+    for c in cases:
+        t = time.perf_counter()
+        try:
+            r = engine.normalize(c.query, countries=[c.country] if hint and c.country else (), limit=5)
+            ids = [x.place.id for x in r.candidates]
+            top_score = r.candidates[0].score if r.candidates else 0.0
+        except QueryError:
+            ids, top_score = [], 0.0
+        out.append((c, ids, top_score, time.perf_counter() - t))
+    return out
+
+
+class Baselines:
+    """Exact folded lookup and brute-force extractOne over all folded names."""
+
+    def __init__(self, engine: Normalizer) -> None:
+        best: dict[str, tuple[int, str]] = {}
+        pops = engine._a["place.population"]
+        for nid in range(len(engine._names)):
+            key = fold(engine._names[nid])
+            p = int(engine._name_place[nid])
+            if key and (key not in best or int(pops[p]) > best[key][0]):
+                best[key] = (int(pops[p]), engine._str["id"][p])
+        self.best = best
+        self.keys = list(best)
+
+    def exact(self, q: str) -> str:
+        return self.best.get(fold(q), (0, ""))[1]
+
+    def brute(self, q: str) -> str:
+        hit = process.extractOne(fold(q), self.keys, scorer=fuzz.ratio)
+        return self.best[hit[0]][1] if hit else ""
+
+
+def accuracy_rows(name: str, results, baselines: Baselines | None, brute_n: int = 150) -> list[list[object]]:
+    rows = []
+    groups: dict[str, list] = defaultdict(list)
+    for r in results:
+        groups["all"].append(r)
+        if r[0].group not in ("Latin", "typo unique", "typo+country"):
+            groups[r[0].group].append(r)
+    for g, rs in sorted(groups.items(), key=lambda kv: (kv[0] != "all", -len(kv[1]))):
+        if g != "all" and len(rs) < 30:
+            continue
+        top1 = sum(1 for c, ids, _, _ in rs if ids[:1] == [c.gold]) / len(rs)
+        top5 = sum(1 for c, ids, _, _ in rs if c.gold in ids) / len(rs)
+        exact = brute = ""
+        if baselines and g == "all":
+            exact = round(sum(baselines.exact(c.query) == c.gold for c, *_ in rs) / len(rs), 3)
+            sub = rs[:brute_n]
+            brute = round(sum(baselines.brute(c.query) == c.gold for c, *_ in sub) / len(sub), 3)
+        rows.append([name, g, len(rs), round(top1, 3), round(top5, 3), exact, brute])
+    return rows
+
+
+def reliability(all_results) -> None:
+    buckets = [(0.9, 1.01), (0.7, 0.9), (0.5, 0.7), (0.3, 0.5), (0.0, 0.3)]
+    rows = []
+    for lo, hi in buckets:
+        sel = [(c, ids) for c, ids, s, _ in all_results if lo <= s < hi and ids]
+        if sel:
+            right = sum(ids[0] == c.gold for c, ids in sel) / len(sel)
+            rows.append([f"{lo:.1f} <= score < {min(hi, 1.0):.1f}", len(sel), round(right, 3)])
+    table("Score reliability (all accuracy sets): share of top answers that are right",
+          ["top score", "answers", "right"], rows)
+
+
+def run(engine: Normalizer, sources: SourceSet | None, data_dir: Path, *, quick: bool = False) -> list:
+    n = 400 if quick else 1500
+    rows: list[list[object]] = []
+    everything = []
+    base = Baselines(engine)
+    if sources is not None:
+        held_engine, latin, other = heldout_sets(sources, data_dir, n)
+        held_base = Baselines(held_engine)
+        for label, cases in (("held-out Latin variants", latin), ("held-out other scripts", other)):
+            res = run_cases(held_engine, cases)
+            everything += res
+            rows += accuracy_rows(label, res, held_base)
+    unique, hinted = typo_sets(engine, n)
+    res = run_cases(engine, unique)
+    everything += res
+    rows += accuracy_rows("typos, unique names, no hint", res, base)
+    res = run_cases(engine, hinted, hint=True)
+    rows += accuracy_rows("typos, all names, country hint", res, None)
+    fuzzy_times = [t for *_, t in res]
+    cities = cldr_city_set(engine)
+    res = run_cases(engine, cities)
+    everything += res
+    rows += accuracy_rows("CLDR city names (other languages)", res, base)
+    missing = [r for r in res if not _contained(engine, r[0])]
+    if missing:
+        rows += accuracy_rows("  of which not in the gazetteer", missing, None)
+    countries = country_set(engine)
+    res = run_cases(engine, countries)
+    everything += res
+    rows += accuracy_rows("pycountry country names (other languages)", res, base)
+    missing = [r for r in res if not _contained(engine, r[0])]
+    if missing:
+        rows += accuracy_rows("  of which not in the gazetteer", missing, None)
+    table("Matching accuracy (top-1 / top-5) beside baselines",
+          ["set", "group", "queries", "top-1", "top-5", "exact-lookup top-1", "brute-force top-1"], rows)
+    reliability(everything)
+    return fuzzy_times
+
+
+def _contained(engine: Normalizer, case: Case) -> bool:
+    keys = [fold(case.query)] + ([nk] if (nk := native_key(case.query)) else [])
+    try:
+        gold = engine.place_index(case.gold)
+    except LookupError:
+        return False
+    return any(int(engine._name_place[k]) == gold for key in keys for k in engine.index.lookup("fold", key))
+
+
+_ = (statistics, percentile)
