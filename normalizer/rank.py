@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gazetteer.model import CANONICAL, COLLOQUIAL, HISTORIC, PREFERRED, SHORT
+from gazetteer.model import ASCII, CANONICAL, COLLOQUIAL, HISTORIC, PREFERRED, SHORT
 from normalizer.types import MatchType
 
 # Feature importance by GeoNames feature code; countries first, then first-order
@@ -35,7 +35,10 @@ W_POP = 0.5
 W_CONTEXT = 5.0
 W_PREFER = 2.0
 W_LANGUAGE = 0.8
-NAME_BONUS = ((CANONICAL, 0.35), (PREFERRED, 0.25), (SHORT, 0.1), (COLLOQUIAL, -0.15), (HISTORIC, -0.4))
+# The place's own name is what news text uses far more often than one of its many
+# alternate names (which GeoNames collects from everywhere, homonyms included).
+NAME_BONUS = ((CANONICAL, 1.0), (ASCII, 1.0), (PREFERRED, 0.4), (SHORT, 0.2), (COLLOQUIAL, -0.15),
+              (HISTORIC, -0.4))
 
 # Ambiguous: the runner-up's share is at least this fraction of the top share, or the
 # top share itself is below AMBIGUITY_TOP (several comparable rivals).
@@ -73,7 +76,8 @@ class Hit:
 
 
 def name_bonus(flags: int) -> float:
-    return sum(b for f, b in NAME_BONUS if flags & f)
+    bonus = sum(b for f, b in NAME_BONUS if flags & f)
+    return min(bonus, 1.0) if flags & (CANONICAL | ASCII) else bonus
 
 
 def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:

@@ -1,0 +1,112 @@
+"""Build, load, memory and query speed of the engine (in-process, one thread)."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from normalizer.engine import Normalizer
+from normalizer.text import fold
+from tests.bench.accuracy import typo
+from tests.bench.common import percentile, table
+
+
+def build_figures(data_dir: Path) -> list[list[object]]:
+    from gazetteer.default import build_default
+    from normalizer.build import build_snapshot
+
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
+        path = Path(tmp) / "default.snapshot"
+        build_snapshot(build_default(), path)
+        seconds = time.perf_counter() - t
+        size = path.stat().st_size
+    return [["default build (cities500 + admin + countries)", f"{seconds:.1f} s", "<= 120 s"],
+            ["snapshot file size", f"{size / 1e6:.0f} MB", ""]]
+
+
+def load_figures(snapshot: Path) -> list[list[object]]:
+    code = (
+        "import time,sys;from tests.bench.common import rss_mb;import normalizer.engine as e;"
+        "base=rss_mb();t=time.perf_counter();nz=e.Normalizer.load(sys.argv[1]);lt=time.perf_counter()-t;"
+        "nz.normalize('Londn');nz.normalize('Paris');nz.normalize('東京');"
+        "print(lt, base, rss_mb())"
+    )
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code, str(snapshot)], capture_output=True, text=True, check=True)
+        runs.append([float(x) for x in out.stdout.split()])
+    load = statistics.median(r[0] for r in runs)
+    base = statistics.median(r[1] for r in runs)
+    rss = statistics.median(r[2] for r in runs)
+    return [["snapshot load (verify hash, map)", f"{load:.2f} s", "<= 3 s"],
+            ["resident memory after load + first queries", f"{rss:.0f} MB", "<= 1500 MB"],
+            ["  of which the gazetteer and index", f"{rss - base:.0f} MB", "<= 1000 MB"]]
+
+
+def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
+    rng = random.Random(7)
+    total = engine.info().places
+    exact_q, fuzzy_q = [], []
+    while len(exact_q) < n:
+        p = engine.place(rng.randrange(total))
+        exact_q.append(p.name)
+        if len(p.name) >= 5 and p.name.isascii():
+            fuzzy_q.append(typo(p.name, rng))
+    for q in exact_q[:200]:
+        engine.normalize(q)
+    t = time.perf_counter()
+    for q in exact_q:
+        engine.normalize(q)
+    exact_rate = len(exact_q) / (time.perf_counter() - t)
+    times = []
+    for q in fuzzy_q:
+        t = time.perf_counter()
+        engine.normalize(q)
+        times.append((time.perf_counter() - t) * 1000)
+    keys = list({fold(engine._names[i]) for i in range(len(engine._names))})
+    brute = []
+    for q in fuzzy_q[:40]:
+        t = time.perf_counter()
+        process.extractOne(fold(q), keys, scorer=fuzz.ratio)
+        brute.append((time.perf_counter() - t) * 1000)
+    p50 = percentile(times, 50)
+    return [
+        ["exact / alternate-name hits", f"{exact_rate:,.0f} queries/s", ">= 50,000/s"],
+        ["fuzzy queries (typos) p50", f"{p50:.2f} ms", "<= 2 ms"],
+        ["fuzzy queries (typos) p99", f"{percentile(times, 99):.2f} ms", "<= 10 ms"],
+        [f"brute-force extractOne over {len(keys):,} folded names p50", f"{percentile(brute, 50):.1f} ms", ""],
+        ["speed-up of fuzzy path over brute force (p50)", f"{percentile(brute, 50) / p50:.0f}x", ">= 20x"],
+    ]
+
+
+def document_latency(engine: Normalizer) -> list[list[object]]:
+    from tests.bench.common import SHARED
+    from tests.bench.corpora import read_corpus
+    from normalizer.types import Query
+
+    arts = [a for a in read_corpus(SHARED / "tr-news.xml") if len(a) >= 20] if (SHARED / "tr-news.xml").exists() else []
+    times = []
+    for art in arts:
+        qs = [Query(m.phrase) for m in art[:20]]
+        t = time.perf_counter()
+        engine.normalize_many(qs, as_document=True)
+        times.append((time.perf_counter() - t) * 1000)
+    if not times:
+        return []
+    return [["20-name document, in-process, p50", f"{percentile(times, 50):.1f} ms", "<= 20 ms"]]
+
+
+def run(engine: Normalizer, snapshot: Path, data_dir: Path, *, build: bool = True) -> None:
+    rows = build_figures(data_dir) if build else []
+    rows += load_figures(snapshot)
+    rows += query_figures(engine)
+    rows += document_latency(engine)
+    table("Engine speed and memory (default gazetteer, one process)", ["measure", "value", "target"], rows)
