@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DATA_DIR ?= data
 PORT ?= 50051
 
-.PHONY: run test bench proto lint format install snapshot soak clean
+.PHONY: run test bench proto lint format install snapshot soak clean node-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ run: install
 snapshot: install
 	$(PY) -c "from normalizer.build import ensure_default; print(ensure_default('$(DATA_DIR)'))"
 
+## Node.js client for the cross-language test (skipped, with a notice, where npm is absent).
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix tests/node >/dev/null; \
+	else echo "npm not found: the Node.js client test will be skipped"; fi
+
 ## The whole suite (unit, property, integration with a real server and the real CLI).
-test: install snapshot
+test: install snapshot node-deps
 	PLACENORM_TEST_SNAPSHOT=$(DATA_DIR)/default.snapshot $(PY) -m pytest -q
 
 ## Accuracy, speed and memory figures, printed as tables.

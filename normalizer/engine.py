@@ -277,13 +277,13 @@ class Normalizer:
             for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
                 if key:
                     for nid in self.index.lookup("variant", key):
-                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin)
+                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, 1.0)
         if forms and forms[0]:
             self._fuzzy(found, forms[0], query_latin)
         return self._filter(found, q)
 
     def _add(self, found: dict[int, Hit], nid: int, sim: float, mtype: MatchType | None,
-             query_latin: bool) -> None:
+             query_latin: bool, edits: float = 0.0) -> None:
         place = int(self._name_place[nid])
         flags = int(self._name_flags[nid])
         if mtype is None:
@@ -295,9 +295,10 @@ class Normalizer:
             else:
                 mtype = MatchType.ALTERNATE
         old = found.get(place)
-        if old is None or (sim, -mtype, flags & CANONICAL) > (old.sim, -old.match_type, old.flags & CANONICAL):
+        if old is None or (-edits, sim, -mtype, flags & CANONICAL) > (
+                -old.edits, old.sim, -old.match_type, old.flags & CANONICAL):
             lang = self._langs[int(self._name_lang[nid])]
-            found[place] = Hit(place, sim, mtype, nid, flags, lang)
+            found[place] = Hit(place, sim, mtype, nid, flags, lang, edits)
 
     def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool) -> None:
         ids = self.index.fuzzy_candidates(folded)
@@ -305,14 +306,14 @@ class Normalizer:
             return
         keys = self.index.fkeys.many(ids)
         vkeys = self.index.fkey_variants.many(ids)
-        sim = similarity(folded, keys, vkeys)
-        top = np.argsort(-sim, kind="stable")[:FUZZY_KEEP]
+        sim, edits = similarity(folded, keys, vkeys)
+        top = np.lexsort((-sim, edits))[:FUZZY_KEEP]
         for j in top:
             s = float(sim[j])
             if s < FUZZY_FLOOR:
-                break
+                continue
             for nid in self.index.names_of_key(int(ids[j])):
-                self._add(found, int(nid), s, MatchType.FUZZY, query_latin)
+                self._add(found, int(nid), s, MatchType.FUZZY, query_latin, float(edits[j]))
             if len(found) > MAX_HITS:
                 break
 
@@ -325,7 +326,7 @@ class Normalizer:
             allowed_cls = {ord(c) for c in q.feature_classes}
             hits = [h for h in hits if int(self._pclass[h.place]) in allowed_cls]
         if len(hits) > MAX_HITS:
-            hits.sort(key=lambda h: (-h.sim, -float(self._prior[h.place])))
+            hits.sort(key=lambda h: (h.edits, -h.sim, -float(self._prior[h.place])))
             hits = hits[:MAX_HITS]
         return hits
 
@@ -433,21 +434,26 @@ class Normalizer:
         return out
 
 
-def similarity(folded: str, keys: list[str], vkeys: list[str]) -> np.ndarray:
-    """0..1 similarity of a folded query to candidate keys.
+def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(similarity 0..1, edit cost) of a folded query to candidate keys.
 
-    max of: OSA (transpositions cost 1) on the folded form; OSA on variant keys (a bit
-    discounted); word containment (the query is some of the key's words, or the reverse)
-    for dropped or added words ("Karabakh" / "Nagorno-Karabakh").
+    The best of: OSA (a transposition is one edit) on the folded form; OSA on variant
+    keys, half an edit dearer; word containment (the query is some of the key's words,
+    or the reverse) for dropped or added words ("Karabakh" / "Nagorno-Karabakh").
+    The edit cost ranks candidates; the similarity is the match quality in the score.
     """
-    base = cdist([folded], keys, scorer=OSA.normalized_similarity, workers=1)[0]
-    var = cdist([variant_key(folded)], vkeys, scorer=OSA.normalized_similarity, workers=1)[0] * 0.97
-    sim = np.maximum(base, var)
+    dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
+    vq = variant_key(folded)
+    vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
+    lens = np.array([max(len(folded), len(k)) for k in keys], dtype=np.float64)
+    vlens = np.array([max(len(vq), len(k)) for k in vkeys], dtype=np.float64)
+    sim = np.maximum(1 - dist / np.maximum(lens, 1), (1 - (vdist - 0.5) / np.maximum(vlens, 1)) * 0.97)
+    edits = np.minimum(dist, vdist)
     qwords = folded.split()
     qset = set(qwords)
     qlen = len(compact(folded))
     for j, key in enumerate(keys):
-        if sim[j] >= 0.9:
+        if edits[j] <= 1:
             continue
         kwords = key.split()
         if len(kwords) != len(qwords):
@@ -457,6 +463,8 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> np.ndarray:
                 klen = len(compact(key))
                 cover = min(qlen, klen) / max(qlen, klen)
                 sim[j] = max(sim[j], 0.78 + 0.15 * cover)
+                edits[j] = min(edits[j], 1.5 + 2 * (1 - cover))
             elif fuzz.token_set_ratio(folded, key) >= 90:
                 sim[j] = max(sim[j], 0.75)
-    return sim
+                edits[j] = min(edits[j], 3.0)
+    return sim, edits

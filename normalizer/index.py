@@ -12,6 +12,7 @@ Built once per snapshot (`build_arrays`), then served from the memory-mapped fil
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -154,8 +155,32 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     arrays["tri.code"] = uniq
     arrays["tri.start"] = np.append(start, tri_codes.size).astype(np.int64)
     arrays["tri.post"] = tri_keys
+    arrays |= _deletion_table(keys)
     lookup = {k: [name for name, _ in sorted(t.items(), key=lambda kv: kv[1])] for k, t in tables.items()}
     return arrays, lookup
+
+
+# Keys up to this length also get a one-deletion neighbourhood: trigrams alone miss
+# short names whose typo breaks most of their trigrams (Vleden / Velden share only
+# "den", "en "), while a single deletion from each side meets ("veden").
+DELETE_MAX_LEN = 16
+
+
+def deletions(key: str) -> set[str]:
+    """The key and every string one character shorter (SymSpell's neighbourhood, d=1)."""
+    return {key} | {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+def _deletion_table(keys: list[str]) -> dict[str, np.ndarray]:
+    # crc32 is enough: a collision only adds a candidate, which scoring then rejects.
+    hashes: list[int] = []
+    ids: list[int] = []
+    for kid, key in enumerate(keys):
+        if len(key) <= DELETE_MAX_LEN:
+            variants = deletions(key)
+            hashes.extend(zlib.crc32(v.encode()) for v in variants)
+            ids.extend([kid] * len(variants))
+    return _table(np.array(hashes, dtype=np.uint64), np.array(ids, dtype=np.int32), "del")
 
 
 def _best_population(arrays: dict[str, np.ndarray], pairs: np.ndarray, nkeys: int) -> np.ndarray:
@@ -200,6 +225,9 @@ class Index:
         self._fkey_start = a["fkey.start"]
         self._fkey_names = a["fkey.names"]
         self._fkey_pop = a["fkey.best_pop"]
+        self._del_hash = a["del.hash"]
+        self._del_start = a["del.start"]
+        self._del_post = a["del.post"]
 
     def lookup(self, table: str, key: str) -> np.ndarray:
         hashes = self._a[f"{table}.hash"]
@@ -213,8 +241,28 @@ class Index:
     def names_of_key(self, key_id: int) -> np.ndarray:
         return self._fkey_names[self._fkey_start[key_id] : self._fkey_start[key_id + 1]]
 
-    def fuzzy_candidates(self, key: str, *, max_trigrams: int = 12, budget: int = 40_000,
-                         limit: int = 200) -> np.ndarray:
+    def fuzzy_candidates(self, key: str, *, limit: int = 200) -> np.ndarray:
+        """Candidate key ids: one-deletion neighbours first, then the best trigram overlaps."""
+        near = self.deletion_neighbours(key) if len(key) <= DELETE_MAX_LEN + 1 else _EMPTY
+        tri = self.trigram_candidates(key, limit=limit)
+        if near.size == 0:
+            return tri
+        if near.size > limit:
+            near = near[np.argsort(-self._fkey_pop[near], kind="stable")[:limit]]
+        return np.concatenate([near, tri[~np.isin(tri, near)]])
+
+    def deletion_neighbours(self, key: str) -> np.ndarray:
+        hashes = np.array(sorted({zlib.crc32(v.encode()) for v in deletions(key)}), dtype=np.uint64)
+        pos = np.searchsorted(self._del_hash, hashes)
+        pos = np.minimum(pos, self._del_hash.size - 1)
+        pos = pos[self._del_hash[pos] == hashes]
+        if pos.size == 0:
+            return _EMPTY
+        parts = [self._del_post[self._del_start[p] : self._del_start[p + 1]] for p in pos]
+        return np.unique(np.concatenate(parts))
+
+    def trigram_candidates(self, key: str, *, max_trigrams: int = 12, budget: int = 40_000,
+                           limit: int = 200) -> np.ndarray:
         """Key ids sharing the most of the query's rarest trigrams, best first (at most `limit`)."""
         codes = trigram_codes(key)
         if codes.size == 0:

@@ -249,3 +249,25 @@ def test_reload_under_load_no_failed_calls(mini_server):
         t.join()
     assert not failures
     assert events[-1].version in versions and len(versions) == 2
+
+
+NODE_DIR = FIXTURES.parent / "node"
+
+
+def test_node_client_calls_normalize_from_the_proto_alone(mini_server):
+    """A Node.js client built only from proto/ (grpc-js + proto-loader) gets the same answer."""
+    import json
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None or not (NODE_DIR / "node_modules" / "@grpc" / "grpc-js").exists():
+        pytest.skip("node or tests/node/node_modules missing (make test installs them when npm exists)")
+    out = subprocess.run([node, str(NODE_DIR / "client.js"), mini_server.address, "Susa", "Stepanakert", "Yerevan"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    resp = json.loads(out.stdout)
+    assert resp["candidates"][0]["place"]["id"] == "geonames:147105"
+    assert resp["candidates"][0]["match_type"] in ("ALTERNATE", "EXACT")
+    bad = subprocess.run([node, str(NODE_DIR / "client.js"), mini_server.address, ""], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 1 and bad.stderr.startswith("3 ")  # INVALID_ARGUMENT

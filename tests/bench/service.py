@@ -1,0 +1,186 @@
+"""Service throughput: real servers in subprocesses, load from client processes on loopback.
+
+Health/Check on the same server is the echo ceiling. Figures are calls (or names) per
+second and latency percentiles, one configuration after another in one run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import grpc
+
+from tests.bench.common import ROOT, percentile, table
+
+TOKEN = "bench-token"
+
+
+def _server(snapshot: Path, data_dir: Path, workers: int, port: int) -> subprocess.Popen:
+    token = data_dir / "bench-token"
+    token.write_text(TOKEN)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "normalizer.cli", "serve", "--port", str(port), "--snapshot", str(snapshot),
+         "--data-dir", str(data_dir), "--workers", str(workers), "--admin-token-file", str(token)],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    ready = 0
+    while time.monotonic() < deadline and ready < workers:
+        line = proc.stderr.readline()
+        if re.search(r"gazetteer serving", line):
+            ready += 1
+    threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+    return proc
+
+
+def _client(args) -> tuple[int, list[float], int]:
+    address, kind, seconds, threads, names, seed = args
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from placenorm.v1 import placenorm_pb2 as pb
+    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+    channel = grpc.insecure_channel(address)
+    stub = pb_grpc.NormalizerStub(channel)
+    health = health_pb2_grpc.HealthStub(channel)
+    lat: list[float] = []
+    count = [0]
+    failed = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(wseed: int) -> None:
+        rng = random.Random(wseed)
+        local, n, bad = [], 0, 0
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            try:
+                if kind == "echo":
+                    health.Check(health_pb2.HealthCheckRequest(), timeout=10)
+                    n += 1
+                elif kind in ("exact", "fuzzy"):
+                    stub.Normalize(pb.NormalizeRequest(query=rng.choice(names)), timeout=10)
+                    n += 1
+                elif kind == "batch":
+                    reqs = [pb.NormalizeRequest(query=rng.choice(names)) for _ in range(100)]
+                    stub.NormalizeBatch(pb.NormalizeBatchRequest(requests=reqs), timeout=30)
+                    n += 100
+                elif kind.startswith("stream"):
+                    reqs = (pb.NormalizeRequest(query=rng.choice(names)) for _ in range(2000))
+                    n += sum(1 for _ in stub.NormalizeStream(reqs, timeout=60))
+            except grpc.RpcError:
+                bad += 1
+            local.append((time.perf_counter() - t) * 1000)
+        with lock:
+            lat.extend(local)
+            count[0] += n
+            failed[0] += bad
+
+    ts = [threading.Thread(target=worker, args=(seed * 100 + i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    channel.close()
+    return count[0], lat, failed[0]
+
+
+def load(address: str, kind: str, names: list[str], *, seconds: float = 5, procs: int = 2, threads: int = 4):
+    with mp.get_context("spawn").Pool(procs) as pool:
+        t = time.perf_counter()
+        out = pool.map(_client, [(address, kind, seconds, threads, names, i) for i in range(procs)])
+        wall = time.perf_counter() - t
+    n = sum(o[0] for o in out)
+    lat = [x for o in out for x in o[1]]
+    return n / min(wall, seconds + 0.5), percentile(lat, 50), percentile(lat, 99), sum(o[2] for o in out)
+
+
+def _names(snapshot: Path) -> tuple[list[str], list[str]]:
+    from normalizer.engine import Normalizer
+    from tests.bench.accuracy import typo
+
+    nz = Normalizer.load(snapshot)
+    rng = random.Random(3)
+    exact = [nz.place(rng.randrange(nz.info().places)).name for _ in range(2000)]
+    fuzzy = [typo(n, rng) for n in exact if len(n) >= 5 and n.isascii()]
+    return exact, fuzzy
+
+
+def _reload_source(snapshot: Path, data_dir: Path, n: int = 30_000) -> str:
+    """A GeoNames-format file of n places from the default gazetteer, for reloads under load."""
+    from normalizer.engine import Normalizer
+
+    nz = Normalizer.load(snapshot)
+    path = data_dir / "reload-bench.txt"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(0, nz.info().places, max(1, nz.info().places // n)):
+            p = nz.place(i)
+            gid = p.id.split(":", 1)[1]
+            if not gid.isdigit():
+                continue
+            cols = [gid, p.name, p.ascii_name, "", f"{p.latitude}", f"{p.longitude}", p.feature_class or "P",
+                    p.feature_code, p.country_code, "", p.admin1_code, "", "", "", str(p.population), "", "",
+                    p.timezone, "2024-01-01"]
+            fh.write("\t".join(c.replace("\t", " ") for c in cols) + "\n")
+    return path.name
+
+
+def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
+    data_dir = data_dir / "bench" / "serve"  # reloads persist here, never in the main data dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    exact, fuzzy = _names(snapshot)
+    rows = []
+    for workers in (1, 2):
+        port = 50300 + workers
+        proc = _server(snapshot, data_dir, workers, port)
+        address = f"127.0.0.1:{port}"
+        try:
+            label = f"{workers} process{'es' if workers > 1 else ''}"
+            for kind, names, unit in (("echo", exact, "calls"), ("exact", exact, "calls"), ("fuzzy", fuzzy, "calls"),
+                                      ("batch", exact, "names"), ("stream-exact", exact, "names"),
+                                      ("stream-fuzzy", fuzzy, "names")):
+                rate, p50, p99, failed = load(address, kind, names, seconds=seconds)
+                rows.append([label, kind, f"{rate:,.0f} {unit}/s", f"{p50:.2f}", f"{p99:.2f}", failed])
+            if workers == 1:
+                rows += _during_reload(address, exact, snapshot, data_dir, seconds)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    table("gRPC service throughput (server and load generator share the 2 cores)",
+          ["server", "call", "rate", "p50 ms", "p99 ms", "failed"], rows)
+
+
+def _during_reload(address: str, names: list[str], snapshot: Path, data_dir: Path, seconds: float) -> list:
+    from placenorm.v1 import placenorm_pb2 as pb
+    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+    source = _reload_source(snapshot, data_dir)
+    before = load(address, "exact", names, seconds=seconds)
+    result: dict[str, object] = {}
+
+    def reload_loop() -> None:
+        with grpc.insecure_channel(address) as ch:
+            admin = pb_grpc.GazetteerAdminStub(ch)
+            t = time.perf_counter()
+            events = list(admin.Reload(pb.ReloadRequest(sources=[source]), metadata=(("authorization", f"Bearer {TOKEN}"),)))
+            result["seconds"] = time.perf_counter() - t
+            result["phase"] = pb.ReloadProgress.Phase.Name(events[-1].phase)
+
+    th = threading.Thread(target=reload_loop)
+    th.start()
+    during = load(address, "exact", names, seconds=max(seconds, 8))
+    th.join()
+    os.unlink(data_dir / "current.snapshot")
+    return [
+        ["1 process", "exact, before reload", f"{before[0]:,.0f} calls/s", f"{before[1]:.2f}", f"{before[2]:.2f}", before[3]],
+        ["1 process", f"exact, during reload ({result.get('phase')}, {result.get('seconds', 0):.1f} s)",
+         f"{during[0]:,.0f} calls/s", f"{during[1]:.2f}", f"{during[2]:.2f}", during[3]],
+    ]
