@@ -49,6 +49,9 @@ _INVISIBLE = dict.fromkeys(
 FUZZY_KEEP = 40  # keys kept after scoring the trigram candidates
 FUZZY_FLOOR = 0.6  # below this similarity a key is not a candidate at all
 MAX_HITS = 400  # places ranked per query (an exact name rarely names more)
+# Names read per key: postings list the most populous places first, so a prefix keeps
+# the likely ones ("Santa Maria" names hundreds of places).
+MAX_NAMES_PER_KEY = 250
 
 
 class Normalizer:
@@ -79,7 +82,8 @@ class Normalizer:
         importance = imp_by_code[a["place.fcode"]]
         cls_imp = np.array([ranking.CLASS_IMPORTANCE.get(chr(c), 0.0) for c in range(256)])[self._pclass]
         importance = np.where(np.isnan(importance), cls_imp, importance)
-        self._prior = ranking.prior(a["place.population"], importance)
+        self._importance = importance.astype(np.float32)
+        self._prior = ranking.population_prior(a["place.population"]) + self._importance
         self._is_region = np.isin(a["place.fcode"], [i for i, c in enumerate(self._fcodes)
                                                       if c.startswith("PCL") or c in ("ADM1", "TERR")])
         self._admin1_key = None  # built lazily for context coherence
@@ -246,8 +250,9 @@ class Normalizer:
         places = np.array([h.place for h in hits], dtype=np.int64)
         flags = np.array([h.flags for h in hits], dtype=np.int64)
         extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
-        ordered, ambiguous = ranking.rank(hits, priors=self._prior[places] if len(hits) else self._prior[:0],
-                                          language=q.language, extra=extra)
+        fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
+        priors = self._prior[places] - (1 - ranking.FUZZY_IMPORTANCE) * self._importance[places] * fuzzy
+        ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
         cands = tuple(
             Candidate(
                 place=self.place(h.place), score=round(h.score, 4), match_type=h.match_type,
@@ -268,7 +273,7 @@ class Normalizer:
         if native:
             keys.append(native)
         for key in keys:
-            for nid in self.index.lookup("fold", key):
+            for nid in self._allowed(self.index.lookup("fold", key), q):
                 self._add(found, int(nid), 1.0, None, query_latin)
         exact = self._filter(found, q)
         if exact:
@@ -276,16 +281,18 @@ class Normalizer:
         for f in forms[:1]:
             for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
                 if key:
-                    for nid in self.index.lookup("variant", key):
+                    for nid in self._allowed(self.index.lookup("variant", key), q):
                         self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, 1.0)
         if forms and forms[0]:
-            self._fuzzy(found, forms[0], query_latin)
+            self._fuzzy(found, forms[0], query_latin, q)
         return self._filter(found, q)
 
     def _add(self, found: dict[int, Hit], nid: int, sim: float, mtype: MatchType | None,
              query_latin: bool, edits: float = 0.0) -> None:
         place = int(self._name_place[nid])
         flags = int(self._name_flags[nid])
+        if mtype is MatchType.FUZZY and query_latin and native_key(self._names[nid]) is not None:
+            edits += 0.5  # a typo measured against a transliteration: less certain
         if mtype is None:
             name_latin = native_key(self._names[nid]) is None
             if name_latin != query_latin:
@@ -300,7 +307,20 @@ class Normalizer:
             lang = self._langs[int(self._name_lang[nid])]
             found[place] = Hit(place, sim, mtype, nid, flags, lang, edits)
 
-    def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool) -> None:
+    def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:
+        """Names whose places pass the query's restrictions, at most MAX_NAMES_PER_KEY."""
+        if nids.size and (q.countries or q.feature_classes):
+            places = self._name_place[nids]
+            mask = np.ones(nids.size, dtype=bool)
+            if q.countries:
+                allowed = [self._countries.index(c) for c in q.countries if c in self._countries]
+                mask &= np.isin(self._pcountry[places], allowed)
+            if q.feature_classes:
+                mask &= np.isin(self._pclass[places], [ord(c) for c in q.feature_classes])
+            nids = nids[mask]
+        return nids[:MAX_NAMES_PER_KEY]
+
+    def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool, q: Query) -> None:
         ids = self.index.fuzzy_candidates(folded)
         if ids.size == 0:
             return
@@ -312,7 +332,7 @@ class Normalizer:
             s = float(sim[j])
             if s < FUZZY_FLOOR:
                 continue
-            for nid in self.index.names_of_key(int(ids[j])):
+            for nid in self._allowed(self.index.names_of_key(int(ids[j])), q):
                 self._add(found, int(nid), s, MatchType.FUZZY, query_latin, float(edits[j]))
             if len(found) > MAX_HITS:
                 break

@@ -41,9 +41,11 @@ def trigram_codes(key: str) -> np.ndarray:
     return np.unique((b[:-2] << 16) | (b[1:-1] << 8) | b[2:])
 
 
-def _table(pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    """Sorted unique hashes + CSR postings (deduplicated)."""
-    order = np.lexsort((pairs_val, pairs_hash))
+def _table(pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str,
+           weight: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Sorted unique hashes + CSR postings (deduplicated), heaviest `weight` first per hash."""
+    keys = (pairs_val, pairs_hash) if weight is None else (pairs_val, -weight, pairs_hash)
+    order = np.lexsort(keys)
     h, v = pairs_hash[order], pairs_val[order]
     keep = np.ones(h.size, dtype=bool)
     keep[1:] = (h[1:] != h[:-1]) | (v[1:] != v[:-1])
@@ -136,15 +138,19 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
         var_v.extend([nid] * len(variants))
     arrays |= _table(np.array([key_hash(p.id) for p in places], dtype=np.uint64),
                      np.arange(n, dtype=np.int32), "pid")
-    arrays |= _table(np.array(fold_h, dtype=np.uint64), np.array(fold_v, dtype=np.int32), "fold")
-    arrays |= _table(np.array(var_h, dtype=np.uint64), np.array(var_v, dtype=np.int32), "variant")
+    pops = arrays["place.population"][np.array(name_place, dtype=np.int64)] if name_place else np.zeros(0)
+    fold_v_arr, var_v_arr = np.array(fold_v, dtype=np.int32), np.array(var_v, dtype=np.int32)
+    arrays |= _table(np.array(fold_h, dtype=np.uint64), fold_v_arr, "fold", pops[fold_v_arr])
+    arrays |= _table(np.array(var_h, dtype=np.uint64), var_v_arr, "variant", pops[var_v_arr])
 
     keys = list(fkeys)
     arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
     vkeys = [variant(k) for k in keys]
     arrays["fkey.variant.blob"], arrays["fkey.variant.offsets"] = pack_strings(vkeys)
     pairs = np.array(fkey_of_name, dtype=np.int64).reshape(-1, 2)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    # Within a key, names of the most populous places first: callers may read a prefix.
+    pop_of_name = arrays["place.population"][np.array(name_place, dtype=np.int64)[pairs[:, 1]]]
+    order = np.lexsort((pairs[:, 1], -pop_of_name, pairs[:, 0]))
     pairs = pairs[order]
     arrays["fkey.names"] = pairs[:, 1].astype(np.int32)
     arrays["fkey.start"] = np.searchsorted(pairs[:, 0], np.arange(len(keys) + 1)).astype(np.int64)
@@ -241,18 +247,32 @@ class Index:
     def names_of_key(self, key_id: int) -> np.ndarray:
         return self._fkey_names[self._fkey_start[key_id] : self._fkey_start[key_id + 1]]
 
-    def fuzzy_candidates(self, key: str, *, limit: int = 200) -> np.ndarray:
-        """Candidate key ids: one-deletion neighbours first, then the best trigram overlaps."""
-        near = self.deletion_neighbours(key) if len(key) <= DELETE_MAX_LEN + 1 else _EMPTY
-        tri = self.trigram_candidates(key, limit=limit)
-        if near.size == 0:
-            return tri
-        if near.size > limit:
-            near = near[np.argsort(-self._fkey_pop[near], kind="stable")[:limit]]
-        return np.concatenate([near, tri[~np.isin(tri, near)]])
+    def fuzzy_candidates(self, key: str, *, limit: int = 150) -> np.ndarray:
+        """Candidate key ids: deletion neighbours (one, then two edits), then trigram overlaps."""
+        parts: list[np.ndarray] = []
+        if len(key) <= DELETE_MAX_LEN + 1:
+            one = deletions(key)
+            parts.append(self._by_population(self.deletion_neighbours(one), limit))
+            if 4 <= len(key) <= 10:
+                # Two deletions from a short query against one from the keys: reaches the
+                # two-edit typos that break nearly every trigram of a short name.
+                two = {d for v in one if len(v) < len(key) for d in deletions(v)} - one
+                parts.append(self._by_population(self.deletion_neighbours(two), limit // 2))
+        parts.append(self.trigram_candidates(key, limit=limit))
+        out = parts[0]
+        for extra in parts[1:]:
+            out = np.concatenate([out, extra[~np.isin(extra, out)]])
+        return out
 
-    def deletion_neighbours(self, key: str) -> np.ndarray:
-        hashes = np.array(sorted({zlib.crc32(v.encode()) for v in deletions(key)}), dtype=np.uint64)
+    def _by_population(self, ids: np.ndarray, limit: int) -> np.ndarray:
+        if ids.size > limit:
+            ids = ids[np.argpartition(-self._fkey_pop[ids], limit - 1)[:limit]]
+        return ids
+
+    def deletion_neighbours(self, variants: set[str]) -> np.ndarray:
+        if not variants:
+            return _EMPTY
+        hashes = np.array(sorted({zlib.crc32(v.encode()) for v in variants}), dtype=np.uint64)
         pos = np.searchsorted(self._del_hash, hashes)
         pos = np.minimum(pos, self._del_hash.size - 1)
         pos = pos[self._del_hash[pos] == hashes]
@@ -285,20 +305,21 @@ class Index:
             parts.append(self._tri_post[lo[j] : hi[j]])
             used += size
         ids, counts = np.unique(np.concatenate(parts), return_counts=True)
-        if ids.size > limit:
-            # Keys sharing far fewer trigrams than the best cannot be within two edits.
-            keep = counts >= max(1, int(counts.max()) - 4)
-            ids, counts = ids[keep], counts[keep]
         if ids.size <= limit:
             return ids[np.argsort(-counts, kind="stable")]
-        # Keep the best overlaps; among equal overlap prefer keys of populous places.
-        cut = np.partition(counts, ids.size - limit)[ids.size - limit]
-        sel = counts >= cut
-        ids, counts = ids[sel], counts[sel]
-        if ids.size > limit:
-            rank = counts.astype(np.float64) + np.log1p(self._fkey_pop[ids]) / 100.0
-            ids = ids[np.argsort(-rank, kind="stable")[:limit]]
-        return ids
+        # Keep the best overlaps: overlaps are small integers, so a histogram finds the cut
+        # (np.partition over tens of thousands of counts costs more than the rest of a query).
+        at_least = np.cumsum(np.bincount(counts)[::-1])[::-1]  # at_least[c]: keys with overlap >= c
+        cut = int(np.argmax(at_least <= limit))
+        chosen = ids[counts >= cut]
+        room = limit - chosen.size
+        if room > 0 and cut > 1:
+            # Fill up from the next overlap down, keys of populous places first.
+            border = ids[counts == cut - 1]
+            if border.size > room:
+                border = border[np.argpartition(-self._fkey_pop[border], room - 1)[:room]]
+            chosen = np.concatenate([chosen, border])
+        return chosen
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)

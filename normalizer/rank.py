@@ -30,7 +30,7 @@ CLASS_IMPORTANCE = {"A": 0.5, "P": 0.0, "L": 0.5}
 
 # Each edit between the query and the matched name makes a candidate about 20 times
 # less likely (a typo of a small town beats an exact-but-two-edits-away metropolis).
-W_EDIT = 3.0
+W_EDIT = 3.5
 W_SIM = 2.0
 # Population enters as pop**W_POP: ten times the people, about three times as likely
 # to be the place meant.
@@ -59,9 +59,16 @@ MATCH_QUALITY = {
 }
 
 
-def prior(population: np.ndarray, importance: np.ndarray) -> np.ndarray:
-    """Prior evidence (log-odds): W_POP * ln(population) + feature importance."""
-    return (W_POP * np.log1p(population.astype(np.float64)) + importance).astype(np.float32)
+# cities500 lists some places with population 0 (unknown): they count as this many.
+POP_FLOOR = 1000
+# A typo'd name is compared on spelling first: feature importance counts half for fuzzy
+# matches, or every country (with names in 300 languages) attracts misspellings.
+FUZZY_IMPORTANCE = 0.5
+
+
+def population_prior(population: np.ndarray) -> np.ndarray:
+    """Prior evidence (log-odds) from population: W_POP * ln(population)."""
+    return (W_POP * np.log(np.maximum(population.astype(np.float64), POP_FLOOR))).astype(np.float32)
 
 
 @dataclass(slots=True)
