@@ -82,6 +82,11 @@ _STATUS: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
 
 
 def status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        import errno
+
+        code = grpc.StatusCode.RESOURCE_EXHAUSTED if exc.errno == errno.ENOSPC else grpc.StatusCode.FAILED_PRECONDITION
+        return code, f"cannot write the new snapshot: {exc.strerror or exc}; nothing changed"
     for kind, code in _STATUS:
         if isinstance(exc, kind):
             message = str(exc)
@@ -437,7 +442,25 @@ def initial_snapshot(config: ServerConfig) -> Path:
     return ensure_default(config.data_dir)
 
 
+def clean_leftovers(config: ServerConfig) -> None:
+    """Remove what a killed reload may have left: temp files and the staging snapshot.
+
+    Neither is ever read as a snapshot; removing them keeps the data dir honest.
+    """
+    if not config.data_dir.is_dir():
+        return
+    for path in config.data_dir.iterdir():
+        if path.name.endswith(".partial") or path.name == "staging.snapshot":
+            with contextlib.suppress(OSError):
+                path.unlink()
+                log.info("removed leftover of an interrupted reload path=%s", path)
+    uploads = config.data_dir / "uploads"
+    if uploads.is_dir():
+        shutil.rmtree(uploads, ignore_errors=True)
+
+
 def load_initial(state: State, config: ServerConfig) -> None:
+    clean_leftovers(config)
     try:
         path = initial_snapshot(config)
         state.swap(Normalizer.load(path))

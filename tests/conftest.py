@@ -92,11 +92,12 @@ def auth(token: str = TOKEN) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {token}"),)
 
 
-def cli(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 120,
+        cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real `placenorm` command as a subprocess."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "normalizer.cli", *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=timeout, cwd=ROOT)
+                          env=full_env, input=input, timeout=timeout, cwd=cwd or ROOT)
 
 
 class ServerProcess:

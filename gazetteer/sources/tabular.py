@@ -32,7 +32,11 @@ def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
     if header_line is None:
         errors.add(label, 1, "empty file: expected a header row")
         return
-    header = next(csv.reader([header_line[1].lstrip("\ufeff")]))
+    try:
+        header = next(csv.reader([header_line[1].lstrip("\ufeff")]))
+    except (csv.Error, StopIteration) as exc:
+        errors.add(label, 1, f"bad CSV header: {exc}")
+        return
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         errors.add(label, 1, f"header lacks required column(s): {', '.join(missing)}")
@@ -46,7 +50,7 @@ def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
             continue
         try:
             row = next(csv.reader([text]))
-        except csv.Error as exc:
+        except (csv.Error, StopIteration) as exc:
             errors.add(label, line, f"bad CSV: {exc}")
             continue
         if len(row) != len(header):

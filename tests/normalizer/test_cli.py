@@ -178,14 +178,12 @@ def test_readme_examples_run(default_server, tmp_path):
 
     from tests.conftest import ROOT
 
-    lines = [ln[2:] for ln in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if ln.startswith("$ placenorm ")]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    lines = [ln[2:] for ln in readme if ln.startswith("$ placenorm ")]
     assert len(lines) >= 5
     (tmp_path / "names.csv").write_text("id,place\n1,Shushi\n2,Nakhichevan\n3,Stepanakrt\n", encoding="utf-8")
     for line in lines:
         args = shlex.split(line)[1:]
-        if args[0] in ("serve", "reload", "build"):
-            continue  # exercised by their own tests
-        r = cli(*args, "--server", default_server.address, env={"PLACENORM_SERVER": default_server.address},
-                timeout=60) if args[0] != "normalize" or "--local" not in args else cli(*args)
+        r = cli(*args, env={"PLACENORM_SERVER": default_server.address}, timeout=60, cwd=tmp_path)
         assert r.returncode == 0, f"{line}: {r.stderr}"
-
+        assert r.stdout.strip(), line
