@@ -251,7 +251,9 @@ class Normalizer:
         flags = np.array([h.flags for h in hits], dtype=np.int64)
         extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
         fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
-        priors = self._prior[places] - (1 - ranking.FUZZY_IMPORTANCE) * self._importance[places] * fuzzy
+        pop_part = self._prior[places] - self._importance[places]
+        priors = self._prior[places] - fuzzy * ((1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
+                                                 + (1 - ranking.FUZZY_POPULATION) * pop_part)
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
         cands = tuple(
             Candidate(

@@ -310,8 +310,9 @@ class Index:
         # Keep the best overlaps: overlaps are small integers, so a histogram finds the cut
         # (np.partition over tens of thousands of counts costs more than the rest of a query).
         at_least = np.cumsum(np.bincount(counts)[::-1])[::-1]  # at_least[c]: keys with overlap >= c
-        cut = int(np.argmax(at_least <= limit))
-        chosen = ids[counts >= cut]
+        fits = at_least <= limit
+        cut = int(np.argmax(fits)) if fits.any() else at_least.size - 1
+        chosen = self._by_population(ids[counts >= cut], limit)
         room = limit - chosen.size
         if room > 0 and cut > 1:
             # Fill up from the next overlap down, keys of populous places first.

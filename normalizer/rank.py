@@ -30,7 +30,7 @@ CLASS_IMPORTANCE = {"A": 0.5, "P": 0.0, "L": 0.5}
 
 # Each edit between the query and the matched name makes a candidate about 20 times
 # less likely (a typo of a small town beats an exact-but-two-edits-away metropolis).
-W_EDIT = 3.5
+W_EDIT = 4.0
 W_SIM = 2.0
 # Population enters as pop**W_POP: ten times the people, about three times as likely
 # to be the place meant.
@@ -64,6 +64,7 @@ POP_FLOOR = 1000
 # A typo'd name is compared on spelling first: feature importance counts half for fuzzy
 # matches, or every country (with names in 300 languages) attracts misspellings.
 FUZZY_IMPORTANCE = 0.5
+FUZZY_POPULATION = 0.7  # and population a little less
 
 
 def population_prior(population: np.ndarray) -> np.ndarray:
