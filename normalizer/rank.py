@@ -36,6 +36,7 @@ W_SIM = 2.0
 # to be the place meant.
 W_POP = 0.5
 W_CONTEXT = 5.0
+W_QUALIFIER = 12.0  # "Paris, Texas": the qualifier all but restricts
 W_PREFER = 2.0
 W_LANGUAGE = 0.8
 # The place's own name is what news text uses far more often than one of its many

@@ -162,3 +162,24 @@ def test_document_mode(mini_engine):
 def test_index_arrays_are_memory_mapped(mini_engine):
     arr = mini_engine.snapshot.arrays["tri.post"]
     assert isinstance(arr, np.ndarray) and not arr.flags.writeable
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "country", "admin1"),
+    [("Paris, Texas", "US", "TX"), ("Moscow, Idaho", "US", "ID"), ("Alexandria, Va.", "US", "VA"),
+     ("Springfield, Illinois", "US", "IL"), ("Вевеи, Индиана", "US", "IN"), ("Susa, Italy", "IT", None)],
+)
+def test_qualified_names(engine, query, country, admin1):
+    best = engine.normalize(query).best.place
+    assert best.country_code == country
+    if admin1:
+        assert best.admin1_code == admin1
+
+
+def test_split_qualified():
+    from normalizer.engine import split_qualified
+
+    assert split_qualified("Winamac, Indiana") == ("Winamac", ("Indiana",))
+    assert split_qualified("Nagorno-Karabakh") == ("Nagorno-Karabakh", ())
+    assert split_qualified(", Indiana") == (", Indiana", ())
