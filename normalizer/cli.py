@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -17,8 +16,17 @@ from pathlib import Path
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REJECTED = 0, 1, 2, 3, 4
 DEFAULT_SERVER = "127.0.0.1:50051"
-ADDED_COLUMNS = ("place_id", "place_name", "country_code", "admin1_name", "latitude", "longitude",
-                 "score", "match_type", "ambiguous")
+ADDED_COLUMNS = (
+    "place_id",
+    "place_name",
+    "country_code",
+    "admin1_name",
+    "latitude",
+    "longitude",
+    "score",
+    "match_type",
+    "ambiguous",
+)
 
 
 class CliError(Exception):
@@ -46,12 +54,17 @@ def main(argv: list[str] | None = None) -> int:
 
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="placenorm", description="Place-name normalizer client and server.")
+    p = argparse.ArgumentParser(
+        prog="placenorm", description="Place-name normalizer client and server."
+    )
     sub = p.add_subparsers(dest="command")
 
     def connection(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--server", default=os.environ.get("PLACENORM_SERVER", DEFAULT_SERVER),
-                        help="host:port (env PLACENORM_SERVER, default %(default)s)")
+        sp.add_argument(
+            "--server",
+            default=os.environ.get("PLACENORM_SERVER", DEFAULT_SERVER),
+            help="host:port (env PLACENORM_SERVER, default %(default)s)",
+        )
         sp.add_argument("--timeout", type=float, default=30.0, help="seconds per call (default 30)")
         sp.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
         sp.add_argument("--tls-cert", help="client certificate (mutual TLS)")
@@ -67,16 +80,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=int(os.environ.get("PLACENORM_PORT", "50051")))
     s.add_argument("--snapshot", default=os.environ.get("PLACENORM_SNAPSHOT"))
     s.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
-    s.add_argument("--admin-token-file", help="enables GazetteerAdmin (or env PLACENORM_ADMIN_TOKEN)")
-    s.add_argument("--workers", type=int, default=int(os.environ.get("PLACENORM_WORKERS", "1")),
-                   help="processes sharing the port and the snapshot file")
+    s.add_argument(
+        "--admin-token-file", help="enables GazetteerAdmin (or env PLACENORM_ADMIN_TOKEN)"
+    )
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("PLACENORM_WORKERS", "1")),
+        help="processes sharing the port and the snapshot file",
+    )
     s.add_argument("--threads", type=int, default=8)
     s.add_argument("--max-batch", type=int, default=10_000)
     s.add_argument("--max-upload-mb", type=int, default=2048)
     s.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on SIGTERM")
-    s.add_argument("--metrics-port", type=int,
-                   default=int(os.environ["PLACENORM_METRICS_PORT"]) if os.environ.get("PLACENORM_METRICS_PORT") else None)
-    s.add_argument("--log-format", choices=("plain", "json"), default=os.environ.get("PLACENORM_LOG_FORMAT", "plain"))
+    s.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ["PLACENORM_METRICS_PORT"])
+        if os.environ.get("PLACENORM_METRICS_PORT")
+        else None,
+    )
+    s.add_argument(
+        "--log-format",
+        choices=("plain", "json"),
+        default=os.environ.get("PLACENORM_LOG_FORMAT", "plain"),
+    )
     s.add_argument("--tls-cert")
     s.add_argument("--tls-key")
     s.add_argument("--tls-client-ca", help="require client certificates signed by this CA (mTLS)")
@@ -84,10 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("normalize", help="resolve names")
     n.add_argument("names", nargs="*", metavar="NAME")
-    n.add_argument("--country", action="append", default=[], help="restrict to ISO country (repeatable)")
-    n.add_argument("--prefer-country", action="append", default=[], help="prefer ISO country (repeatable)")
+    n.add_argument(
+        "--country", action="append", default=[], help="restrict to ISO country (repeatable)"
+    )
+    n.add_argument(
+        "--prefer-country", action="append", default=[], help="prefer ISO country (repeatable)"
+    )
     n.add_argument("--lang", help="language hint (BCP-47)")
-    n.add_argument("--feature-class", action="append", default=[], help="restrict to GeoNames class")
+    n.add_argument(
+        "--feature-class", action="append", default=[], help="restrict to GeoNames class"
+    )
     n.add_argument("--context", action="append", default=[], help="another name from the same text")
     n.add_argument("--document", action="store_true", help="resolve the NAMEs jointly, as one text")
     n.add_argument("--limit", type=int, default=1, help="candidates per name (default 1)")
@@ -95,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--input", help="CSV or JSONL file of names, - for stdin")
     n.add_argument("--column", default="name", help="column / key holding the name (default name)")
     n.add_argument("--output", help="output file (default stdout); same format as the input")
-    n.add_argument("--format", choices=("csv", "jsonl"), help="input format (default: by extension, csv)")
+    n.add_argument(
+        "--format", choices=("csv", "jsonl"), help="input format (default: by extension, csv)"
+    )
     connection(n)
     local(n)
     n.set_defaults(func=cmd_normalize)
@@ -114,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("reload", help="swap in new gazetteer sources")
     r.add_argument("sources", nargs="+", metavar="SOURCE")
-    r.add_argument("--format", choices=("geonames", "alternate-names", "admin1", "country-info", "csv", "jsonl"))
+    r.add_argument(
+        "--format",
+        choices=("geonames", "alternate-names", "admin1", "country-info", "csv", "jsonl"),
+    )
     r.add_argument("--dry-run", action="store_true", help="validate only")
     r.add_argument("--upload", action="store_true", help="send local files instead of server paths")
     r.add_argument("--token-file", help="admin token file (or env PLACENORM_ADMIN_TOKEN)")
@@ -124,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="compile sources into a snapshot file, offline")
     b.add_argument("sources", nargs="*", metavar="SOURCE")
     b.add_argument("--output", required=True)
-    b.add_argument("--format", choices=("geonames", "alternate-names", "admin1", "country-info", "csv", "jsonl"))
+    b.add_argument(
+        "--format",
+        choices=("geonames", "alternate-names", "admin1", "country-info", "csv", "jsonl"),
+    )
     b.add_argument("--default", action="store_true", help="build the built-in default gazetteer")
     b.set_defaults(func=cmd_build)
     return p
@@ -135,13 +177,16 @@ def _channel(args):
     import grpc
 
     if args.tls_ca or args.tls_cert:
+
         def read(path):
             try:
                 return Path(path).read_bytes() if path else None
             except OSError as exc:
                 raise CliError(f"cannot read {path}: {exc.strerror}", EXIT_USAGE) from None
 
-        creds = grpc.ssl_channel_credentials(read(args.tls_ca), read(args.tls_key), read(args.tls_cert))
+        creds = grpc.ssl_channel_credentials(
+            read(args.tls_ca), read(args.tls_key), read(args.tls_cert)
+        )
         return grpc.secure_channel(args.server, creds)
     return grpc.insecure_channel(args.server)
 
@@ -158,9 +203,15 @@ def _rpc_error(exc, args) -> CliError:
 
     code = exc.code()
     detail = exc.details() or code.name
-    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED) and "gazetteer" not in detail:
-        return CliError(f"cannot reach the server at {args.server} ({code.name.lower()}): start one with "
-                        "`placenorm serve` or point --server / PLACENORM_SERVER at it", EXIT_UNREACHABLE)
+    if (
+        code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+        and "gazetteer" not in detail
+    ):
+        return CliError(
+            f"cannot reach the server at {args.server} ({code.name.lower()}): start one with "
+            "`placenorm serve` or point --server / PLACENORM_SERVER at it",
+            EXIT_UNREACHABLE,
+        )
     if code is grpc.StatusCode.NOT_FOUND:
         return CliError(detail, EXIT_NO_MATCH)
     return CliError(f"{code.name.lower()}: {detail}", EXIT_REJECTED)
@@ -205,7 +256,9 @@ def _result_dict(result, version: str = "") -> dict:
 def _pb_result_dict(resp) -> dict:
     from google.protobuf.json_format import MessageToDict
 
-    d = MessageToDict(resp, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    d = MessageToDict(
+        resp, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
     for c in d.get("candidates", []):
         c["place"].pop("names", None)
     return d
@@ -229,8 +282,14 @@ def cmd_normalize(args) -> int:
 
 
 def _options(args) -> dict:
-    return dict(countries=tuple(args.country), language=args.lang, feature_classes=tuple(args.feature_class),
-                limit=args.limit, context=tuple(args.context), prefer_countries=tuple(args.prefer_country))
+    return dict(
+        countries=tuple(args.country),
+        language=args.lang,
+        feature_classes=tuple(args.feature_class),
+        limit=args.limit,
+        context=tuple(args.context),
+        prefer_countries=tuple(args.prefer_country),
+    )
 
 
 def _local_normalize(args) -> list[dict]:
@@ -250,8 +309,13 @@ def _request(args, name: str):
     from placenorm.v1 import placenorm_pb2 as pb
 
     return pb.NormalizeRequest(
-        query=name, country_codes=args.country, language=args.lang or "", feature_classes=args.feature_class,
-        limit=args.limit, context=args.context, prefer_country_codes=args.prefer_country,
+        query=name,
+        country_codes=args.country,
+        language=args.lang or "",
+        feature_classes=args.feature_class,
+        limit=args.limit,
+        context=args.context,
+        prefer_country_codes=args.prefer_country,
     )
 
 
@@ -263,8 +327,9 @@ def _remote_normalize(args) -> list[dict]:
     channel, stub = _stub(args)
     with channel:
         try:
-            batch = pb.NormalizeBatchRequest(requests=[_request(args, n) for n in args.names],
-                                             as_document=args.document)
+            batch = pb.NormalizeBatchRequest(
+                requests=[_request(args, n) for n in args.names], as_document=args.document
+            )
             resp = stub.NormalizeBatch(batch, timeout=args.timeout)
         except grpc.RpcError as exc:
             raise _rpc_error(exc, args) from None
@@ -283,8 +348,18 @@ def _print_table(rows: list[dict]) -> None:
                 continue
             p = c["place"]
             mark = "ambiguous" if r["ambiguous"] and k == 0 else ""
-            lines.append((q, p["name"], p.get("admin1_name", ""), p.get("country_code", ""), p["id"],
-                          f"{float(c.get('score', 0)):.3f}", str(c.get("match_type", "")).lower(), mark))
+            lines.append(
+                (
+                    q,
+                    p["name"],
+                    p.get("admin1_name", ""),
+                    p.get("country_code", ""),
+                    p["id"],
+                    f"{float(c.get('score', 0)):.3f}",
+                    str(c.get("match_type", "")).lower(),
+                    mark,
+                )
+            )
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for line in lines:
         print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
@@ -302,21 +377,28 @@ def _bulk(args) -> int:
             reader = csv.DictReader(src)
             fields = reader.fieldnames or []
             if args.column not in fields:
-                raise CliError(f"{args.input}: no column {args.column!r} (columns: {', '.join(fields)})",
-                               EXIT_REJECTED)
+                raise CliError(
+                    f"{args.input}: no column {args.column!r} (columns: {', '.join(fields)})",
+                    EXIT_REJECTED,
+                )
             rows: Iterator[dict] = iter(reader)
         else:
             fields = []
             rows = _jsonl_rows(src, args)
         total = _count_rows(args.input, fmt) if args.input != "-" else None
-        out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        if args.output:
+            out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        else:
+            out = sys.stdout
         try:
             unresolved = _stream(args, fmt, rows, fields, out, total)
         finally:
             if out is not sys.stdout:
                 out.close()
     except UnicodeDecodeError as exc:
-        raise CliError(f"{args.input}: not UTF-8 ({exc.reason} at byte {exc.start})", EXIT_REJECTED) from None
+        raise CliError(
+            f"{args.input}: not UTF-8 ({exc.reason} at byte {exc.start})", EXIT_REJECTED
+        ) from None
     except csv.Error as exc:
         raise CliError(f"{args.input}: bad CSV: {exc}", EXIT_REJECTED) from None
     finally:
@@ -338,8 +420,10 @@ def _jsonl_rows(src, args) -> Iterator[dict]:
         except json.JSONDecodeError as exc:
             raise CliError(f"{args.input}:{line_no}: bad JSON: {exc.msg}", EXIT_REJECTED) from None
         if not isinstance(obj, dict) or not isinstance(obj.get(args.column), str):
-            raise CliError(f"{args.input}:{line_no}: expected an object with a string {args.column!r}",
-                           EXIT_REJECTED)
+            raise CliError(
+                f"{args.input}:{line_no}: expected an object with a string {args.column!r}",
+                EXIT_REJECTED,
+            )
         yield obj
 
 
@@ -352,18 +436,24 @@ def _count_rows(path: str, fmt: str) -> int | None:
         return None
 
 
-def _stream(args, fmt: str, rows: Iterator[dict], fields: list[str], out, total: int | None) -> list:
+def _stream(
+    args, fmt: str, rows: Iterator[dict], fields: list[str], out, total: int | None
+) -> list:
     """Send names through NormalizeStream (or the local engine), write rows in order."""
     from tqdm import tqdm
 
     writer = None
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=[*fields, *[c for c in ADDED_COLUMNS if c not in fields]])
+        writer = csv.DictWriter(
+            out, fieldnames=[*fields, *[c for c in ADDED_COLUMNS if c not in fields]]
+        )
         writer.writeheader()
     pending: list[dict] = []
     unresolved: list[tuple[int, str]] = []
     count = [0]
-    bar = tqdm(total=total, unit="row", file=sys.stderr, disable=not sys.stderr.isatty(), smoothing=0.1)
+    bar = tqdm(
+        total=total, unit="row", file=sys.stderr, disable=not sys.stderr.isatty(), smoothing=0.1
+    )
 
     def emit(row: dict, result: dict | None, error: str = "") -> None:
         cand = result["candidates"][0] if result and result.get("candidates") else None
@@ -373,10 +463,14 @@ def _stream(args, fmt: str, rows: Iterator[dict], fields: list[str], out, total:
             unresolved.append((n, error or row.get(args.column, "")))
         p = cand["place"] if cand else {}
         added = {
-            "place_id": p.get("id", ""), "place_name": p.get("name", ""),
-            "country_code": p.get("country_code", ""), "admin1_name": p.get("admin1_name", ""),
-            "latitude": p.get("latitude", "") if cand else "", "longitude": p.get("longitude", "") if cand else "",
-            "score": cand.get("score", 0) if cand else "", "match_type": str(cand.get("match_type", "")) if cand else "",
+            "place_id": p.get("id", ""),
+            "place_name": p.get("name", ""),
+            "country_code": p.get("country_code", ""),
+            "admin1_name": p.get("admin1_name", ""),
+            "latitude": p.get("latitude", "") if cand else "",
+            "longitude": p.get("longitude", "") if cand else "",
+            "score": cand.get("score", 0) if cand else "",
+            "match_type": str(cand.get("match_type", "")) if cand else "",
             "ambiguous": bool(result.get("ambiguous")) if cand else "",
         }
         merged = {**row, **{k: v for k, v in added.items() if k not in row}}
@@ -394,7 +488,9 @@ def _stream(args, fmt: str, rows: Iterator[dict], fields: list[str], out, total:
 
             for row in rows:
                 try:
-                    res = _result_dict(engine.normalize_query(Query(row.get(args.column) or "", **_options(args))))
+                    res = _result_dict(
+                        engine.normalize_query(Query(row.get(args.column) or "", **_options(args)))
+                    )
                     emit(row, res)
                 except QueryError as exc:
                     emit(row, None, str(exc))
@@ -465,8 +561,18 @@ def cmd_place(args) -> int:
         print(json.dumps(d, ensure_ascii=False))
         return EXIT_OK
     names = d.pop("names", [])
-    for key in ("id", "name", "country_code", "country_name", "admin1_name", "feature_code",
-                "latitude", "longitude", "population", "timezone"):
+    for key in (
+        "id",
+        "name",
+        "country_code",
+        "country_name",
+        "admin1_name",
+        "feature_code",
+        "latitude",
+        "longitude",
+        "population",
+        "timezone",
+    ):
         if d.get(key) not in (None, ""):
             print(f"{key:13} {d[key]}")
     by_lang: dict[str, list[str]] = {}
@@ -490,7 +596,9 @@ def cmd_info(args) -> int:
             msg = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=args.timeout)
         except grpc.RpcError as exc:
             raise _rpc_error(exc, args) from None
-    d = MessageToDict(msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    d = MessageToDict(
+        msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
     if args.json:
         print(json.dumps(d, ensure_ascii=False))
     else:
@@ -503,17 +611,18 @@ def cmd_info(args) -> int:
 def cmd_reload(args) -> int:
     import grpc
 
+    from normalizer.config import read_token
     from placenorm.v1 import placenorm_pb2 as pb
     from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
-
-    from normalizer.config import read_token
 
     try:
         token = read_token(args.token_file)
     except (OSError, ValueError) as exc:
         raise CliError(f"admin token: {exc}", EXIT_USAGE) from None
     if not token:
-        raise CliError("reload needs the admin token: --token-file F or PLACENORM_ADMIN_TOKEN", EXIT_USAGE)
+        raise CliError(
+            "reload needs the admin token: --token-file F or PLACENORM_ADMIN_TOKEN", EXIT_USAGE
+        )
     metadata = (("authorization", f"Bearer {token}"),)
     channel = _channel(args)
     stub = pb_grpc.GazetteerAdminStub(channel)
@@ -523,8 +632,10 @@ def cmd_reload(args) -> int:
                 raise CliError(f"{src}: no such file", EXIT_REJECTED)
         call = stub.Upload(_upload_chunks(args), metadata=metadata)
     else:
-        call = stub.Reload(pb.ReloadRequest(sources=args.sources, format=args.format or "",
-                                            dry_run=args.dry_run), metadata=metadata)
+        call = stub.Reload(
+            pb.ReloadRequest(sources=args.sources, format=args.format or "", dry_run=args.dry_run),
+            metadata=metadata,
+        )
     phase_name = pb.ReloadProgress.Phase.Name
     with channel:
         try:
@@ -549,8 +660,12 @@ def _upload_chunks(args, chunk_size: int = 1 << 20):
     for src in args.sources:
         with open(src, "rb") as fh:
             data = fh.read(chunk_size)
-            yield pb.UploadChunk(filename=os.path.basename(src), data=data, format=args.format or "",
-                                 dry_run=args.dry_run if first else False)
+            yield pb.UploadChunk(
+                filename=os.path.basename(src),
+                data=data,
+                format=args.format or "",
+                dry_run=args.dry_run if first else False,
+            )
             first = False
             while data := fh.read(chunk_size):
                 yield pb.UploadChunk(data=data)
@@ -562,7 +677,9 @@ def cmd_build(args) -> int:
     from normalizer.build import build_snapshot
 
     def progress(phase: str, rows: int, rejected: int) -> None:
-        print(f"{phase} rows={rows}" + (f" rejected={rejected}" if rejected else ""), file=sys.stderr)
+        print(
+            f"{phase} rows={rows}" + (f" rejected={rejected}" if rejected else ""), file=sys.stderr
+        )
 
     try:
         if args.default:
@@ -579,7 +696,9 @@ def cmd_build(args) -> int:
     except SourceError as exc:
         for err in exc.errors[:20]:
             print(err, file=sys.stderr)
-        raise CliError(f"source rejected: {exc.total} error(s); nothing written", EXIT_REJECTED) from None
+        raise CliError(
+            f"source rejected: {exc.total} error(s); nothing written", EXIT_REJECTED
+        ) from None
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror}", EXIT_REJECTED) from None
     print(f"{args.output} version={version} places={len(sources.places)}", file=sys.stderr)
@@ -604,25 +723,38 @@ def cmd_serve(args) -> int:
         if path and not os.path.isfile(path):
             raise CliError(f"{path}: no such file", EXIT_USAGE)
     config = ServerConfig(
-        host=args.host, port=args.port, data_dir=Path(args.data_dir),
-        snapshot=Path(args.snapshot) if args.snapshot else None, admin_token=token,
-        threads=args.threads, workers=max(1, args.workers), max_batch=args.max_batch,
-        max_upload_bytes=args.max_upload_mb * 1024 * 1024, grace_seconds=args.grace,
-        metrics_port=args.metrics_port, log_format=args.log_format,
+        host=args.host,
+        port=args.port,
+        data_dir=Path(args.data_dir),
+        snapshot=Path(args.snapshot) if args.snapshot else None,
+        admin_token=token,
+        threads=args.threads,
+        workers=max(1, args.workers),
+        max_batch=args.max_batch,
+        max_upload_bytes=args.max_upload_mb * 1024 * 1024,
+        grace_seconds=args.grace,
+        metrics_port=args.metrics_port,
+        log_format=args.log_format,
         tls_cert=Path(args.tls_cert) if args.tls_cert else None,
         tls_key=Path(args.tls_key) if args.tls_key else None,
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else None,
     )
     if config.snapshot and not config.snapshot.exists():
-        raise CliError(f"{config.snapshot}: no such snapshot; build one with `placenorm build`", EXIT_USAGE)
+        raise CliError(
+            f"{config.snapshot}: no such snapshot; build one with `placenorm build`", EXIT_USAGE
+        )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     from normalizer.server import serve, serve_workers
 
     try:
         if config.workers > 1:
             return serve_workers(config)
-        return serve(config, ready=lambda port: print(f"placenorm serving on {config.host}:{port}",
-                                                          file=sys.stderr, flush=True))
+        return serve(
+            config,
+            ready=lambda port: print(
+                f"placenorm serving on {config.host}:{port}", file=sys.stderr, flush=True
+            ),
+        )
     except OSError as exc:
         raise CliError(f"cannot serve: {exc}", EXIT_UNREACHABLE) from None
 

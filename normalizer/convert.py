@@ -27,19 +27,30 @@ def query_from_pb(req: pb.NormalizeRequest) -> Query:
 
 def place_to_pb(place: Place, country_name: str = "") -> pb.Place:
     msg = pb.Place(
-        id=place.id, name=place.name, ascii_name=place.ascii_name,
-        country_code=place.country_code, country_name=country_name,
-        admin1_code=place.admin1_code, admin1_name=place.admin1_name,
+        id=place.id,
+        name=place.name,
+        ascii_name=place.ascii_name,
+        country_code=place.country_code,
+        country_name=country_name,
+        admin1_code=place.admin1_code,
+        admin1_name=place.admin1_name,
         admin2_code=place.admin2_code,
-        feature_class=place.feature_class, feature_code=place.feature_code,
-        latitude=place.latitude, longitude=place.longitude,
-        population=place.population, timezone=place.timezone,
+        feature_class=place.feature_class,
+        feature_code=place.feature_code,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        population=place.population,
+        timezone=place.timezone,
     )
     for n in place.names:
         msg.names.add(
-            text=n.text, language=n.language, source=n.source,
-            is_preferred=bool(n.flags & PREFERRED), is_short=bool(n.flags & SHORT),
-            is_colloquial=bool(n.flags & COLLOQUIAL), is_historic=bool(n.flags & HISTORIC),
+            text=n.text,
+            language=n.language,
+            source=n.source,
+            is_preferred=bool(n.flags & PREFERRED),
+            is_short=bool(n.flags & SHORT),
+            is_colloquial=bool(n.flags & COLLOQUIAL),
+            is_historic=bool(n.flags & HISTORIC),
         )
     return msg
 
@@ -66,7 +77,13 @@ def result_to_pb(result: Result, version: str, country_name) -> pb.NormalizeResp
 
 def info_to_pb(info: GazetteerInfo) -> pb.GazetteerInfo:
     return pb.GazetteerInfo(
-        version=info.version, sources=list(info.sources), places=info.places, names=info.names,
-        keys=info.keys, built_at=info.built_at, loaded_at=info.loaded_at, schema=info.schema,
+        version=info.version,
+        sources=list(info.sources),
+        places=info.places,
+        names=info.names,
+        keys=info.keys,
+        built_at=info.built_at,
+        loaded_at=info.loaded_at,
+        schema=info.schema,
         size_bytes=info.size_bytes,
     )

@@ -1,8 +1,8 @@
 """Normalizer: the library API. Load a snapshot, normalize names, fetch places.
 
-    nz = Normalizer.load("data/default.snapshot")
-    nz.normalize("Naxcivan").best.place.name          # 'Naxçıvan'
-    nz.normalize("Susa", context=("Stepanakert", "Armenia"))
+nz = Normalizer.load("data/default.snapshot")
+nz.normalize("Naxcivan").best.place.name          # 'Naxçıvan'
+nz.normalize("Susa", context=("Stepanakert", "Armenia"))
 """
 
 from __future__ import annotations
@@ -70,8 +70,10 @@ class Normalizer:
         self._langs: list[str] = tables["lang"]
         self._sources: list[str] = tables["source"]
         self._names = snap.strings("name.text")
-        self._str = {c: snap.strings(f"place.{c}") for c in
-                     ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code")}
+        self._str = {
+            c: snap.strings(f"place.{c}")
+            for c in ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code")
+        }
         self._name_place = a["name.place"]
         self._name_flags = a["name.flags"]
         self._name_lang = a["name.lang"]
@@ -80,19 +82,24 @@ class Normalizer:
         self._pclass = a["place.fclass"]
         imp_by_code = np.array([ranking.FEATURE_IMPORTANCE.get(c, np.nan) for c in self._fcodes])
         importance = imp_by_code[a["place.fcode"]]
-        cls_imp = np.array([ranking.CLASS_IMPORTANCE.get(chr(c), 0.0) for c in range(256)])[self._pclass]
+        cls_imp = np.array([ranking.CLASS_IMPORTANCE.get(chr(c), 0.0) for c in range(256)])[
+            self._pclass
+        ]
         importance = np.where(np.isnan(importance), cls_imp, importance)
         self._importance = importance.astype(np.float32)
         self._prior = ranking.population_prior(a["place.population"]) + self._importance
-        self._is_region = np.isin(a["place.fcode"], [i for i, c in enumerate(self._fcodes)
-                                                      if c.startswith("PCL") or c in ("ADM1", "TERR")])
+        self._is_region = np.isin(
+            a["place.fcode"],
+            [i for i, c in enumerate(self._fcodes) if c.startswith("PCL") or c in ("ADM1", "TERR")],
+        )
         self._admin1_key = None  # built lazily for context coherence
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, verify: bool = True,
-             limits: Limits | None = None) -> Normalizer:
+    def load(
+        cls, path: str | os.PathLike[str], *, verify: bool = True, limits: Limits | None = None
+    ) -> Normalizer:
         return cls(snapshot.read(path, verify=verify), limits=limits)
 
     # ---------------------------------------------------------------- info / places
@@ -103,10 +110,16 @@ class Normalizer:
     def info(self) -> GazetteerInfo:
         m = self.snapshot.meta
         return GazetteerInfo(
-            version=m["version"], sources=tuple(m.get("sources", ())),
-            places=m["counts"]["places"], names=m["counts"]["names"], keys=m["counts"]["keys"],
-            built_at=m.get("built_at", ""), loaded_at=self.loaded_at.isoformat(timespec="seconds"),
-            path=self.snapshot.path, size_bytes=self.snapshot.size, schema=m["schema"],
+            version=m["version"],
+            sources=tuple(m.get("sources", ())),
+            places=m["counts"]["places"],
+            names=m["counts"]["names"],
+            keys=m["counts"]["keys"],
+            built_at=m.get("built_at", ""),
+            loaded_at=self.loaded_at.isoformat(timespec="seconds"),
+            path=self.snapshot.path,
+            size_bytes=self.snapshot.size,
+            schema=m["schema"],
         )
 
     def place_index(self, place_id: str) -> int:
@@ -126,19 +139,29 @@ class Normalizer:
         if with_names:
             start = a["place.names_start"]
             names = tuple(
-                Name(self._names[n], self._langs[int(self._name_lang[n])], int(self._name_flags[n]),
-                     self._sources[int(a["name.source"][n])])
+                Name(
+                    self._names[n],
+                    self._langs[int(self._name_lang[n])],
+                    int(self._name_flags[n]),
+                    self._sources[int(a["name.source"][n])],
+                )
                 for n in range(int(start[i]), int(start[i + 1]))
             )
         fclass = chr(int(self._pclass[i])).strip()
         return Place(
-            id=s["id"][i], name=s["name"][i], ascii_name=s["ascii_name"][i],
+            id=s["id"][i],
+            name=s["name"][i],
+            ascii_name=s["ascii_name"][i],
             country_code=self._countries[int(self._pcountry[i])],
-            admin1_code=s["admin1_code"][i], admin1_name=s["admin1_name"][i],
+            admin1_code=s["admin1_code"][i],
+            admin1_name=s["admin1_name"][i],
             admin2_code=s["admin2_code"][i],
-            feature_class=fclass, feature_code=self._fcodes[int(a["place.fcode"][i])],
-            latitude=float(self._lat[i]), longitude=float(self._lon[i]),
-            population=int(a["place.population"][i]), timezone=self._tz[int(a["place.tz"][i])],
+            feature_class=fclass,
+            feature_code=self._fcodes[int(a["place.fcode"][i])],
+            latitude=float(self._lat[i]),
+            longitude=float(self._lon[i]),
+            population=int(a["place.population"][i]),
+            timezone=self._tz[int(a["place.tz"][i])],
             names=names,
         )
 
@@ -162,16 +185,32 @@ class Normalizer:
         near: tuple[float, float] | None = None,
         request_id: str = "",
     ) -> Result:
-        q = Query(query, tuple(countries), language, tuple(feature_classes), limit, min_score,
-                  tuple(context), tuple(prefer_countries), near, request_id)
+        q = Query(
+            query,
+            tuple(countries),
+            language,
+            tuple(feature_classes),
+            limit,
+            min_score,
+            tuple(context),
+            tuple(prefer_countries),
+            near,
+            request_id,
+        )
         return self._normalize(self.check(q))
 
     def normalize_query(self, q: Query) -> Result:
         """Normalize one prepared Query (all options in the record)."""
         return self._normalize(self.check(q))
 
-    def normalize_many(self, queries: Sequence[str | Query], *, as_document: bool = False,
-                       keep_going: Callable[[], bool] | None = None, **options: object) -> list[Result] | None:
+    def normalize_many(
+        self,
+        queries: Sequence[str | Query],
+        *,
+        as_document: bool = False,
+        keep_going: Callable[[], bool] | None = None,
+        **options: object,
+    ) -> list[Result] | None:
         """Normalize several names, in order. With `as_document`, each is the others' context.
 
         `keep_going` is polled between names; when it says no (deadline passed, caller
@@ -201,7 +240,9 @@ class Normalizer:
         fclasses = tuple(c.strip().upper() for c in q.feature_classes)
         for c in fclasses:
             if c not in FEATURE_CLASSES:
-                raise QueryError(f"unknown feature class {c!r}; one of {''.join(sorted(FEATURE_CLASSES))}")
+                raise QueryError(
+                    f"unknown feature class {c!r}; one of {''.join(sorted(FEATURE_CLASSES))}"
+                )
         if len(q.context) > lim.max_context:
             raise QueryError(f"{len(q.context)} context names, at most {lim.max_context}")
         if q.near is not None:
@@ -211,8 +252,15 @@ class Normalizer:
         language = (q.language or "").strip() or None
         if language and not all(part.isalnum() for part in language.replace("_", "-").split("-")):
             raise QueryError(f"language {q.language!r} is not a BCP-47 tag")
-        return replace(q, text=text, countries=countries, prefer_countries=prefer,
-                       feature_classes=fclasses, limit=limit, language=language)
+        return replace(
+            q,
+            text=text,
+            countries=countries,
+            prefer_countries=prefer,
+            feature_classes=fclasses,
+            limit=limit,
+            language=language,
+        )
 
     def clean(self, text: str) -> str:
         lim = self.limits
@@ -258,8 +306,14 @@ class Normalizer:
             anchors = self._anchors([self.clean(c) for c in q.context if c.strip()], q)
         return self._finish(q, forms[0], hits, anchors, strong)
 
-    def _finish(self, q: Query, normalized: str, hits: list[Hit], anchors: Sequence[int],
-                strong: Sequence[int] = ()) -> Result:
+    def _finish(
+        self,
+        q: Query,
+        normalized: str,
+        hits: list[Hit],
+        anchors: Sequence[int],
+        strong: Sequence[int] = (),
+    ) -> Result:
         places = np.array([h.place for h in hits], dtype=np.int64)
         flags = np.array([h.flags for h in hits], dtype=np.int64)
         extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
@@ -267,12 +321,16 @@ class Normalizer:
             extra += ranking.W_QUALIFIER * self._coherence(places, np.array(strong, dtype=np.int64))
         fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
         pop_part = self._prior[places] - self._importance[places]
-        priors = self._prior[places] - fuzzy * ((1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
-                                                 + (1 - ranking.FUZZY_POPULATION) * pop_part)
+        priors = self._prior[places] - fuzzy * (
+            (1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
+            + (1 - ranking.FUZZY_POPULATION) * pop_part
+        )
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
         cands = tuple(
             Candidate(
-                place=self.place(h.place), score=round(h.score, 4), match_type=h.match_type,
+                place=self.place(h.place),
+                score=round(h.score, 4),
+                match_type=h.match_type,
                 matched_name=self._names[h.name_id],
                 matched_language=self._langs[int(self._name_lang[h.name_id])],
             )
@@ -304,8 +362,15 @@ class Normalizer:
             self._fuzzy(found, forms[0], query_latin, q)
         return self._filter(found, q)
 
-    def _add(self, found: dict[int, Hit], nid: int, sim: float, mtype: MatchType | None,
-             query_latin: bool, edits: float = 0.0) -> None:
+    def _add(
+        self,
+        found: dict[int, Hit],
+        nid: int,
+        sim: float,
+        mtype: MatchType | None,
+        query_latin: bool,
+        edits: float = 0.0,
+    ) -> None:
         place = int(self._name_place[nid])
         flags = int(self._name_flags[nid])
         if mtype is MatchType.FUZZY and query_latin and native_key(self._names[nid]) is not None:
@@ -320,7 +385,11 @@ class Normalizer:
                 mtype = MatchType.ALTERNATE
         old = found.get(place)
         if old is None or (-edits, sim, -mtype, flags & CANONICAL) > (
-                -old.edits, old.sim, -old.match_type, old.flags & CANONICAL):
+            -old.edits,
+            old.sim,
+            -old.match_type,
+            old.flags & CANONICAL,
+        ):
             lang = self._langs[int(self._name_lang[nid])]
             found[place] = Hit(place, sim, mtype, nid, flags, lang, edits)
 
@@ -384,13 +453,20 @@ class Normalizer:
                 anchors.append(best.place)
         return anchors
 
-    def _extra_evidence(self, places: np.ndarray, q: Query, anchors: Sequence[int],
-                        hits_flags: np.ndarray | None = None) -> np.ndarray:
+    def _extra_evidence(
+        self,
+        places: np.ndarray,
+        q: Query,
+        anchors: Sequence[int],
+        hits_flags: np.ndarray | None = None,
+    ) -> np.ndarray:
         extra = -ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
         if hits_flags is not None:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
-                (self._pclass[places] == ord("A")) & ((hits_flags & CANONICAL) == 0)
-                & ~self._is_region[places])
+                (self._pclass[places] == ord("A"))
+                & ((hits_flags & CANONICAL) == 0)
+                & ~self._is_region[places]
+            )
         if q.prefer_countries:
             pref = [self._countries.index(c) for c in q.prefer_countries if c in self._countries]
             extra += ranking.W_PREFER * np.isin(self._pcountry[places], pref)
@@ -424,17 +500,29 @@ class Normalizer:
         """0..1 per candidate: how well it fits the anchor places (country, region, distance)."""
         same_country = self._pcountry[places][:, None] == self._pcountry[anchors][None, :]
         a1 = self._admin1_keys()
-        same_admin1 = (a1[places][:, None] == a1[anchors][None, :]) & same_country & (a1[places][:, None] >= 0)
+        same_admin1 = (
+            (a1[places][:, None] == a1[anchors][None, :])
+            & same_country
+            & (a1[places][:, None] >= 0)
+        )
         coh = np.zeros(places.size)
         for j, anchor in enumerate(anchors):
-            d = haversine_km(float(self._lat[anchor]), float(self._lon[anchor]),
-                             self._lat[places], self._lon[places])
+            d = haversine_km(
+                float(self._lat[anchor]),
+                float(self._lon[anchor]),
+                self._lat[places],
+                self._lon[places],
+            )
             near = np.exp(-d / 250.0)
             score = 0.45 * same_country[:, j] + 0.25 * same_admin1[:, j] + 0.3 * near
             # A named country or region vouches for the places inside it.
             if self._is_region[anchor]:
-                score = np.maximum(score, 0.8 * same_country[:, j] if self._fcodes[
-                    int(self._a["place.fcode"][anchor])] != "ADM1" else 0.8 * same_admin1[:, j])
+                score = np.maximum(
+                    score,
+                    0.8 * same_country[:, j]
+                    if self._fcodes[int(self._a["place.fcode"][anchor])] != "ADM1"
+                    else 0.8 * same_admin1[:, j],
+                )
             score[places == anchor] = 0.0
             coh = np.maximum(coh, score)
         return coh
@@ -449,8 +537,9 @@ class Normalizer:
             )
         return self._admin1_key
 
-    def _normalize_document(self, items: list[Query],
-                            keep_going: Callable[[], bool] | None = None) -> list[Result] | None:
+    def _normalize_document(
+        self, items: list[Query], keep_going: Callable[[], bool] | None = None
+    ) -> list[Result] | None:
         first = []
         for q in items:
             if keep_going is not None and not keep_going():
@@ -495,7 +584,9 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
     vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
     lens = np.array([max(len(folded), len(k)) for k in keys], dtype=np.float64)
     vlens = np.array([max(len(vq), len(k)) for k in vkeys], dtype=np.float64)
-    sim = np.maximum(1 - dist / np.maximum(lens, 1), (1 - (vdist - 0.5) / np.maximum(vlens, 1)) * 0.97)
+    sim = np.maximum(
+        1 - dist / np.maximum(lens, 1), (1 - (vdist - 0.5) / np.maximum(vlens, 1)) * 0.97
+    )
     edits = np.minimum(dist, vdist)
     qwords = folded.split()
     qset = set(qwords)

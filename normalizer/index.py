@@ -41,8 +41,9 @@ def trigram_codes(key: str) -> np.ndarray:
     return np.unique((b[:-2] << 16) | (b[1:-1] << 8) | b[2:])
 
 
-def _table(pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str,
-           weight: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _table(
+    pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str, weight: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Sorted unique hashes + CSR postings (deduplicated), heaviest `weight` first per hash."""
     keys = (pairs_val, pairs_hash) if weight is None else (pairs_val, -weight, pairs_hash)
     order = np.lexsort(keys)
@@ -57,7 +58,9 @@ def _table(pairs_hash: np.ndarray, pairs_val: np.ndarray, prefix: str,
 
 def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Compile places into snapshot arrays; returns (arrays, small lookup tables for the header)."""
-    tables: dict[str, dict[str, int]] = {k: {"": 0} for k in ("country", "fcode", "tz", "lang", "source")}
+    tables: dict[str, dict[str, int]] = {
+        k: {"": 0} for k in ("country", "fcode", "tz", "lang", "source")
+    }
 
     def code(table: str, value: str) -> int:
         t = tables[table]
@@ -72,7 +75,9 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
         "place.population": np.array([p.population for p in places], dtype=np.int64),
         "place.fclass": np.array([ord(p.feature_class or " ") for p in places], dtype=np.uint8),
         "place.fcode": np.array([code("fcode", p.feature_code) for p in places], dtype=np.uint16),
-        "place.country": np.array([code("country", p.country_code) for p in places], dtype=np.uint16),
+        "place.country": np.array(
+            [code("country", p.country_code) for p in places], dtype=np.uint16
+        ),
         "place.tz": np.array([code("tz", p.timezone) for p in places], dtype=np.uint16),
     }
     for column in ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code"):
@@ -136,9 +141,16 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             fkey_of_name.append((fid, nid))
         var_h.extend(variants)
         var_v.extend([nid] * len(variants))
-    arrays |= _table(np.array([key_hash(p.id) for p in places], dtype=np.uint64),
-                     np.arange(n, dtype=np.int32), "pid")
-    pops = arrays["place.population"][np.array(name_place, dtype=np.int64)] if name_place else np.zeros(0)
+    arrays |= _table(
+        np.array([key_hash(p.id) for p in places], dtype=np.uint64),
+        np.arange(n, dtype=np.int32),
+        "pid",
+    )
+    pops = (
+        arrays["place.population"][np.array(name_place, dtype=np.int64)]
+        if name_place
+        else np.zeros(0)
+    )
     fold_v_arr, var_v_arr = np.array(fold_v, dtype=np.int32), np.array(var_v, dtype=np.int32)
     arrays |= _table(np.array(fold_h, dtype=np.uint64), fold_v_arr, "fold", pops[fold_v_arr])
     arrays |= _table(np.array(var_h, dtype=np.uint64), var_v_arr, "variant", pops[var_v_arr])
@@ -162,7 +174,9 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     arrays["tri.start"] = np.append(start, tri_codes.size).astype(np.int64)
     arrays["tri.post"] = tri_keys
     arrays |= _deletion_table(keys)
-    lookup = {k: [name for name, _ in sorted(t.items(), key=lambda kv: kv[1])] for k, t in tables.items()}
+    lookup = {
+        k: [name for name, _ in sorted(t.items(), key=lambda kv: kv[1])] for k, t in tables.items()
+    }
     return arrays, lookup
 
 
@@ -174,7 +188,7 @@ DELETE_MAX_LEN = 16
 
 def deletions(key: str) -> set[str]:
     """The key and every string one character shorter (SymSpell's neighbourhood, d=1)."""
-    return {key} | {key[:i] + key[i + 1:] for i in range(len(key))}
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
 def _deletion_table(keys: list[str]) -> dict[str, np.ndarray]:
@@ -281,8 +295,9 @@ class Index:
         parts = [self._del_post[self._del_start[p] : self._del_start[p + 1]] for p in pos]
         return np.unique(np.concatenate(parts))
 
-    def trigram_candidates(self, key: str, *, max_trigrams: int = 12, budget: int = 40_000,
-                           limit: int = 200) -> np.ndarray:
+    def trigram_candidates(
+        self, key: str, *, max_trigrams: int = 12, budget: int = 40_000, limit: int = 200
+    ) -> np.ndarray:
         """Key ids sharing the most of the query's rarest trigrams, best first (at most `limit`)."""
         codes = trigram_codes(key)
         if codes.size == 0:

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 requests = Counter("placenorm_requests", "RPCs by method and status", ["method", "code"])
 latency = Histogram(
-    "placenorm_request_seconds", "RPC latency by method", ["method"],
+    "placenorm_request_seconds",
+    "RPC latency by method",
+    ["method"],
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 reloads = Counter("placenorm_reloads", "Gazetteer reloads by result", ["result"])

@@ -22,9 +22,21 @@ from normalizer.types import MatchType
 # divisions and capitals (DESIGN.md §4). Unknown codes of class P get PPL's weight.
 # Values are log-odds added to the evidence.
 FEATURE_IMPORTANCE = {
-    "PCLI": 3.0, "PCLD": 2.5, "PCLF": 2.5, "PCLS": 2.5, "PCLIX": 2.0, "PCL": 2.5, "TERR": 2.0,
-    "ADM1": 1.2, "PPLC": 2.0, "RGN": 2.0, "PPLA": 1.0, "ADM2": 0.3, "PPLA2": 0.5,
-    "PPL": 0.0, "PPLX": -0.5,
+    "PCLI": 3.0,
+    "PCLD": 2.5,
+    "PCLF": 2.5,
+    "PCLS": 2.5,
+    "PCLIX": 2.0,
+    "PCL": 2.5,
+    "TERR": 2.0,
+    "ADM1": 1.2,
+    "PPLC": 2.0,
+    "RGN": 2.0,
+    "PPLA": 1.0,
+    "ADM2": 0.3,
+    "PPLA2": 0.5,
+    "PPL": 0.0,
+    "PPLX": -0.5,
 }
 CLASS_IMPORTANCE = {"A": 0.5, "P": 0.0, "L": 0.5}
 
@@ -41,8 +53,14 @@ W_PREFER = 2.0
 W_LANGUAGE = 0.8
 # The place's own name is what news text uses far more often than one of its many
 # alternate names (which GeoNames collects from everywhere, homonyms included).
-NAME_BONUS = ((CANONICAL, 1.0), (ASCII, 1.0), (PREFERRED, 0.4), (SHORT, 0.2), (COLLOQUIAL, -0.15),
-              (HISTORIC, -0.4))
+NAME_BONUS = (
+    (CANONICAL, 1.0),
+    (ASCII, 1.0),
+    (PREFERRED, 0.4),
+    (SHORT, 0.2),
+    (COLLOQUIAL, -0.15),
+    (HISTORIC, -0.4),
+)
 
 # Ambiguous: the runner-up's share is at least this fraction of the top share, or the
 # top share itself is below AMBIGUITY_TOP (several comparable rivals).
@@ -101,8 +119,13 @@ def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -
     return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
-def rank(hits: Sequence[Hit], *, priors: np.ndarray, language: str | None,
-         extra: np.ndarray | None = None) -> tuple[list[Hit], bool]:
+def rank(
+    hits: Sequence[Hit],
+    *,
+    priors: np.ndarray,
+    language: str | None,
+    extra: np.ndarray | None = None,
+) -> tuple[list[Hit], bool]:
     """Score hits in place, best first; return (hits, ambiguous).
 
     `extra` is additional evidence per hit (context coherence, preferred countries, bias point).
@@ -113,8 +136,12 @@ def rank(hits: Sequence[Hit], *, priors: np.ndarray, language: str | None,
     quality = np.array([MATCH_QUALITY.get(h.match_type, 1.0) * h.sim for h in hits])
     edits = np.array([h.edits for h in hits])
     ev = W_SIM * quality - W_EDIT * edits + priors.astype(np.float64)
-    ev += np.array([name_bonus(h.flags) + (W_LANGUAGE if lang and h.language.split("-")[0] == lang else 0.0)
-                    for h in hits])
+    ev += np.array(
+        [
+            name_bonus(h.flags) + (W_LANGUAGE if lang and h.language.split("-")[0] == lang else 0.0)
+            for h in hits
+        ]
+    )
     if extra is not None:
         ev += extra
     share = np.exp(ev - ev.max())

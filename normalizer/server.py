@@ -85,7 +85,11 @@ def status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
     if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
         import errno
 
-        code = grpc.StatusCode.RESOURCE_EXHAUSTED if exc.errno == errno.ENOSPC else grpc.StatusCode.FAILED_PRECONDITION
+        code = (
+            grpc.StatusCode.RESOURCE_EXHAUSTED
+            if exc.errno == errno.ENOSPC
+            else grpc.StatusCode.FAILED_PRECONDITION
+        )
         return code, f"cannot write the new snapshot: {exc.strerror or exc}; nothing changed"
     for kind, code in _STATUS:
         if isinstance(exc, kind):
@@ -110,6 +114,7 @@ def _rpc(method: str, *, streaming: bool = False) -> Callable:
             context.abort(code, message)
 
         if streaming:
+
             @functools.wraps(fn)
             def stream_wrapper(self, request, context):
                 start = time.perf_counter()
@@ -167,8 +172,12 @@ class State:
         if self.health is not None:
             for service in ("", NORMALIZER):
                 self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
-        log.info("gazetteer serving version=%s places=%d previous=%s",
-                 engine.version, engine.info().places, old.version if old else "-")
+        log.info(
+            "gazetteer serving version=%s places=%d previous=%s",
+            engine.version,
+            engine.info().places,
+            old.version if old else "-",
+        )
 
 
 class NormalizerService(pb_grpc.NormalizerServicer):
@@ -196,7 +205,9 @@ class NormalizerService(pb_grpc.NormalizerServicer):
             remaining = context.time_remaining()
             return context.is_active() and (remaining is None or remaining > 0)
 
-        results = engine.normalize_many(queries, as_document=request.as_document, keep_going=still_wanted)
+        results = engine.normalize_many(
+            queries, as_document=request.as_document, keep_going=still_wanted
+        )
         if results is None:
             raise Deadline(f"deadline passed during a batch of {n} names; work stopped")
         return pb.NormalizeBatchResponse(responses=[self._respond(engine, r) for r in results])
@@ -209,7 +220,8 @@ class NormalizerService(pb_grpc.NormalizerServicer):
                 result = engine.normalize_query(convert.query_from_pb(request))
             except QueryError as exc:
                 yield pb.NormalizeResponse(
-                    request_id=request.request_id, query=request.query[:256],
+                    request_id=request.request_id,
+                    query=request.query[:256],
                     gazetteer_version=engine.version,
                     error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
                 )
@@ -296,7 +308,9 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
             raise PathRefused(f"source {source!r} leaves the server's data dir")
         return str(real)
 
-    def _reload(self, paths: list[str], fmt: str, dry_run: bool, context) -> Iterator[pb.ReloadProgress]:
+    def _reload(
+        self, paths: list[str], fmt: str, dry_run: bool, context
+    ) -> Iterator[pb.ReloadProgress]:
         if fmt and fmt not in FORMATS:
             raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
         if not self.state.reload_lock.acquire(blocking=False):
@@ -307,23 +321,37 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
             self.state.reload_lock.release()
 
 
-def _run_reload(state: State, config: ServerConfig, paths: list[str], fmt: str | None,
-                dry_run: bool) -> Iterator[pb.ReloadProgress]:
+def _run_reload(
+    state: State, config: ServerConfig, paths: list[str], fmt: str | None, dry_run: bool
+) -> Iterator[pb.ReloadProgress]:
     """Read + validate + build aside in a worker thread, streaming progress; swap at the end."""
     events: queue.Queue = queue.Queue()
     outcome: dict[str, object] = {}
 
     def progress(phase: str, rows: int, rejected: int) -> None:
-        events.put(pb.ReloadProgress(phase=Phase.READING, detail=phase, rows_read=rows, rows_rejected=rejected))
+        events.put(
+            pb.ReloadProgress(
+                phase=Phase.READING, detail=phase, rows_read=rows, rows_rejected=rejected
+            )
+        )
 
     def work() -> None:
         try:
             sources = load_sources(paths, fmt=fmt, progress=progress)
-            events.put(pb.ReloadProgress(phase=Phase.VALIDATED, rows_read=sources.rows_read,
-                                         places=len(sources.places), detail="all rows valid"))
+            events.put(
+                pb.ReloadProgress(
+                    phase=Phase.VALIDATED,
+                    rows_read=sources.rows_read,
+                    places=len(sources.places),
+                    detail="all rows valid",
+                )
+            )
             staging = config.data_dir / "staging.snapshot"
-            events.put(pb.ReloadProgress(phase=Phase.BUILDING, detail="compiling snapshot",
-                                         places=len(sources.places)))
+            events.put(
+                pb.ReloadProgress(
+                    phase=Phase.BUILDING, detail="compiling snapshot", places=len(sources.places)
+                )
+            )
             build_snapshot(sources, staging)
             engine = Normalizer.load(staging)
             if dry_run:
@@ -350,14 +378,22 @@ def _run_reload(state: State, config: ServerConfig, paths: list[str], fmt: str |
         raise exc if isinstance(exc, Exception) else RuntimeError(str(exc))
     if "dry" in outcome:
         engine = outcome["dry"]
-        yield pb.ReloadProgress(phase=Phase.DRY_RUN_OK, version=engine.version, places=engine.info().places,
-                                detail="valid; nothing changed (dry run)")
+        yield pb.ReloadProgress(
+            phase=Phase.DRY_RUN_OK,
+            version=engine.version,
+            places=engine.info().places,
+            detail="valid; nothing changed (dry run)",
+        )
         return
     engine = outcome["engine"]
     state.swap(engine)
     metrics.reloads.labels(result="ok").inc()
-    yield pb.ReloadProgress(phase=Phase.SWAPPED, version=engine.version, places=engine.info().places,
-                            detail="now serving")
+    yield pb.ReloadProgress(
+        phase=Phase.SWAPPED,
+        version=engine.version,
+        places=engine.info().places,
+        detail="now serving",
+    )
 
 
 class AdminAuth(grpc.ServerInterceptor):
@@ -373,9 +409,14 @@ class AdminAuth(grpc.ServerInterceptor):
         auth = dict(details.invocation_metadata or ()).get("authorization", "")
         scheme, _, token = auth.partition(" ")
         if not auth:
-            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
-                            "admin call without `authorization: Bearer <token>`")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
+            return _refusal(
+                handler,
+                grpc.StatusCode.UNAUTHENTICATED,
+                "admin call without `authorization: Bearer <token>`",
+            )
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), self._token
+        ):
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED, "admin token not accepted")
         return handler
 
@@ -404,8 +445,11 @@ def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]
         ("grpc.max_send_message_length", config.max_message_bytes),
         ("grpc.so_reuseport", 1 if config.workers > 1 else 0),
     ]
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="rpc"),
-                         interceptors=interceptors, options=options)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="rpc"),
+        interceptors=interceptors,
+        options=options,
+    )
     pb_grpc.add_NormalizerServicer_to_server(NormalizerService(state, config), server)
     services = [NORMALIZER, health.SERVICE_NAME, reflection.SERVICE_NAME]
     if config.admin_token:
@@ -413,7 +457,11 @@ def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]
         services.append(ADMIN)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    status = health_pb2.HealthCheckResponse.SERVING if state.engine else health_pb2.HealthCheckResponse.NOT_SERVING
+    status = (
+        health_pb2.HealthCheckResponse.SERVING
+        if state.engine
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
     for service in ("", NORMALIZER):
         health_servicer.set(service, status)
     state.health = health_servicer
@@ -434,7 +482,7 @@ def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]
 
 
 def initial_snapshot(config: ServerConfig) -> Path:
-    """--snapshot if given, else the last good reload, else the built-in default (built if needed)."""
+    """--snapshot if given, else the last good reload, else the built-in default (built once)."""
     if config.snapshot:
         return config.snapshot
     if config.current_snapshot.exists():
@@ -494,14 +542,23 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
     state = State()
     server, port = create_server(config, state)
     server.start()
-    log.info("listening address=%s:%d admin=%s tls=%s", config.host, port,
-             "on" if config.admin_token else "off", "on" if config.tls_cert else "off")
+    log.info(
+        "listening address=%s:%d admin=%s tls=%s",
+        config.host,
+        port,
+        "on" if config.admin_token else "off",
+        "on" if config.tls_cert else "off",
+    )
     if config.metrics_port is not None:
         metrics.start(config.metrics_port)
     stop = threading.Event()
 
     def on_signal(signum, frame):
-        log.info("signal=%s draining grace_seconds=%.0f", signal.Signals(signum).name, config.grace_seconds)
+        log.info(
+            "signal=%s draining grace_seconds=%.0f",
+            signal.Signals(signum).name,
+            config.grace_seconds,
+        )
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -542,7 +599,9 @@ def serve_workers(config: ServerConfig) -> int:
     for i in range(config.workers):
         pid = os.fork()
         if pid == 0:  # child
-            child = dataclasses.replace(config, metrics_port=config.metrics_port if i == 0 else None)
+            child = dataclasses.replace(
+                config, metrics_port=config.metrics_port if i == 0 else None
+            )
             code = 1
             try:
                 code = serve(child)

@@ -136,13 +136,34 @@ def compact(folded: str) -> str:
 # names: tests/bench/variants.py reports how many true pairs they unify and how many
 # unrelated names they merge.
 _VARIANTS = {
-    "tsch": "c", "dsch": "c", "tch": "c", "dzh": "i",  # German/English spellings of ch / j
-    "sch": "s", "sh": "s", "sz": "s",  # sh / ş / sch / sz (Polish)
-    "ch": "c", "cz": "c", "tsh": "c",  # ch / ç / č / cz
-    "zh": "i", "dj": "i", "dz": "i", "j": "i", "y": "i",  # zh / ž / dj / j / y / i
-    "kh": "h", "gh": "h", "x": "h",  # kh / x / h, gh / ğ
-    "ph": "f", "th": "t", "w": "v", "ck": "k", "q": "k",
-    "ou": "u", "oo": "u", "ae": "a", "oe": "o", "ue": "u",  # French ou, German umlaut spellings
+    "tsch": "c",
+    "dsch": "c",
+    "tch": "c",
+    "dzh": "i",  # German/English spellings of ch / j
+    "sch": "s",
+    "sh": "s",
+    "sz": "s",  # sh / ş / sch / sz (Polish)
+    "ch": "c",
+    "cz": "c",
+    "tsh": "c",  # ch / ç / č / cz
+    "zh": "i",
+    "dj": "i",
+    "dz": "i",
+    "j": "i",
+    "y": "i",  # zh / ž / dj / j / y / i
+    "kh": "h",
+    "gh": "h",
+    "x": "h",  # kh / x / h, gh / ğ
+    "ph": "f",
+    "th": "t",
+    "w": "v",
+    "ck": "k",
+    "q": "k",
+    "ou": "u",
+    "oo": "u",
+    "ae": "a",
+    "oe": "o",
+    "ue": "u",  # French ou, German umlaut spellings
 }
 _VARIANT_RE = re.compile("|".join(sorted(_VARIANTS, key=len, reverse=True)))
 _INITIAL_YE = re.compile(r"^(ye|je|ie)")  # Yerevan / Jerevan / Erevan
@@ -160,10 +181,10 @@ def variant_key(folded: str) -> str:
 # Generic words that news text adds to or drops from names. Stripped only when
 # something remains, so "Rayon" alone still matches a place called Rayon.
 GENERIC = frozenset(
-    """city of town of village of the district province region oblast oblys krai kray
-    rayon rayonu raion gorod selo municipality county parish governorate prefecture
-    state republic autonomous okrug shahar sahari şəhəri il ili ostan mintaqah
-    muhafazah wilayah kabupaten kota""".split()
+    """city of town of village of the district province region oblast oblys krai kray rayon
+    rayonu raion gorod selo municipality county parish governorate prefecture state republic
+    autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
+    kota""".split()
 )
 
 

@@ -22,7 +22,9 @@ from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI_SOURCES = [str(FIXTURES / n) for n in ("mini.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt")]
+MINI_SOURCES = [
+    str(FIXTURES / n) for n in ("mini.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt")
+]
 TOKEN = "s3cret-test-token"
 
 
@@ -67,7 +69,9 @@ class RunningServer:
 def start_server(tmp_path: Path, snapshot: Path | None, **overrides) -> RunningServer:
     data_dir = tmp_path / "data"
     data_dir.mkdir(exist_ok=True)
-    config = ServerConfig(host="127.0.0.1", port=0, data_dir=data_dir, admin_token=TOKEN, **overrides)
+    config = ServerConfig(
+        host="127.0.0.1", port=0, data_dir=data_dir, admin_token=TOKEN, **overrides
+    )
     state = State(Normalizer.load(snapshot) if snapshot else None)
     server, port = create_server(config, state)
     server.start()
@@ -92,20 +96,37 @@ def auth(token: str = TOKEN) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {token}"),)
 
 
-def cli(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 120,
-        cwd: Path | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str,
+    env: dict | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess:
     """Run the real `placenorm` command as a subprocess."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "normalizer.cli", *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=timeout, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "normalizer.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+    )
 
 
 class ServerProcess:
     """`placenorm serve` in a subprocess; the port is read from its first line."""
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "normalizer.cli", "serve", "--port", "0", *args],
-                                     stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "normalizer.cli", "serve", "--port", "0", *args],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+        )
         self.lines: list[str] = []
         deadline = time.monotonic() + 60
         self.port = 0

@@ -62,7 +62,11 @@ def load_sources(
     typed: dict[str, list[str]] = {f: [] for f in FORMATS}
     for path in paths:
         kind = fmt if fmt and fmt != "auto" else detect_format(path)
-        if kind == "geonames" and detect_format_safe(path) in ("alternate-names", "admin1", "country-info"):
+        if kind == "geonames" and detect_format_safe(path) in (
+            "alternate-names",
+            "admin1",
+            "country-info",
+        ):
             kind = detect_format_safe(path)
         if kind not in typed:
             raise SourceError([f"{path}: unknown format {kind!r}; one of {', '.join(FORMATS)}"])
@@ -107,7 +111,9 @@ def load_sources(
     for path in typed["alternate-names"]:
         for n, (line, pid, name) in enumerate(geonames.read_alternate_names(path, errors), 1):
             if pid not in places:
-                errors.add(os.path.basename(path), line, f"alternate name points at no place ({pid})")
+                errors.add(
+                    os.path.basename(path), line, f"alternate name points at no place ({pid})"
+                )
                 continue
             extra_names.setdefault(pid, []).append(name)
             if n % 100_000 == 0:

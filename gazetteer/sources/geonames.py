@@ -40,7 +40,9 @@ def read_geonames(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
             continue
         cols = text.split("\t")
         if len(cols) != GEONAME_COLUMNS:
-            errors.add(label, line, f"expected {GEONAME_COLUMNS} tab-separated columns, found {len(cols)}")
+            errors.add(
+                label, line, f"expected {GEONAME_COLUMNS} tab-separated columns, found {len(cols)}"
+            )
             continue
         try:
             gid = parse_int(cols[0], "geonameid")
@@ -66,20 +68,23 @@ def read_geonames(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
         if ascii_name and ascii_name != name:
             names.append(Name(ascii_name, "", ASCII, "geonames"))
         names += [Name(a.strip(), "", 0, "geonames") for a in cols[3].split(",") if a.strip()]
-        yield line, Place(
-            id=f"geonames:{gid}",
-            name=name,
-            ascii_name=ascii_name or name,
-            country_code=cols[8].strip().upper(),
-            admin1_code=cols[10].strip(),
-            admin2_code=cols[11].strip(),
-            feature_class=fclass,
-            feature_code=cols[7].strip(),
-            latitude=lat,
-            longitude=lon,
-            population=population,
-            timezone=cols[17].strip(),
-            names=tuple(names),
+        yield (
+            line,
+            Place(
+                id=f"geonames:{gid}",
+                name=name,
+                ascii_name=ascii_name or name,
+                country_code=cols[8].strip().upper(),
+                admin1_code=cols[10].strip(),
+                admin2_code=cols[11].strip(),
+                feature_class=fclass,
+                feature_code=cols[7].strip(),
+                latitude=lat,
+                longitude=lon,
+                population=population,
+                timezone=cols[17].strip(),
+                names=tuple(names),
+            ),
         )
 
 
@@ -164,4 +169,12 @@ def read_country_info(path: str, errors: Collector) -> Iterator[CountryInfo]:
         except ValueError as exc:
             errors.add(label, line, str(exc))
             continue
-        yield CountryInfo(iso, cols[1].strip(), cols[4].strip(), cols[5].strip(), population, gid, cols[15].strip())
+        yield CountryInfo(
+            iso,
+            cols[1].strip(),
+            cols[4].strip(),
+            cols[5].strip(),
+            population,
+            gid,
+            cols[15].strip(),
+        )

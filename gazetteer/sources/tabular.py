@@ -94,7 +94,13 @@ def read_jsonl(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
                 errors.add(label, line, f"bad alternate name {alt!r}")
                 break
         else:
-            place = _place({k: _text(v) for k, v in record.items() if k != "alt_names"}, alts, label, line, errors)
+            place = _place(
+                {k: _text(v) for k, v in record.items() if k != "alt_names"},
+                alts,
+                label,
+                line,
+                errors,
+            )
             if place is not None:
                 yield line, place
 
@@ -139,7 +145,9 @@ def _place(
     source = record.get("source", "").strip() or "custom"
     pid = raw_id if ":" in raw_id else f"{source}:{raw_id}"
     name = record["name"].strip()
-    names = (Name(name, "", CANONICAL, source),) + tuple(Name(t.strip(), lang, 0, source) for t, lang in alts)
+    names = (Name(name, "", CANONICAL, source),) + tuple(
+        Name(t.strip(), lang, 0, source) for t, lang in alts
+    )
     return Place(
         id=pid,
         name=name,

@@ -1,1 +1,1 @@
-"""Benchmarks (`make bench`): accuracy, speed, memory, service throughput. Not collected by pytest."""
+"""Benchmarks (`make bench`): accuracy, speed, memory, service. Not collected by pytest."""

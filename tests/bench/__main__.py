@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark table. `--only accuracy,corpora,speed,service,bulk,variants` to pick."""
+"""`make bench`: every benchmark table; `--only speed,accuracy,...` picks sections."""
 
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ def main() -> None:
     data_dir = Path(args.data_dir)
     snapshot = ensure_default(data_dir)
     engine = Normalizer.load(snapshot)
-    print(f"# placenorm benchmarks, {datetime.date.today()}, {platform.node() and 'this machine'}: "
-          f"{common.env_threads()} cores, Python {platform.python_version()}, gazetteer {engine.version}")
+    print(
+        f"# placenorm benchmarks, {datetime.date.today()}, {platform.node() and 'this machine'}: "
+        f"{common.env_threads()} cores, Python {platform.python_version()}, "
+        f"gazetteer {engine.version}"
+    )
     if "speed" in only:
         from tests.bench import speed
 

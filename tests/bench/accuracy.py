@@ -47,7 +47,9 @@ def _neighbours() -> dict[str, str]:
     pos = {c: (r, i) for r, row in enumerate(KEYBOARD) for i, c in enumerate(row)}
     out = {}
     for c, (r, i) in pos.items():
-        out[c] = "".join(d for d, (r2, i2) in pos.items() if d != c and abs(r2 - r) <= 1 and abs(i2 - i) <= 1)
+        out[c] = "".join(
+            d for d, (r2, i2) in pos.items() if d != c and abs(r2 - r) <= 1 and abs(i2 - i) <= 1
+        )
     return out
 
 
@@ -84,11 +86,15 @@ def script(text: str) -> str:
 
 
 # ------------------------------------------------------------------ evaluation sets
-def heldout_sets(sources: SourceSet, data_dir: Path, n: int = 1500) -> tuple[Normalizer, list[Case], list[Case]]:
+def heldout_sets(
+    sources: SourceSet, data_dir: Path, n: int = 1500
+) -> tuple[Normalizer, list[Case], list[Case]]:
     """Remove one alternate name from each of n sampled places; build that gazetteer."""
     rng = random.Random(SEED)
     places = list(sources.places)
-    candidates = [i for i, p in enumerate(places) if p.id.startswith("geonames:") and len(p.names) >= 3]
+    candidates = [
+        i for i, p in enumerate(places) if p.id.startswith("geonames:") and len(p.names) >= 3
+    ]
     rng.shuffle(candidates)
     latin: list[Case] = []
     other: list[Case] = []
@@ -102,7 +108,12 @@ def heldout_sets(sources: SourceSet, data_dir: Path, n: int = 1500) -> tuple[Nor
         for nm in alts:
             is_latin = native_key(nm.text) is None
             others = {fold(x.text) for x in p.names if x is not nm}
-            if is_latin and len(latin) < n and fold(nm.text) not in others and len(fold(nm.text)) >= 4:
+            if (
+                is_latin
+                and len(latin) < n
+                and fold(nm.text) not in others
+                and len(fold(nm.text)) >= 4
+            ):
                 latin.append(Case(nm.text, p.id, p.country_code, "Latin"))
             elif not is_latin and len(other) < n:
                 other.append(Case(nm.text, p.id, p.country_code, script(nm.text)))
@@ -197,12 +208,16 @@ def country_set(engine: Normalizer) -> list[Case]:
 
 
 # ------------------------------------------------------------------ runners
-def run_cases(engine: Normalizer, cases: list[Case], *, hint: bool = False) -> list[tuple[Case, list[str], float, float]]:
+def run_cases(
+    engine: Normalizer, cases: list[Case], *, hint: bool = False
+) -> list[tuple[Case, list[str], float, float]]:
     out = []
     for c in cases:
         t = time.perf_counter()
         try:
-            r = engine.normalize(c.query, countries=[c.country] if hint and c.country else (), limit=5)
+            r = engine.normalize(
+                c.query, countries=[c.country] if hint and c.country else (), limit=5
+            )
             ids = [x.place.id for x in r.candidates]
             top_score = r.candidates[0].score if r.candidates else 0.0
         except QueryError:
@@ -233,7 +248,9 @@ class Baselines:
         return self.best[hit[0]][1] if hit else ""
 
 
-def accuracy_rows(name: str, results, baselines: Baselines | None, brute_n: int = 150) -> list[list[object]]:
+def accuracy_rows(
+    name: str, results, baselines: Baselines | None, brute_n: int = 150
+) -> list[list[object]]:
     rows = []
     groups: dict[str, list] = defaultdict(list)
     for r in results:
@@ -262,11 +279,16 @@ def reliability(all_results) -> None:
         if sel:
             right = sum(ids[0] == c.gold for c, ids in sel) / len(sel)
             rows.append([f"{lo:.1f} <= score < {min(hi, 1.0):.1f}", len(sel), round(right, 3)])
-    table("Score reliability (all accuracy sets): share of top answers that are right",
-          ["top score", "answers", "right"], rows)
+    table(
+        "Score reliability (all accuracy sets): share of top answers that are right",
+        ["top score", "answers", "right"],
+        rows,
+    )
 
 
-def run(engine: Normalizer, sources: SourceSet | None, data_dir: Path, *, quick: bool = False) -> list:
+def run(
+    engine: Normalizer, sources: SourceSet | None, data_dir: Path, *, quick: bool = False
+) -> list:
     n = 400 if quick else 1500
     rows: list[list[object]] = []
     everything = []
@@ -299,8 +321,11 @@ def run(engine: Normalizer, sources: SourceSet | None, data_dir: Path, *, quick:
     missing = [r for r in res if not _contained(engine, r[0])]
     if missing:
         rows += accuracy_rows("  of which not in the gazetteer", missing, None)
-    table("Matching accuracy (top-1 / top-5) beside baselines",
-          ["set", "group", "queries", "top-1", "top-5", "exact-lookup top-1", "brute-force top-1"], rows)
+    table(
+        "Matching accuracy (top-1 / top-5) beside baselines",
+        ["set", "group", "queries", "top-1", "top-5", "exact-lookup top-1", "brute-force top-1"],
+        rows,
+    )
     reliability(everything)
     return fuzzy_times
 
@@ -311,7 +336,9 @@ def _contained(engine: Normalizer, case: Case) -> bool:
         gold = engine.place_index(case.gold)
     except LookupError:
         return False
-    return any(int(engine._name_place[k]) == gold for key in keys for k in engine.index.lookup("fold", key))
+    return any(
+        int(engine._name_place[k]) == gold for key in keys for k in engine.index.lookup("fold", key)
+    )
 
 
 _ = (statistics, percentile)

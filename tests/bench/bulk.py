@@ -34,15 +34,43 @@ def run(engine: Normalizer, snapshot: Path, data_dir: Path, rows: int = 100_000)
     proc = _server(snapshot, work / "serve", 1, port)
     try:
         t = time.perf_counter()
-        r = subprocess.run([sys.executable, "-m", "normalizer.cli", "normalize", "--input", str(src), "--column",
-                            "place", "--output", str(out), "--server", f"127.0.0.1:{port}"],
-                           cwd=ROOT, capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "normalizer.cli",
+                "normalize",
+                "--input",
+                str(src),
+                "--column",
+                "place",
+                "--output",
+                str(out),
+                "--server",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - t
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     with open(out, encoding="utf-8") as fh:
         got = sum(1 for _ in csv.DictReader(fh))
-    table("CLI bulk normalize (CSV in, CSV out, NormalizeStream)",
-          ["rows", "misspelled", "exit", "rows written", "seconds", "rows/s", "target"],
-          [[rows, rows // 10, r.returncode, got, round(seconds, 1), f"{rows / seconds:,.0f}", "<= 60 s"]])
+    table(
+        "CLI bulk normalize (CSV in, CSV out, NormalizeStream)",
+        ["rows", "misspelled", "exit", "rows written", "seconds", "rows/s", "target"],
+        [
+            [
+                rows,
+                rows // 10,
+                r.returncode,
+                got,
+                round(seconds, 1),
+                f"{rows / seconds:,.0f}",
+                "<= 60 s",
+            ]
+        ],
+    )

@@ -43,7 +43,9 @@ def timed(fn: Callable[[], object], repeat: int = 5) -> float:
 
 def table(title: str, header: list[str], rows: Iterable[Iterable[object]]) -> None:
     rows = [[_fmt(v) for v in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     print(f"\n## {title}\n")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")

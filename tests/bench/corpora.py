@@ -48,7 +48,10 @@ def read_corpus(path: Path) -> list[list[Mention]]:
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
@@ -94,8 +97,18 @@ def evaluate(engine: Normalizer, name: str, articles: list[list[Mention]]) -> li
             i, h = score(art, results)
             ids += i
             hits += h
-        rows.append([name, mode, len(articles), total, round(known / total, 3), round(ids / total, 3),
-                     round(hits / total, 3), round(statistics.median(times), 1)])
+        rows.append(
+            [
+                name,
+                mode,
+                len(articles),
+                total,
+                round(known / total, 3),
+                round(ids / total, 3),
+                round(hits / total, 3),
+                round(statistics.median(times), 1),
+            ]
+        )
     return rows
 
 
@@ -114,9 +127,20 @@ def run(engine: Normalizer) -> None:
             print(f"(skipped {name}: {path} not found)")
             continue
         rows += evaluate(engine, name, read_corpus(path))
-    table("Toponym resolution on public corpora (gold GeoNames ids)",
-          ["corpus", "mode", "articles", "mentions", "gold id in gazetteer", "id accuracy", "Acc@161km",
-           "ms/article p50"], rows)
+    table(
+        "Toponym resolution on public corpora (gold GeoNames ids)",
+        [
+            "corpus",
+            "mode",
+            "articles",
+            "mentions",
+            "gold id in gazetteer",
+            "id accuracy",
+            "Acc@161km",
+            "ms/article p50",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

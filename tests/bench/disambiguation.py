@@ -45,10 +45,17 @@ def run(engine: Normalizer, n: int = 1000) -> None:
     rows = []
     for label, cases in (("names several places share", amb), ("names one place holds", una)):
         alone = sum(engine.normalize(q).best.place.id == gold for q, gold, _ in cases) / len(cases)
-        ctx = sum(engine.normalize(q, context=c).best.place.id == gold for q, gold, c in cases) / len(cases)
-        rows.append([label, len(cases), round(alone, 3), round(ctx, 3), f"{(ctx - alone) * 100:+.1f}"])
-    table("Context disambiguation (3 nearby places as context)",
-          ["set", "queries", "top-1 alone", "top-1 with context", "points"], rows)
+        ctx = sum(
+            engine.normalize(q, context=c).best.place.id == gold for q, gold, c in cases
+        ) / len(cases)
+        rows.append(
+            [label, len(cases), round(alone, 3), round(ctx, 3), f"{(ctx - alone) * 100:+.1f}"]
+        )
+    table(
+        "Context disambiguation (3 nearby places as context)",
+        ["set", "queries", "top-1 alone", "top-1 with context", "points"],
+        rows,
+    )
 
 
 def _neighbours(engine: Normalizer, grid, i: int, key: str) -> list[str]:
@@ -70,5 +77,8 @@ def _neighbours(engine: Normalizer, grid, i: int, key: str) -> list[str]:
 
 def _km(lat1, lon1, lat2, lon2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 12742.0 * math.asin(math.sqrt(min(1.0, h)))

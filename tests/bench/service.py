@@ -28,9 +28,26 @@ def _server(snapshot: Path, data_dir: Path, workers: int, port: int) -> subproce
     token = data_dir / "bench-token"
     token.write_text(TOKEN)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "normalizer.cli", "serve", "--port", str(port), "--snapshot", str(snapshot),
-         "--data-dir", str(data_dir), "--workers", str(workers), "--admin-token-file", str(token)],
-        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "normalizer.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--snapshot",
+            str(snapshot),
+            "--data-dir",
+            str(data_dir),
+            "--workers",
+            str(workers),
+            "--admin-token-file",
+            str(token),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     ready = 0
     while time.monotonic() < deadline and ready < workers:
@@ -93,14 +110,27 @@ def _client(args) -> tuple[int, list[float], int]:
     return count[0], lat, failed[0]
 
 
-def load(address: str, kind: str, names: list[str], *, seconds: float = 5, procs: int = 2, threads: int = 4):
+def load(
+    address: str,
+    kind: str,
+    names: list[str],
+    *,
+    seconds: float = 5,
+    procs: int = 2,
+    threads: int = 4,
+):
     with mp.get_context("spawn").Pool(procs) as pool:
         t = time.perf_counter()
         out = pool.map(_client, [(address, kind, seconds, threads, names, i) for i in range(procs)])
         wall = time.perf_counter() - t
     n = sum(o[0] for o in out)
     lat = [x for o in out for x in o[1]]
-    return n / min(wall, seconds + 0.5), percentile(lat, 50), percentile(lat, 99), sum(o[2] for o in out)
+    return (
+        n / min(wall, seconds + 0.5),
+        percentile(lat, 50),
+        percentile(lat, 99),
+        sum(o[2] for o in out),
+    )
 
 
 def _names(snapshot: Path) -> tuple[list[str], list[str]]:
@@ -126,9 +156,27 @@ def _reload_source(snapshot: Path, data_dir: Path, n: int = 30_000) -> str:
             gid = p.id.split(":", 1)[1]
             if not gid.isdigit():
                 continue
-            cols = [gid, p.name, p.ascii_name, "", f"{p.latitude}", f"{p.longitude}", p.feature_class or "P",
-                    p.feature_code, p.country_code, "", p.admin1_code, "", "", "", str(p.population), "", "",
-                    p.timezone, "2024-01-01"]
+            cols = [
+                gid,
+                p.name,
+                p.ascii_name,
+                "",
+                f"{p.latitude}",
+                f"{p.longitude}",
+                p.feature_class or "P",
+                p.feature_code,
+                p.country_code,
+                "",
+                p.admin1_code,
+                "",
+                "",
+                "",
+                str(p.population),
+                "",
+                "",
+                p.timezone,
+                "2024-01-01",
+            ]
             fh.write("\t".join(c.replace("\t", " ") for c in cols) + "\n")
     return path.name
 
@@ -144,21 +192,33 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
         address = f"127.0.0.1:{port}"
         try:
             label = f"{workers} process{'es' if workers > 1 else ''}"
-            for kind, names, unit in (("echo", exact, "calls"), ("exact", exact, "calls"), ("fuzzy", fuzzy, "calls"),
-                                      ("batch", exact, "names"), ("stream-exact", exact, "names"),
-                                      ("stream-fuzzy", fuzzy, "names")):
+            for kind, names, unit in (
+                ("echo", exact, "calls"),
+                ("exact", exact, "calls"),
+                ("fuzzy", fuzzy, "calls"),
+                ("batch", exact, "names"),
+                ("stream-exact", exact, "names"),
+                ("stream-fuzzy", fuzzy, "names"),
+            ):
                 rate, p50, p99, failed = load(address, kind, names, seconds=seconds)
-                rows.append([label, kind, f"{rate:,.0f} {unit}/s", f"{p50:.2f}", f"{p99:.2f}", failed])
+                rows.append(
+                    [label, kind, f"{rate:,.0f} {unit}/s", f"{p50:.2f}", f"{p99:.2f}", failed]
+                )
             if workers == 1:
                 rows += _during_reload(address, exact, snapshot, data_dir, seconds)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
-    table("gRPC service throughput (server and load generator share the 2 cores)",
-          ["server", "call", "rate", "p50 ms", "p99 ms", "failed"], rows)
+    table(
+        "gRPC service throughput (server and load generator share the 2 cores)",
+        ["server", "call", "rate", "p50 ms", "p99 ms", "failed"],
+        rows,
+    )
 
 
-def _during_reload(address: str, names: list[str], snapshot: Path, data_dir: Path, seconds: float) -> list:
+def _during_reload(
+    address: str, names: list[str], snapshot: Path, data_dir: Path, seconds: float
+) -> list:
     from placenorm.v1 import placenorm_pb2 as pb
     from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
@@ -170,7 +230,12 @@ def _during_reload(address: str, names: list[str], snapshot: Path, data_dir: Pat
         with grpc.insecure_channel(address) as ch:
             admin = pb_grpc.GazetteerAdminStub(ch)
             t = time.perf_counter()
-            events = list(admin.Reload(pb.ReloadRequest(sources=[source]), metadata=(("authorization", f"Bearer {TOKEN}"),)))
+            events = list(
+                admin.Reload(
+                    pb.ReloadRequest(sources=[source]),
+                    metadata=(("authorization", f"Bearer {TOKEN}"),),
+                )
+            )
             result["seconds"] = time.perf_counter() - t
             result["phase"] = pb.ReloadProgress.Phase.Name(events[-1].phase)
 
@@ -180,7 +245,20 @@ def _during_reload(address: str, names: list[str], snapshot: Path, data_dir: Pat
     th.join()
     os.unlink(data_dir / "current.snapshot")
     return [
-        ["1 process", "exact, before reload", f"{before[0]:,.0f} calls/s", f"{before[1]:.2f}", f"{before[2]:.2f}", before[3]],
-        ["1 process", f"exact, during reload ({result.get('phase')}, {result.get('seconds', 0):.1f} s)",
-         f"{during[0]:,.0f} calls/s", f"{during[1]:.2f}", f"{during[2]:.2f}", during[3]],
+        [
+            "1 process",
+            "exact, before reload",
+            f"{before[0]:,.0f} calls/s",
+            f"{before[1]:.2f}",
+            f"{before[2]:.2f}",
+            before[3],
+        ],
+        [
+            "1 process",
+            f"exact, during reload ({result.get('phase')}, {result.get('seconds', 0):.1f} s)",
+            f"{during[0]:,.0f} calls/s",
+            f"{during[1]:.2f}",
+            f"{during[2]:.2f}",
+            during[3],
+        ],
     ]

@@ -30,7 +30,9 @@ def rss_of(pid: int) -> float:
     return float("nan")
 
 
-def run(snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float = 10, threads: int = 6) -> None:
+def run(
+    snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float = 10, threads: int = 6
+) -> None:
     work = data_dir / "bench" / "soak"
     work.mkdir(parents=True, exist_ok=True)
     (work / "current.snapshot").unlink(missing_ok=True)
@@ -60,11 +62,15 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float
                 n = 1
                 try:
                     if kind == 0:
-                        stub.Normalize(pb.NormalizeRequest(query=rng.choice(exact + fuzzy)), timeout=10)
+                        stub.Normalize(
+                            pb.NormalizeRequest(query=rng.choice(exact + fuzzy)), timeout=10
+                        )
                     elif kind == 1:
                         reqs = [pb.NormalizeRequest(query=rng.choice(exact)) for _ in range(50)]
-                        stub.NormalizeBatch(pb.NormalizeBatchRequest(requests=reqs, as_document=rng.random() < .5),
-                                            timeout=10)
+                        stub.NormalizeBatch(
+                            pb.NormalizeBatchRequest(requests=reqs, as_document=rng.random() < 0.5),
+                            timeout=10,
+                        )
                         n = 50
                     elif kind == 2:
                         reqs = (pb.NormalizeRequest(query=rng.choice(fuzzy)) for _ in range(100))
@@ -72,7 +78,9 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float
                     elif kind == 3:
                         try:
                             stub.GetPlace(pb.GetPlaceRequest(id=rng.choice(ids)), timeout=10)
-                        except grpc.RpcError as exc:  # absent after a reload to other data: a right answer
+                        except (
+                            grpc.RpcError
+                        ) as exc:  # absent after a reload to other data: a right answer
                             if exc.code() != grpc.StatusCode.NOT_FOUND:
                                 raise
                     else:
@@ -90,7 +98,12 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float
             while time.monotonic() + reload_every < stop:
                 time.sleep(reload_every)
                 try:
-                    list(admin.Reload(pb.ReloadRequest(sources=[source]), metadata=(("authorization", f"Bearer {TOKEN}"),)))
+                    list(
+                        admin.Reload(
+                            pb.ReloadRequest(sources=[source]),
+                            metadata=(("authorization", f"Bearer {TOKEN}"),),
+                        )
+                    )
                     counts["reloads"] += 1
                 except grpc.RpcError:
                     counts["reload_failed"] += 1
@@ -107,11 +120,35 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float
     deadline_row = _deadline_check(address)
     proc.send_signal(signal.SIGTERM)
     code = proc.wait(timeout=60)
-    table("Soak: every Normalizer RPC at saturation, reload every 10 s",
-          ["seconds", "calls", "failed", "reloads", "reloads failed", "server RSS after warm-up MB", "RSS at end MB",
-           "growth", "1 ms deadline on 5,000-name batch", "exit on SIGTERM"],
-          [[seconds, counts["calls"], counts["failed"], counts["reloads"], counts["reload_failed"], round(rss_warm),
-            round(rss_end), f"{(rss_end - rss_warm) / rss_warm:+.1%}", deadline_row, code]])
+    table(
+        "Soak: every Normalizer RPC at saturation, reload every 10 s",
+        [
+            "seconds",
+            "calls",
+            "failed",
+            "reloads",
+            "reloads failed",
+            "server RSS after warm-up MB",
+            "RSS at end MB",
+            "growth",
+            "1 ms deadline on 5,000-name batch",
+            "exit on SIGTERM",
+        ],
+        [
+            [
+                seconds,
+                counts["calls"],
+                counts["failed"],
+                counts["reloads"],
+                counts["reload_failed"],
+                round(rss_warm),
+                round(rss_end),
+                f"{(rss_end - rss_warm) / rss_warm:+.1%}",
+                deadline_row,
+                code,
+            ]
+        ],
+    )
     if failures:
         print("first failures:", failures[:5])
 

@@ -28,8 +28,10 @@ def build_figures(data_dir: Path) -> list[list[object]]:
         build_snapshot(build_default(), path)
         seconds = time.perf_counter() - t
         size = path.stat().st_size
-    return [["default build (cities500 + admin + countries)", f"{seconds:.1f} s", "<= 120 s"],
-            ["snapshot file size", f"{size / 1e6:.0f} MB", ""]]
+    return [
+        ["default build (cities500 + admin + countries)", f"{seconds:.1f} s", "<= 120 s"],
+        ["snapshot file size", f"{size / 1e6:.0f} MB", ""],
+    ]
 
 
 def load_figures(snapshot: Path) -> list[list[object]]:
@@ -41,14 +43,18 @@ def load_figures(snapshot: Path) -> list[list[object]]:
     )
     runs = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code, str(snapshot)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(snapshot)], capture_output=True, text=True, check=True
+        )
         runs.append([float(x) for x in out.stdout.split()])
     load = statistics.median(r[0] for r in runs)
     base = statistics.median(r[1] for r in runs)
     rss = statistics.median(r[2] for r in runs)
-    return [["snapshot load (verify hash, map)", f"{load:.2f} s", "<= 3 s"],
-            ["resident memory after load + first queries", f"{rss:.0f} MB", "<= 1500 MB"],
-            ["  of which the gazetteer and index", f"{rss - base:.0f} MB", "<= 1000 MB"]]
+    return [
+        ["snapshot load (verify hash, map)", f"{load:.2f} s", "<= 3 s"],
+        ["resident memory after load + first queries", f"{rss:.0f} MB", "<= 1500 MB"],
+        ["  of which the gazetteer and index", f"{rss - base:.0f} MB", "<= 1000 MB"],
+    ]
 
 
 def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
@@ -82,17 +88,29 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
         ["exact / alternate-name hits", f"{exact_rate:,.0f} queries/s", ">= 50,000/s"],
         ["fuzzy queries (typos) p50", f"{p50:.2f} ms", "<= 2 ms"],
         ["fuzzy queries (typos) p99", f"{percentile(times, 99):.2f} ms", "<= 10 ms"],
-        [f"brute-force extractOne over {len(keys):,} folded names p50", f"{percentile(brute, 50):.1f} ms", ""],
-        ["speed-up of fuzzy path over brute force (p50)", f"{percentile(brute, 50) / p50:.0f}x", ">= 20x"],
+        [
+            f"brute-force extractOne over {len(keys):,} folded names p50",
+            f"{percentile(brute, 50):.1f} ms",
+            "",
+        ],
+        [
+            "speed-up of fuzzy path over brute force (p50)",
+            f"{percentile(brute, 50) / p50:.0f}x",
+            ">= 20x",
+        ],
     ]
 
 
 def document_latency(engine: Normalizer) -> list[list[object]]:
+    from normalizer.types import Query
     from tests.bench.common import SHARED
     from tests.bench.corpora import read_corpus
-    from normalizer.types import Query
 
-    arts = [a for a in read_corpus(SHARED / "tr-news.xml") if len(a) >= 20] if (SHARED / "tr-news.xml").exists() else []
+    arts = (
+        [a for a in read_corpus(SHARED / "tr-news.xml") if len(a) >= 20]
+        if (SHARED / "tr-news.xml").exists()
+        else []
+    )
     times = []
     for art in arts:
         qs = [Query(m.phrase) for m in art[:20]]
@@ -109,4 +127,8 @@ def run(engine: Normalizer, snapshot: Path, data_dir: Path, *, build: bool = Tru
     rows += load_figures(snapshot)
     rows += query_figures(engine)
     rows += document_latency(engine)
-    table("Engine speed and memory (default gazetteer, one process)", ["measure", "value", "target"], rows)
+    table(
+        "Engine speed and memory (default gazetteer, one process)",
+        ["measure", "value", "target"],
+        rows,
+    )

@@ -26,7 +26,7 @@ def run(engine: Normalizer, n_places: int = 20_000) -> None:
         names = {engine._names[k] for k in range(int(start[i]), int(start[i + 1]))}
         folded = sorted({fold(n) for n in names if native_key(n) is None and fold(n)})
         latin_names += [(i, f) for f in folded]
-        true_pairs += [(a, b) for j, a in enumerate(folded) for b in folded[j + 1:]]
+        true_pairs += [(a, b) for j, a in enumerate(folded) for b in folded[j + 1 :]]
     rng.shuffle(true_pairs)
     true_pairs = true_pairs[:50_000]
     unrelated = []
@@ -40,9 +40,15 @@ def run(engine: Normalizer, n_places: int = 20_000) -> None:
     close_unrelated = [(a, b) for a, b in unrelated if fuzz.ratio(a, b) >= 75]
     rows = []
     for label, key in (("compact only (spaces, hyphens)", compact), ("variant keys", variant_key)):
-        for which, pairs, wrong in (("all", true_pairs, unrelated), ("close spellings", close, close_unrelated)):
+        for which, pairs, wrong in (
+            ("all", true_pairs, unrelated),
+            ("close spellings", close, close_unrelated),
+        ):
             unified = sum(key(a) == key(b) for a, b in pairs) / len(pairs)
             merged = sum(key(a) == key(b) for a, b in wrong) / max(1, len(wrong))
             rows.append([label, which, len(pairs), f"{unified:.1%}", len(wrong), f"{merged:.2%}"])
-    table("Variant keys on GeoNames alternate-name pairs",
-          ["key", "pairs", "true pairs", "unified", "unrelated pairs", "wrongly merged"], rows)
+    table(
+        "Variant keys on GeoNames alternate-name pairs",
+        ["key", "pairs", "true pairs", "unified", "unrelated pairs", "wrongly merged"],
+        rows,
+    )

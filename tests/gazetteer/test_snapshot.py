@@ -12,8 +12,12 @@ from gazetteer.snapshot import SnapshotError
 
 
 def _write(path, **meta):
-    arrays = {"a": np.arange(10, dtype=np.int64), "s.blob": np.frombuffer(b"abc", dtype=np.uint8),
-              "s.offsets": np.array([0, 1, 3], dtype=np.int64), "empty": np.zeros(0, dtype=np.int32)}
+    arrays = {
+        "a": np.arange(10, dtype=np.int64),
+        "s.blob": np.frombuffer(b"abc", dtype=np.uint8),
+        "s.offsets": np.array([0, 1, 3], dtype=np.int64),
+        "empty": np.zeros(0, dtype=np.int32),
+    }
     return snapshot.write(path, arrays, {"counts": {}, **meta})
 
 

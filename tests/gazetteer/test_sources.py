@@ -37,8 +37,14 @@ def test_csv_and_jsonl_own_schema():
     s = load_sources([str(FIXTURES / "places.csv"), str(FIXTURES / "places.jsonl")])
     by_id = {p.id: p for p in s.places}
     assert set(by_id) == {"depot:1", "depot:2", "camp:7", "camp:8"}
-    assert {(n.text, n.language) for n in by_id["depot:1"].names} >= {("Северное депо", "ru"), ("Depot North", "en")}
-    assert {(n.text, n.language) for n in by_id["camp:7"].names} >= {("مخيم ألفا", "ar"), ("Alpha Camp", "")}
+    assert {(n.text, n.language) for n in by_id["depot:1"].names} >= {
+        ("Северное депо", "ru"),
+        ("Depot North", "en"),
+    }
+    assert {(n.text, n.language) for n in by_id["camp:7"].names} >= {
+        ("مخيم ألفا", "ar"),
+        ("Alpha Camp", ""),
+    }
     assert by_id["depot:1"].admin1_name == "Baku"
 
 
@@ -64,7 +70,11 @@ def _cols(**changes: str) -> str:
 
 
 BAD_GEONAMES = [
-    ("wrong column count", "147105\tShusha\tonly three", "expected 19 tab-separated columns, found 3"),
+    (
+        "wrong column count",
+        "147105\tShusha\tonly three",
+        "expected 19 tab-separated columns, found 3",
+    ),
     ("non-numeric id", _cols(id="14x7"), "geonameid '14x7' is not an integer"),
     ("latitude out of range", _cols(lat="91.5"), "latitude 91.5 out of range -90..90"),
     ("longitude out of range", _cols(lon="-181"), "longitude -181.0 out of range -180..180"),
@@ -75,7 +85,9 @@ BAD_GEONAMES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "bad_line", "message"), BAD_GEONAMES, ids=[c[0] for c in BAD_GEONAMES])
+@pytest.mark.parametrize(
+    ("case", "bad_line", "message"), BAD_GEONAMES, ids=[c[0] for c in BAD_GEONAMES]
+)
 def test_bad_geonames_row_rejects_whole_source(tmp_path, case, bad_line, message):
     good = (FIXTURES / "mini.txt").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "cities.txt"
@@ -90,12 +102,19 @@ def test_duplicate_id(tmp_path):
     path.write_text(GOOD_ROW + "\n" + GOOD_ROW + "\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:
         load_sources([str(path)])
-    assert err.value.errors == ["cities.txt:2: duplicate id geonames:147105 (first at cities.txt:1)"]
+    assert err.value.errors == [
+        "cities.txt:2: duplicate id geonames:147105 (first at cities.txt:1)"
+    ]
 
 
 def test_invalid_utf8(tmp_path):
     path = tmp_path / "cities.txt"
-    path.write_bytes(GOOD_ROW.encode() + b"\n" + GOOD_ROW.replace("147105", "147106").encode()[:20] + b"\xff\xfe\n")
+    path.write_bytes(
+        GOOD_ROW.encode()
+        + b"\n"
+        + GOOD_ROW.replace("147105", "147106").encode()[:20]
+        + b"\xff\xfe\n"
+    )
     with pytest.raises(SourceError) as err:
         load_sources([str(path)])
     assert err.value.errors == ["cities.txt:2: invalid UTF-8 at byte 20"]
@@ -106,7 +125,9 @@ def test_alternate_name_pointing_at_no_place(tmp_path):
     alt.write_text("1\t999999\ten\tNowhere\t\t\t\t\t\t\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:
         load_sources([str(FIXTURES / "mini.txt"), str(alt)])
-    assert err.value.errors == ["alternateNamesV2.txt:1: alternate name points at no place (geonames:999999)"]
+    assert err.value.errors == [
+        "alternateNamesV2.txt:1: alternate name points at no place (geonames:999999)"
+    ]
 
 
 def test_truncated_zip(tmp_path):
@@ -128,16 +149,35 @@ def test_missing_file(tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("p.csv", "id,name,latitude\n1,A,1\n", "p.csv:1: header lacks required column(s): longitude"),
+        (
+            "p.csv",
+            "id,name,latitude\n1,A,1\n",
+            "p.csv:1: header lacks required column(s): longitude",
+        ),
         ("p.csv", "id,name,latitude,longitude\n1,A,1\n", "p.csv:2: expected 4 columns, found 3"),
-        ("p.csv", "id,name,latitude,longitude,colour\n1,A,1,2,red\n", "p.csv:1: unknown column(s): colour"),
+        (
+            "p.csv",
+            "id,name,latitude,longitude,colour\n1,A,1,2,red\n",
+            "p.csv:1: unknown column(s): colour",
+        ),
         ("p.csv", "id,name,latitude,longitude\n1,,1,2\n", "p.csv:2: empty name"),
-        ("p.csv", "id,name,latitude,longitude\n1,A,100,2\n", "p.csv:2: latitude 100.0 out of range -90..90"),
+        (
+            "p.csv",
+            "id,name,latitude,longitude\n1,A,100,2\n",
+            "p.csv:2: latitude 100.0 out of range -90..90",
+        ),
         ("p.jsonl", '{"id": "1", "name": "A", "latitude": 1}\n', "p.jsonl:1: missing longitude"),
-        ("p.jsonl", "{not json}\n", "p.jsonl:1: bad JSON: Expecting property name enclosed in double quotes at column 2"),
+        (
+            "p.jsonl",
+            "{not json}\n",
+            "p.jsonl:1: bad JSON: Expecting property name enclosed in double quotes at column 2",
+        ),
         ("p.jsonl", '["a"]\n', "p.jsonl:1: expected a JSON object"),
-        ("p.jsonl", '{"id": "1", "name": "A", "latitude": 1, "longitude": 2, "alt_names": [3]}\n',
-         "p.jsonl:1: bad alternate name 3"),
+        (
+            "p.jsonl",
+            '{"id": "1", "name": "A", "latitude": 1, "longitude": 2, "alt_names": [3]}\n',
+            "p.jsonl:1: bad alternate name 3",
+        ),
     ],
 )
 def test_bad_tabular(tmp_path, name, text, message):

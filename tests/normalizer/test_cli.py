@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-
 import json
 import shutil
 import signal
@@ -32,8 +31,17 @@ def test_normalize_json_has_response_fields(mini_server):
 def test_options_map_to_request(mini_server):
     r = cli("normalize", "Moscow", "--country", "US", "--json", "--server", mini_server.address)
     assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:5601538"
-    r = cli("normalize", "Susa", "--context", "Stepanakert", "--context", "Yerevan", "--json",
-            "--server", mini_server.address)
+    r = cli(
+        "normalize",
+        "Susa",
+        "--context",
+        "Stepanakert",
+        "--context",
+        "Yerevan",
+        "--json",
+        "--server",
+        mini_server.address,
+    )
     assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:147105"
 
 
@@ -65,28 +73,61 @@ def test_usage_error_exit_2():
 
 def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
     src = tmp_path / "in.csv"
-    rows = [{"ref": str(i), "place": name} for i, name in enumerate(["Shushi", "Yerevna", "", "Zzqqxx", "Moscow"])]
+    rows = [
+        {"ref": str(i), "place": name}
+        for i, name in enumerate(["Shushi", "Yerevna", "", "Zzqqxx", "Moscow"])
+    ]
     with open(src, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["ref", "place"])
         w.writeheader()
         w.writerows(rows)
     out = tmp_path / "out.csv"
-    r = cli("normalize", "--input", str(src), "--column", "place", "--output", str(out), "--server", mini_server.address)
+    r = cli(
+        "normalize",
+        "--input",
+        str(src),
+        "--column",
+        "place",
+        "--output",
+        str(out),
+        "--server",
+        mini_server.address,
+    )
     assert r.returncode == 0, r.stderr
     with open(out, encoding="utf-8") as fh:
         got = list(csv.DictReader(fh))
     assert [g["ref"] for g in got] == ["0", "1", "2", "3", "4"]
     assert got[0]["place_id"] == "geonames:147105" and got[1]["place_id"] == "geonames:616052"
     assert got[2]["place_id"] == "" and got[3]["place_id"] == ""
-    assert set(got[0]) >= {"ref", "place", "place_id", "place_name", "country_code", "admin1_name", "latitude",
-                           "longitude", "score", "match_type", "ambiguous"}
+    assert set(got[0]) >= {
+        "ref",
+        "place",
+        "place_id",
+        "place_name",
+        "country_code",
+        "admin1_name",
+        "latitude",
+        "longitude",
+        "score",
+        "match_type",
+        "ambiguous",
+    }
     assert "2 row(s) not resolved: row 3, row 4" in r.stderr
     assert "\r" not in r.stderr  # no progress bar when stderr is not a terminal
 
 
 def test_bulk_jsonl_stdin_stdout(mini_server):
     data = '{"name": "Stepanakert", "n": 1}\n{"name": "Yeraskh", "n": 2}\n'
-    r = cli("normalize", "--input", "-", "--format", "jsonl", "--server", mini_server.address, input=data)
+    r = cli(
+        "normalize",
+        "--input",
+        "-",
+        "--format",
+        "jsonl",
+        "--server",
+        mini_server.address,
+        input=data,
+    )
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [o["n"] for o in out] == [1, 2] and out[1]["place_id"] == "geonames:391241"
 
@@ -119,13 +160,28 @@ def test_reload_commands(mini_server, tmp_path):
     assert r.returncode == 0 and "dry_run_ok" in r.stderr
     r = cli("reload", *names, "--server", mini_server.address, env=env)
     assert r.returncode == 0 and "swapped" in r.stderr and "places=15" in r.stderr
-    r = cli("reload", "--upload", str(FIXTURES / "places.jsonl"), "--server", mini_server.address, env=env)
+    r = cli(
+        "reload",
+        "--upload",
+        str(FIXTURES / "places.jsonl"),
+        "--server",
+        mini_server.address,
+        env=env,
+    )
     assert r.returncode == 0 and "places=2" in r.stderr
     r = cli("reload", "nope.txt", "--server", mini_server.address, env=env)
     assert r.returncode == 4 and "no such file" in r.stderr
-    r = cli("reload", "mini.txt", "--server", mini_server.address, env={"PLACENORM_ADMIN_TOKEN": "wrong"})
+    r = cli(
+        "reload",
+        "mini.txt",
+        "--server",
+        mini_server.address,
+        env={"PLACENORM_ADMIN_TOKEN": "wrong"},
+    )
     assert r.returncode == 4 and "permission_denied" in r.stderr
-    r = cli("reload", "mini.txt", "--server", mini_server.address, env={"PLACENORM_ADMIN_TOKEN": ""})
+    r = cli(
+        "reload", "mini.txt", "--server", mini_server.address, env={"PLACENORM_ADMIN_TOKEN": ""}
+    )
     assert r.returncode == 2 and "admin token" in r.stderr
 
 
@@ -152,7 +208,9 @@ def test_serve_sigterm_drains_and_restart_serves_last_reload(tmp_path, mini_snap
     token.write_text(TOKEN)
     for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
         shutil.copy(src, data)
-    srv = ServerProcess("--snapshot", str(mini_snapshot), "--data-dir", str(data), "--admin-token-file", str(token))
+    srv = ServerProcess(
+        "--snapshot", str(mini_snapshot), "--data-dir", str(data), "--admin-token-file", str(token)
+    )
     srv.wait_serving()
     r = cli("reload", "mini.txt", "places.csv", "--server", srv.address, "--token-file", str(token))
     assert r.returncode == 0, r.stderr
@@ -181,7 +239,9 @@ def test_readme_examples_run(default_server, tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     lines = [ln[2:] for ln in readme if ln.startswith("$ placenorm ")]
     assert len(lines) >= 5
-    (tmp_path / "names.csv").write_text("id,place\n1,Shushi\n2,Nakhichevan\n3,Stepanakrt\n", encoding="utf-8")
+    (tmp_path / "names.csv").write_text(
+        "id,place\n1,Shushi\n2,Nakhichevan\n3,Stepanakrt\n", encoding="utf-8"
+    )
     for line in lines:
         args = shlex.split(line)[1:]
         r = cli(*args, env={"PLACENORM_SERVER": default_server.address}, timeout=60, cwd=tmp_path)

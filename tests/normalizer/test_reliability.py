@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-
 import shutil
 import signal
 import string
@@ -28,14 +27,24 @@ from tests.conftest import FIXTURES, MINI_SOURCES, TOKEN, ServerProcess, cli, st
 # ------------------------------------------------------------------ bad input over gRPC
 @pytest.mark.parametrize(
     "query",
-    ["Yere\u200dvan", "\u202eYerevan\u202c", "Moscow🙂", "Москва city", "Ереван-Yerevan", "ᏣᎳᎩ", "a\u0301\u0301\u0301"],
+    [
+        "Yere\u200dvan",
+        "\u202eYerevan\u202c",
+        "Moscow🙂",
+        "Москва city",
+        "Ереван-Yerevan",
+        "ᏣᎳᎩ",
+        "a\u0301\u0301\u0301",
+    ],
 )
 def test_odd_but_valid_queries_are_answered(mini_server, query):
     resp = mini_server.stub.Normalize(pb.NormalizeRequest(query=query))
     assert resp.query  # answered, with or without candidates
 
 
-@pytest.mark.parametrize("query", ["", "   \t ", "\x00", "a\x07b", "🙂🙂🙂", "\u0301", "\u200b\u200b", "x" * (1 << 20)])
+@pytest.mark.parametrize(
+    "query", ["", "   \t ", "\x00", "a\x07b", "🙂🙂🙂", "\u0301", "\u200b\u200b", "x" * (1 << 20)]
+)
 def test_bad_queries_refused_specifically(mini_server, query):
     with pytest.raises(grpc.RpcError) as err:
         mini_server.stub.Normalize(pb.NormalizeRequest(query=query))
@@ -46,7 +55,9 @@ def test_bad_queries_refused_specifically(mini_server, query):
 def test_stream_of_garbage_then_early_close(mini_server):
     def garbage():
         for i in range(200):
-            yield pb.NormalizeRequest(query=["\x00", "", "🙂", "Yerevan", "x" * 5000][i % 5], limit=[5, -1, 99][i % 3])
+            yield pb.NormalizeRequest(
+                query=["\x00", "", "🙂", "Yerevan", "x" * 5000][i % 5], limit=[5, -1, 99][i % 3]
+            )
 
     call = mini_server.stub.NormalizeStream(garbage())
     got = []
@@ -61,23 +72,35 @@ def test_stream_of_garbage_then_early_close(mini_server):
 
 
 # ------------------------------------------------------------------ readers fuzzed
-_ROW = st.lists(st.text(alphabet=string.printable + "ÄəШ\u0301\t", max_size=12), min_size=0, max_size=22)
+_ROW = st.lists(
+    st.text(alphabet=string.printable + "ÄəШ\u0301\t", max_size=12), min_size=0, max_size=22
+)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(_ROW, min_size=1, max_size=6), kind=st.sampled_from(["cities.txt", "p.csv", "p.jsonl",
-                                                                            "alternateNamesV2.txt"]))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(_ROW, min_size=1, max_size=6),
+    kind=st.sampled_from(["cities.txt", "p.csv", "p.jsonl", "alternateNamesV2.txt"]),
+)
 def test_readers_never_raise_anything_but_source_error(tmp_path_factory, rows, kind):
     d = tmp_path_factory.mktemp("fuzz")
     path = d / kind
     if kind.endswith(".jsonl"):
-        text = "\n".join(json.dumps(dict(zip(["id", "name", "latitude", "longitude", "alt_names"], r, strict=False)))
-                         for r in rows)
+        text = "\n".join(
+            json.dumps(
+                dict(zip(["id", "name", "latitude", "longitude", "alt_names"], r, strict=False))
+            )
+            for r in rows
+        )
     else:
         sep = "," if kind.endswith(".csv") else "\t"
         text = "\n".join(sep.join(c.replace("\n", " ") for c in r) for r in rows)
     path.write_text(text, encoding="utf-8")
-    paths = [str(path)] if kind != "alternateNamesV2.txt" else [str(FIXTURES / "mini.txt"), str(path)]
+    paths = (
+        [str(path)] if kind != "alternateNamesV2.txt" else [str(FIXTURES / "mini.txt"), str(path)]
+    )
     try:
         result = load_sources(paths)
     except SourceError as exc:
@@ -112,15 +135,30 @@ def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
     for src in MINI_SOURCES:
         shutil.copy(src, data)
     _big_geonames(data / "big.txt", 300_000)
-    srv = ServerProcess("--data-dir", str(data), "--admin-token-file", str(token), "--snapshot",
-                        str(_mini_snapshot(tmp_path)))
+    srv = ServerProcess(
+        "--data-dir",
+        str(data),
+        "--admin-token-file",
+        str(token),
+        "--snapshot",
+        str(_mini_snapshot(tmp_path)),
+    )
     srv.wait_serving()
-    r = cli("reload", "mini.txt", "alternateNamesV2.txt", "--server", srv.address, "--token-file", str(token))
+    r = cli(
+        "reload",
+        "mini.txt",
+        "alternateNamesV2.txt",
+        "--server",
+        srv.address,
+        "--token-file",
+        str(token),
+    )
     assert r.returncode == 0, r.stderr
     good = Normalizer.load(data / "current.snapshot").version
     with grpc.insecure_channel(srv.address) as ch:
-        call = pb_grpc.GazetteerAdminStub(ch).Reload(pb.ReloadRequest(sources=["big.txt"]),
-                                                       metadata=(("authorization", f"Bearer {TOKEN}"),))
+        call = pb_grpc.GazetteerAdminStub(ch).Reload(
+            pb.ReloadRequest(sources=["big.txt"]), metadata=(("authorization", f"Bearer {TOKEN}"),)
+        )
         next(call)  # the big reload is under way
         srv.proc.send_signal(signal.SIGKILL)
         srv.proc.wait(timeout=30)
@@ -130,7 +168,11 @@ def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
         restarted.wait_serving()
         r = cli("info", "--json", "--server", restarted.address)
         assert json.loads(r.stdout)["version"] == good
-        leftovers = [p.name for p in data.iterdir() if p.name.endswith(".partial") or p.name == "staging.snapshot"]
+        leftovers = [
+            p.name
+            for p in data.iterdir()
+            if p.name.endswith(".partial") or p.name == "staging.snapshot"
+        ]
         assert leftovers == []  # cleaned at start, never mistaken for a good snapshot
     finally:
         assert restarted.stop() == 0
@@ -157,8 +199,12 @@ def test_disk_full_during_reload_changes_nothing(mini_server, monkeypatch):
 
     monkeypatch.setattr("normalizer.build.snapshot.write", full_disk)
     with pytest.raises(grpc.RpcError) as err:
-        list(mini_server.admin.Reload(pb.ReloadRequest(sources=["mini.txt"]),
-                                      metadata=(("authorization", f"Bearer {TOKEN}"),)))
+        list(
+            mini_server.admin.Reload(
+                pb.ReloadRequest(sources=["mini.txt"]),
+                metadata=(("authorization", f"Bearer {TOKEN}"),),
+            )
+        )
     assert err.value.code() in (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.INTERNAL)
     assert "No space left" in err.value.details()
     monkeypatch.setattr("normalizer.build.snapshot.write", real_write)
@@ -178,15 +224,24 @@ def _certs(d: Path) -> dict[str, bytes]:
     def make(cn, issuer_key=None, issuer_name=None, ca=False, san=None):
         key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-        b = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer_name or name)
-             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        b = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer_name or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
         if san:
             b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
         cert = b.sign(issuer_key or key, hashes.SHA256())
-        pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
+        pem_key = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         return key, name, cert.public_bytes(serialization.Encoding.PEM), pem_key
 
     ca_key, ca_name, ca_pem, _ = make("placenorm test CA", ca=True)
@@ -200,13 +255,21 @@ def _certs(d: Path) -> dict[str, bytes]:
 
 def _tls_server(tmp_path, mini_snapshot, mutual: bool):
     c = _certs(tmp_path)
-    return start_server(tmp_path, mini_snapshot, tls_cert=tmp_path / "srv.pem", tls_key=tmp_path / "srv_key.pem",
-                        tls_client_ca=tmp_path / "ca.pem" if mutual else None), c
+    return start_server(
+        tmp_path,
+        mini_snapshot,
+        tls_cert=tmp_path / "srv.pem",
+        tls_key=tmp_path / "srv_key.pem",
+        tls_client_ca=tmp_path / "ca.pem" if mutual else None,
+    ), c
 
 
 def _secure_stub(port, certs, with_client_cert: bool):
-    creds = grpc.ssl_channel_credentials(certs["ca"], certs["cli_key"] if with_client_cert else None,
-                                         certs["cli"] if with_client_cert else None)
+    creds = grpc.ssl_channel_credentials(
+        certs["ca"],
+        certs["cli_key"] if with_client_cert else None,
+        certs["cli"] if with_client_cert else None,
+    )
     ch = grpc.secure_channel(f"localhost:{port}", creds)
     return ch, pb_grpc.NormalizerStub(ch)
 
@@ -219,7 +282,14 @@ def test_tls(tmp_path, mini_snapshot):
             assert stub.Normalize(pb.NormalizeRequest(query="Yerevan"), timeout=10).candidates
         with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as plain, pytest.raises(grpc.RpcError):
             pb_grpc.NormalizerStub(plain).Normalize(pb.NormalizeRequest(query="Yerevan"), timeout=5)
-        r = cli("normalize", "Yerevan", "--server", f"localhost:{srv.port}", "--tls-ca", str(tmp_path / "ca.pem"))
+        r = cli(
+            "normalize",
+            "Yerevan",
+            "--server",
+            f"localhost:{srv.port}",
+            "--tls-ca",
+            str(tmp_path / "ca.pem"),
+        )
         assert r.returncode == 0, r.stderr
     finally:
         srv.close()
@@ -246,7 +316,9 @@ def test_many_concurrent_clients_all_answered(mini_server):
     def client(i: int) -> None:
         try:
             for _ in range(30):
-                mini_server.stub.Normalize(pb.NormalizeRequest(query=["Yerevan", "Susa", "Mosocw"][i % 3]), timeout=10)
+                mini_server.stub.Normalize(
+                    pb.NormalizeRequest(query=["Yerevan", "Susa", "Mosocw"][i % 3]), timeout=10
+                )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
@@ -256,4 +328,3 @@ def test_many_concurrent_clients_all_answered(mini_server):
     for t in threads:
         t.join()
     assert errors == []
-

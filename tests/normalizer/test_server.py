@@ -46,7 +46,10 @@ def test_batch_preserves_order_and_document_mode(mini_server):
 
 
 def test_stream_order_and_bad_item_does_not_end_it(mini_server):
-    reqs = [pb.NormalizeRequest(query=q, request_id=str(i)) for i, q in enumerate(["Yerevan", "", "Moscow", "x\x00"])]
+    reqs = [
+        pb.NormalizeRequest(query=q, request_id=str(i))
+        for i, q in enumerate(["Yerevan", "", "Moscow", "x\x00"])
+    ]
     out = list(mini_server.stub.NormalizeStream(iter(reqs)))
     assert [r.request_id for r in out] == ["0", "1", "2", "3"]
     assert out[0].candidates and out[2].candidates
@@ -56,7 +59,9 @@ def test_stream_order_and_bad_item_does_not_end_it(mini_server):
 
 def test_get_place_and_info(mini_server):
     place = mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:147105"))
-    assert place.name == "Shusha" and any(n.text == "Շուշի" and n.language == "hy" for n in place.names)
+    assert place.name == "Shusha" and any(
+        n.text == "Շուշի" and n.language == "hy" for n in place.names
+    )
     info = mini_server.stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest())
     assert info.places == 13 and info.version and info.loaded_at
 
@@ -65,34 +70,60 @@ def test_get_place_and_info(mini_server):
     ("request_", "code", "text"),
     [
         (pb.NormalizeRequest(query=""), grpc.StatusCode.INVALID_ARGUMENT, "query is empty"),
-        (pb.NormalizeRequest(query="Susa", limit=500), grpc.StatusCode.INVALID_ARGUMENT, "limit 500"),
+        (
+            pb.NormalizeRequest(query="Susa", limit=500),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "limit 500",
+        ),
         (pb.NormalizeRequest(query="Susa", limit=-3), grpc.StatusCode.INVALID_ARGUMENT, "limit -3"),
-        (pb.NormalizeRequest(query="Susa", country_codes=["ZZ"]), grpc.StatusCode.INVALID_ARGUMENT, "'ZZ'"),
-        (pb.NormalizeRequest(query="Susa", feature_classes=["Q"]), grpc.StatusCode.INVALID_ARGUMENT, "'Q'"),
+        (
+            pb.NormalizeRequest(query="Susa", country_codes=["ZZ"]),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "'ZZ'",
+        ),
+        (
+            pb.NormalizeRequest(query="Susa", feature_classes=["Q"]),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "'Q'",
+        ),
         (pb.NormalizeRequest(query="a" * 1000), grpc.StatusCode.INVALID_ARGUMENT, "at most 256"),
         (pb.NormalizeRequest(query="\u0301"), grpc.StatusCode.INVALID_ARGUMENT, "no letters"),
-        (pb.NormalizeRequest(query="x" * (1 << 20)), grpc.StatusCode.INVALID_ARGUMENT, "at most 256"),
+        (
+            pb.NormalizeRequest(query="x" * (1 << 20)),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "at most 256",
+        ),
     ],
 )
 def test_refusals_have_specific_status(mini_server, request_, code, text):
     got, details = _code(lambda: mini_server.stub.Normalize(request_))
     assert got == code and text in details
-    assert mini_server.stub.Normalize(pb.NormalizeRequest(query="Yerevan")).candidates  # still serving
+    assert mini_server.stub.Normalize(
+        pb.NormalizeRequest(query="Yerevan")
+    ).candidates  # still serving
 
 
 def test_not_found_and_batch_too_large_and_message_too_large(mini_server):
-    assert _code(lambda: mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:1")))[0] == grpc.StatusCode.NOT_FOUND
+    assert (
+        _code(lambda: mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:1")))[0]
+        == grpc.StatusCode.NOT_FOUND
+    )
     big = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query="Susa")] * 10_001)
     code, details = _code(lambda: mini_server.stub.NormalizeBatch(big))
     assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "at most 10000" in details
     huge = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query="y" * 200)] * 100_000)
-    assert _code(lambda: mini_server.stub.NormalizeBatch(huge))[0] == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert (
+        _code(lambda: mini_server.stub.NormalizeBatch(huge))[0]
+        == grpc.StatusCode.RESOURCE_EXHAUSTED
+    )
 
 
 def test_batch_deadline_stops_work(tmp_path, mini_snapshot):
     srv = start_server(tmp_path, mini_snapshot, max_batch=100_000)
     try:
-        big = pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query=f"Yerevxn{i}") for i in range(20_000)])
+        big = pb.NormalizeBatchRequest(
+            requests=[pb.NormalizeRequest(query=f"Yerevxn{i}") for i in range(20_000)]
+        )
         code, _ = _code(lambda: srv.stub.NormalizeBatch(big, timeout=0.05))
         assert code == grpc.StatusCode.DEADLINE_EXCEEDED
     finally:
@@ -103,16 +134,29 @@ def test_health_transitions_and_reflection(tmp_path, mini_snapshot):
     srv = start_server(tmp_path, None)
     try:
         health = health_pb2_grpc.HealthStub(srv.channel)
-        status = health.Check(health_pb2.HealthCheckRequest(service="placenorm.v1.Normalizer")).status
+        status = health.Check(
+            health_pb2.HealthCheckRequest(service="placenorm.v1.Normalizer")
+        ).status
         assert status == health_pb2.HealthCheckResponse.NOT_SERVING
         code, details = _code(lambda: srv.stub.Normalize(pb.NormalizeRequest(query="Susa")))
         assert code == grpc.StatusCode.UNAVAILABLE and "no gazetteer loaded" in details
         srv.state.swap(Normalizer.load(mini_snapshot))
-        assert health.Check(health_pb2.HealthCheckRequest(service="")).status == health_pb2.HealthCheckResponse.SERVING
+        assert (
+            health.Check(health_pb2.HealthCheckRequest(service="")).status
+            == health_pb2.HealthCheckResponse.SERVING
+        )
         refl = reflection_pb2_grpc.ServerReflectionStub(srv.channel)
-        resp = next(refl.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")])))
+        resp = next(
+            refl.ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+            )
+        )
         names = {s.name for s in resp.list_services_response.service}
-        assert {"placenorm.v1.Normalizer", "placenorm.v1.GazetteerAdmin", "grpc.health.v1.Health"} <= names
+        assert {
+            "placenorm.v1.Normalizer",
+            "placenorm.v1.GazetteerAdmin",
+            "grpc.health.v1.Health",
+        } <= names
     finally:
         srv.close()
 
@@ -128,7 +172,9 @@ def test_admin_not_served_without_token(tmp_path, mini_snapshot):
 
         with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
             admin = pb_grpc.GazetteerAdminStub(ch)
-            code, _ = _code(lambda: list(admin.Reload(pb.ReloadRequest(sources=["x"]), metadata=auth())))
+            code, _ = _code(
+                lambda: list(admin.Reload(pb.ReloadRequest(sources=["x"]), metadata=auth()))
+            )
             assert code == grpc.StatusCode.UNIMPLEMENTED
     finally:
         server.stop(0)
@@ -142,22 +188,34 @@ def _stage(srv, *names: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("metadata", "code"),
-    [((), grpc.StatusCode.UNAUTHENTICATED), (auth("wrong"), grpc.StatusCode.PERMISSION_DENIED),
-     ((("authorization", f"Basic {TOKEN}"),), grpc.StatusCode.PERMISSION_DENIED)],
+    [
+        ((), grpc.StatusCode.UNAUTHENTICATED),
+        (auth("wrong"), grpc.StatusCode.PERMISSION_DENIED),
+        ((("authorization", f"Basic {TOKEN}"),), grpc.StatusCode.PERMISSION_DENIED),
+    ],
 )
 def test_admin_auth(mini_server, metadata, code):
     srcs = _stage(mini_server)
-    got, _ = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=metadata)))
+    got, _ = _code(
+        lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=metadata))
+    )
     assert got == code
-    got, _ = _code(lambda: list(mini_server.admin.Upload(iter([pb.UploadChunk(filename="a.csv", data=b"x")]),
-                                                        metadata=metadata)))
+    got, _ = _code(
+        lambda: list(
+            mini_server.admin.Upload(
+                iter([pb.UploadChunk(filename="a.csv", data=b"x")]), metadata=metadata
+            )
+        )
+    )
     assert got == code
 
 
 @pytest.mark.parametrize("source", ["../etc/passwd", "/etc/passwd", "link/passwd"])
 def test_reload_paths_confined_to_data_dir(mini_server, source):
     (mini_server.config.data_dir / "link").symlink_to("/etc")
-    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=[source]), metadata=auth())))
+    code, details = _code(
+        lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=[source]), metadata=auth()))
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "data dir" in details
 
 
@@ -169,7 +227,10 @@ def test_reload_swaps_and_persists(mini_server, tmp_path):
     phases = [e.phase for e in events]
     assert phases[-1] == Phase.SWAPPED and Phase.VALIDATED in phases and Phase.BUILDING in phases
     assert events[-1].version != old and events[-1].places == 15
-    assert mini_server.stub.Normalize(pb.NormalizeRequest(query="North Depot")).candidates[0].place.id == "depot:1"
+    assert (
+        mini_server.stub.Normalize(pb.NormalizeRequest(query="North Depot")).candidates[0].place.id
+        == "depot:1"
+    )
     assert (mini_server.config.data_dir / "current.snapshot").exists()
     # A restart serves the reloaded data: a new server on the same data dir.
     from normalizer.server import initial_snapshot
@@ -181,19 +242,29 @@ def test_failed_reload_changes_nothing(mini_server):
     old = mini_server.state.engine.version
     bad = mini_server.config.data_dir / "bad.csv"
     bad.write_text("id,name,latitude,longitude\n1,A,1,2\n2,B,95,2\n3,,1,1\n", encoding="utf-8")
-    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=["bad.csv"]), metadata=auth())))
+    code, details = _code(
+        lambda: list(
+            mini_server.admin.Reload(pb.ReloadRequest(sources=["bad.csv"]), metadata=auth())
+        )
+    )
     assert code == grpc.StatusCode.FAILED_PRECONDITION
     assert "bad.csv:3: latitude 95.0 out of range" in details and "bad.csv:4: empty name" in details
     assert mini_server.state.engine.version == old
     assert not (mini_server.config.data_dir / "current.snapshot").exists()
-    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=["missing.txt"]), metadata=auth())))
+    code, details = _code(
+        lambda: list(
+            mini_server.admin.Reload(pb.ReloadRequest(sources=["missing.txt"]), metadata=auth())
+        )
+    )
     assert code == grpc.StatusCode.FAILED_PRECONDITION and "no such file" in details
 
 
 def test_dry_run_validates_only(mini_server):
     old = mini_server.state.engine.version
     srcs = _stage(mini_server, str(FIXTURES / "places.jsonl"))
-    events = list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs, dry_run=True), metadata=auth()))
+    events = list(
+        mini_server.admin.Reload(pb.ReloadRequest(sources=srcs, dry_run=True), metadata=auth())
+    )
     assert events[-1].phase == Phase.DRY_RUN_OK and events[-1].places == 2
     assert mini_server.state.engine.version == old
 
@@ -202,11 +273,20 @@ def test_upload_and_cap(tmp_path, mini_snapshot):
     srv = start_server(tmp_path, mini_snapshot, max_upload_bytes=4096)
     try:
         data = (FIXTURES / "places.jsonl").read_bytes()
-        chunks = [pb.UploadChunk(filename="places.jsonl", data=data[:50]), pb.UploadChunk(data=data[50:])]
+        chunks = [
+            pb.UploadChunk(filename="places.jsonl", data=data[:50]),
+            pb.UploadChunk(data=data[50:]),
+        ]
         events = list(srv.admin.Upload(iter(chunks), metadata=auth()))
         assert events[0].phase == Phase.RECEIVING and events[-1].phase == Phase.SWAPPED
-        assert srv.stub.Normalize(pb.NormalizeRequest(query="Camp Alpha")).candidates[0].place.id == "camp:7"
-        big = [pb.UploadChunk(filename="big.csv", data=b"x" * 3000), pb.UploadChunk(data=b"x" * 3000)]
+        assert (
+            srv.stub.Normalize(pb.NormalizeRequest(query="Camp Alpha")).candidates[0].place.id
+            == "camp:7"
+        )
+        big = [
+            pb.UploadChunk(filename="big.csv", data=b"x" * 3000),
+            pb.UploadChunk(data=b"x" * 3000),
+        ]
         code, details = _code(lambda: list(srv.admin.Upload(iter(big), metadata=auth())))
         assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and "4096" in details
         assert not list((srv.config.data_dir / "uploads").iterdir())  # temp files removed
@@ -218,7 +298,9 @@ def test_second_reload_refused_while_first_runs(mini_server):
     srcs = _stage(mini_server)
     first = mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth())
     next(first)  # the first reload is running and holds the lock
-    code, details = _code(lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth())))
+    code, details = _code(
+        lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=srcs), metadata=auth()))
+    )
     assert code == grpc.StatusCode.FAILED_PRECONDITION and "already running" in details
     assert list(first)[-1].phase == Phase.SWAPPED
 
@@ -261,13 +343,23 @@ def test_node_client_calls_normalize_from_the_proto_alone(mini_server):
 
     node = shutil.which("node")
     if node is None or not (NODE_DIR / "node_modules" / "@grpc" / "grpc-js").exists():
-        pytest.skip("node or tests/node/node_modules missing (make test installs them when npm exists)")
-    out = subprocess.run([node, str(NODE_DIR / "client.js"), mini_server.address, "Susa", "Stepanakert", "Yerevan"],
-                         capture_output=True, text=True, timeout=60)
+        pytest.skip(
+            "node or tests/node/node_modules missing (make test installs them when npm exists)"
+        )
+    out = subprocess.run(
+        [node, str(NODE_DIR / "client.js"), mini_server.address, "Susa", "Stepanakert", "Yerevan"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     resp = json.loads(out.stdout)
     assert resp["candidates"][0]["place"]["id"] == "geonames:147105"
     assert resp["candidates"][0]["match_type"] in ("ALTERNATE", "EXACT")
-    bad = subprocess.run([node, str(NODE_DIR / "client.js"), mini_server.address, ""], capture_output=True,
-                         text=True, timeout=60)
+    bad = subprocess.run(
+        [node, str(NODE_DIR / "client.js"), mini_server.address, ""],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and bad.stderr.startswith("3 ")  # INVALID_ARGUMENT
