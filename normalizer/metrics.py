@@ -35,5 +35,7 @@ def gazetteer(engine: Normalizer) -> None:
     version.labels(version=info.version).set(1)
 
 
-def start(port: int) -> None:
-    start_http_server(port, addr="127.0.0.1")
+def start(port: int):
+    """Serve /metrics on 127.0.0.1:port in a daemon thread; returns the HTTP server."""
+    server, _thread = start_http_server(port, addr="127.0.0.1")
+    return server

@@ -363,3 +363,29 @@ def test_node_client_calls_normalize_from_the_proto_alone(mini_server):
         timeout=60,
     )
     assert bad.returncode == 1 and bad.stderr.startswith("3 ")  # INVALID_ARGUMENT
+
+
+def test_metrics_endpoint_counts_calls(tmp_path, mini_snapshot):
+    import socket
+    import urllib.request
+
+    from normalizer import metrics
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = start_server(tmp_path, mini_snapshot)
+    try:
+        http = metrics.start(port)
+        srv.stub.Normalize(pb.NormalizeRequest(query="Yerevan"))
+        with pytest.raises(grpc.RpcError):
+            srv.stub.Normalize(pb.NormalizeRequest(query=""))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            body = resp.read().decode()
+        http.shutdown()
+        http.server_close()
+        assert 'placenorm_requests_total{code="OK",method="Normalize"}' in body
+        assert 'placenorm_requests_total{code="INVALID_ARGUMENT",method="Normalize"}' in body
+        assert "placenorm_request_seconds_bucket" in body
+    finally:
+        srv.close()
