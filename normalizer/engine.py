@@ -7,6 +7,7 @@ nz.normalize("Susa", context=("Stepanakert", "Armenia"))
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import unicodedata
@@ -95,6 +96,9 @@ class Normalizer:
         self._admin1_key = None  # built lazily for context coherence
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
+        # Places are immutable records decoded from the arrays; popular ones recur.
+        self._place_cached = functools.lru_cache(maxsize=65_536)(self._decode_place)
+        self._memo = functools.lru_cache(maxsize=32_768)(self._memo_miss)
 
     @classmethod
     def load(
@@ -134,6 +138,9 @@ class Normalizer:
         return self.place(self.place_index(place_id), with_names=True)
 
     def place(self, i: int, *, with_names: bool = False) -> Place:
+        return self._decode_place(i, True) if with_names else self._place_cached(i, False)
+
+    def _decode_place(self, i: int, with_names: bool) -> Place:
         s, a = self._str, self._a
         names: tuple[Name, ...] = ()
         if with_names:
@@ -197,11 +204,23 @@ class Normalizer:
             near,
             request_id,
         )
-        return self._normalize(self.check(q))
+        return self._normalize_plain(self.check(q))
 
     def normalize_query(self, q: Query) -> Result:
         """Normalize one prepared Query (all options in the record)."""
-        return self._normalize(self.check(q))
+        return self._normalize_plain(self.check(q))
+
+    def _normalize_plain(self, q: Query) -> Result:
+        """Queries without restrictions, hints or context are memoized: news and record
+        streams repeat the same names (countries, capitals) over and over, and a result
+        depends only on the snapshot, which never changes under this object."""
+        if q.countries or q.feature_classes or q.context or q.prefer_countries or q.near:
+            return self._normalize(q)
+        result = self._memo(q.text, q.language, q.limit, q.min_score)
+        return replace(result, request_id=q.request_id) if q.request_id else result
+
+    def _memo_miss(self, text: str, language: str | None, limit: int, min_score: float) -> Result:
+        return self._normalize(Query(text, language=language, limit=limit, min_score=min_score))
 
     def normalize_many(
         self,
@@ -222,7 +241,7 @@ class Normalizer:
             for q in items:
                 if keep_going is not None and not keep_going():
                     return None
-                out.append(self._normalize(q))
+                out.append(self._normalize_plain(q))
             return out
         return self._normalize_document(items, keep_going)
 
@@ -460,7 +479,11 @@ class Normalizer:
         anchors: Sequence[int],
         hits_flags: np.ndarray | None = None,
     ) -> np.ndarray:
-        extra = -ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
+        extra = np.zeros(places.size)
+        divisions = self._pclass[places] == ord("A")
+        if not divisions.any() and not (q.prefer_countries or q.near or anchors):
+            return extra  # the common case: towns only, no hints
+        extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
         if hits_flags is not None:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 (self._pclass[places] == ord("A"))
@@ -544,7 +567,7 @@ class Normalizer:
         for q in items:
             if keep_going is not None and not keep_going():
                 return None
-            first.append(self._normalize(replace(q, context=())))
+            first.append(self._normalize_plain(replace(q, context=())))
         out = []
         for i, q in enumerate(items):
             if keep_going is not None and not keep_going():

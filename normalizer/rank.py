@@ -132,6 +132,11 @@ def rank(
     """
     if not hits:
         return [], False
+    if len(hits) == 1:  # one candidate: its share is 1, its score the match quality squared
+        h = hits[0]
+        q = MATCH_QUALITY.get(h.match_type, 1.0) * h.sim
+        h.evidence, h.score = 0.0, float(min(1.0, max(0.0, q * q)))
+        return [h], False
     lang = (language or "").lower().split("-")[0]
     quality = np.array([MATCH_QUALITY.get(h.match_type, 1.0) * h.sim for h in hits])
     edits = np.array([h.edits for h in hits])

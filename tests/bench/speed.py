@@ -66,12 +66,19 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
         exact_q.append(p.name)
         if len(p.name) >= 5 and p.name.isascii():
             fuzzy_q.append(typo(p.name, rng))
-    for q in exact_q[:200]:
-        engine.normalize(q)
+    engine._memo.cache_clear()
     t = time.perf_counter()
     for q in exact_q:
         engine.normalize(q)
     exact_rate = len(exact_q) / (time.perf_counter() - t)
+    # A stream where names recur as in news (Zipf, s = 1.1, over the same 3,000 names).
+    engine._memo.cache_clear()
+    weights = [1 / (k + 1) ** 1.1 for k in range(len(exact_q))]
+    stream = rng.choices(exact_q, weights=weights, k=30_000)
+    t = time.perf_counter()
+    for q in stream:
+        engine.normalize(q)
+    stream_rate = len(stream) / (time.perf_counter() - t)
     times = []
     for q in fuzzy_q:
         t = time.perf_counter()
@@ -85,7 +92,16 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
         brute.append((time.perf_counter() - t) * 1000)
     p50 = percentile(times, 50)
     return [
-        ["exact / alternate-name hits", f"{exact_rate:,.0f} queries/s", ">= 50,000/s"],
+        [
+            "exact / alternate-name hits, 3,000 distinct names (uncached)",
+            f"{exact_rate:,.0f} queries/s",
+            ">= 50,000/s",
+        ],
+        [
+            "exact / alternate-name hits, Zipf stream of 30,000 (memoized)",
+            f"{stream_rate:,.0f} queries/s",
+            ">= 50,000/s",
+        ],
         ["fuzzy queries (typos) p50", f"{p50:.2f} ms", "<= 2 ms"],
         ["fuzzy queries (typos) p99", f"{percentile(times, 99):.2f} ms", "<= 10 ms"],
         [
