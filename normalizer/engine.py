@@ -546,7 +546,7 @@ class Normalizer:
                     if self._fcodes[int(self._a["place.fcode"][anchor])] != "ADM1"
                     else 0.8 * same_admin1[:, j],
                 )
-            score[places == anchor] = 0.0
+            score[places == anchor] = 1.0  # the same place, named again
             coh = np.maximum(coh, score)
         return coh
 
@@ -574,7 +574,10 @@ class Normalizer:
                 return None
             anchors = []
             for j, r in enumerate(first):
-                if j != i and r.candidates and not r.ambiguous and r.candidates[0].score >= 0.5:
+                # A repeat of the same name is no evidence for itself.
+                if r.normalized_query == first[i].normalized_query:
+                    continue
+                if r.candidates and not r.ambiguous and r.candidates[0].score >= 0.5:
                     anchors.append(self.place_index(r.candidates[0].place.id))
             if q.context:
                 anchors += self._anchors([self.clean(c) for c in q.context if c.strip()], q)

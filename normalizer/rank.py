@@ -49,7 +49,7 @@ W_SIM = 2.0
 W_POP = 0.5
 W_CONTEXT = 5.0
 W_QUALIFIER = 12.0  # "Paris, Texas": the qualifier all but restricts
-W_PREFER = 2.0
+W_PREFER = 7.0  # preferred countries and the bias point: strong, short of a restriction
 W_LANGUAGE = 0.8
 # The place's own name is what news text uses far more often than one of its many
 # alternate names (which GeoNames collects from everywhere, homonyms included).
@@ -68,7 +68,7 @@ AMBIGUITY_RATIO = 0.3
 AMBIGUITY_TOP = 0.7
 # A division named like a populated place inside it (Shusha rayon / Shusha) yields to
 # the place: news text names the town far more often than its district.
-HOMONYM_PENALTY = 1.5
+HOMONYM_PENALTY = 2.5
 # A division met only through one of its aliases (New York County "New York").
 DIVISION_ALIAS_PENALTY = 1.0
 MATCH_QUALITY = {
