@@ -91,8 +91,12 @@ def _client(args) -> tuple[int, list[float], int]:
                     stub.NormalizeBatch(pb.NormalizeBatchRequest(requests=reqs), timeout=30)
                     n += 100
                 elif kind.startswith("stream"):
-                    reqs = (pb.NormalizeRequest(query=rng.choice(names)) for _ in range(2000))
-                    n += sum(1 for _ in stub.NormalizeStream(reqs, timeout=60))
+                    # One long stream per thread until the time is up; latency is per stream.
+                    def reqs():
+                        while time.monotonic() < stop:
+                            yield pb.NormalizeRequest(query=rng.choice(names))
+
+                    n += sum(1 for _ in stub.NormalizeStream(reqs(), timeout=seconds + 60))
             except grpc.RpcError:
                 bad += 1
             local.append((time.perf_counter() - t) * 1000)
