@@ -23,8 +23,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from gazetteer.model import CANONICAL, COLLOQUIAL, FEATURE_CLASSES, PREFERRED, SHORT, Name, Place
-from gazetteer.sources.geonames import NOT_NAMES
 from gazetteer.sources import SourceSet
+from gazetteer.sources.geonames import NOT_NAMES
 from gazetteer.validate import SourceError
 
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
