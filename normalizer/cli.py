@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes sharing the port and the snapshot file",
     )
     s.add_argument("--threads", type=int, default=8)
+    s.add_argument(
+        "--aio", action="store_true", help="grpc.aio server (Normalizer and health only)"
+    )
     s.add_argument("--max-batch", type=int, default=10_000)
     s.add_argument("--max-upload-mb", type=int, default=2048)
     s.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on SIGTERM")
@@ -772,6 +775,17 @@ def cmd_serve(args) -> int:
     from normalizer.server import serve, serve_workers
 
     try:
+        if args.aio:
+            import asyncio
+            import logging
+
+            from normalizer.aio_server import serve_aio
+
+            def ready(port: int) -> None:
+                print(f"placenorm serving on {config.host}:{port}", file=sys.stderr, flush=True)
+                logging.getLogger("normalizer.server").info("gazetteer serving (aio)")
+
+            return asyncio.run(serve_aio(config, ready))
         if config.workers > 1:
             return serve_workers(config)
         return serve(

@@ -180,7 +180,10 @@ class State:
         )
 
 
-class NormalizerService(pb_grpc.NormalizerServicer):
+class NormalizerLogic:
+    """The Normalizer service once, free of any server flavour: requests in, responses
+    out, domain errors raised. The sync and asyncio servicers are thin shells over it."""
+
     def __init__(self, state: State, config: ServerConfig) -> None:
         self.state = state
         self.config = config
@@ -188,23 +191,16 @@ class NormalizerService(pb_grpc.NormalizerServicer):
     def _respond(self, engine: Normalizer, result) -> pb.NormalizeResponse:
         return convert.result_to_pb(result, engine.version, engine.country_name)
 
-    @_rpc("Normalize")
-    def Normalize(self, request, context):
+    def normalize(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         engine = self.state.require()
         return self._respond(engine, engine.normalize_query(convert.query_from_pb(request)))
 
-    @_rpc("NormalizeBatch")
-    def NormalizeBatch(self, request, context):
+    def batch(self, request: pb.NormalizeBatchRequest, still_wanted: Callable[[], bool]):
         engine = self.state.require()
         n = len(request.requests)
         if n > self.config.max_batch:
             raise BatchTooLarge(f"batch of {n} names, at most {self.config.max_batch}; split it")
         queries = [convert.query_from_pb(r) for r in request.requests]
-
-        def still_wanted() -> bool:
-            remaining = context.time_remaining()
-            return context.is_active() and (remaining is None or remaining > 0)
-
         results = engine.normalize_many(
             queries, as_document=request.as_document, keep_going=still_wanted
         )
@@ -212,33 +208,65 @@ class NormalizerService(pb_grpc.NormalizerServicer):
             raise Deadline(f"deadline passed during a batch of {n} names; work stopped")
         return pb.NormalizeBatchResponse(responses=[self._respond(engine, r) for r in results])
 
-    @_rpc("NormalizeStream", streaming=True)
-    def NormalizeStream(self, request_iterator, context):
-        for request in request_iterator:
-            engine = self.state.require()
-            try:
-                result = engine.normalize_query(convert.query_from_pb(request))
-            except QueryError as exc:
-                yield pb.NormalizeResponse(
-                    request_id=request.request_id,
-                    query=request.query[:256],
-                    gazetteer_version=engine.version,
-                    error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
-                )
-                continue
-            yield self._respond(engine, result)
+    def stream_item(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
+        """One stream item; a refused item answers with `error` instead of ending the stream."""
+        engine = self.state.require()
+        try:
+            result = engine.normalize_query(convert.query_from_pb(request))
+        except QueryError as exc:
+            return pb.NormalizeResponse(
+                request_id=request.request_id,
+                query=request.query[:256],
+                gazetteer_version=engine.version,
+                error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
+            )
+        return self._respond(engine, result)
 
-    @_rpc("GetPlace")
-    def GetPlace(self, request, context):
+    def get_place(self, request: pb.GetPlaceRequest) -> pb.Place:
         engine = self.state.require()
         if not request.id.strip():
             raise QueryError("place id is empty")
         place = engine.get(request.id.strip())
         return convert.place_to_pb(place, engine.country_name(place.country_code))
 
+    def info(self, request: pb.GetGazetteerInfoRequest) -> pb.GazetteerInfo:
+        return convert.info_to_pb(self.state.require().info())
+
+
+def _still_wanted(context) -> Callable[[], bool]:
+    def check() -> bool:
+        remaining = context.time_remaining()
+        return context.is_active() and (remaining is None or remaining > 0)
+
+    return check
+
+
+class NormalizerService(pb_grpc.NormalizerServicer):
+    """Thread-pool servicer (the default: it measured fastest on 2 cores, see README)."""
+
+    def __init__(self, state: State, config: ServerConfig) -> None:
+        self.logic = NormalizerLogic(state, config)
+
+    @_rpc("Normalize")
+    def Normalize(self, request, context):
+        return self.logic.normalize(request)
+
+    @_rpc("NormalizeBatch")
+    def NormalizeBatch(self, request, context):
+        return self.logic.batch(request, _still_wanted(context))
+
+    @_rpc("NormalizeStream", streaming=True)
+    def NormalizeStream(self, request_iterator, context):
+        for request in request_iterator:
+            yield self.logic.stream_item(request)
+
+    @_rpc("GetPlace")
+    def GetPlace(self, request, context):
+        return self.logic.get_place(request)
+
     @_rpc("GetGazetteerInfo")
     def GetGazetteerInfo(self, request, context):
-        return convert.info_to_pb(self.state.require().info())
+        return self.logic.info(request)
 
 
 class AdminService(pb_grpc.GazetteerAdminServicer):

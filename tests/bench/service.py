@@ -24,7 +24,9 @@ from tests.bench.common import ROOT, percentile, table
 TOKEN = "bench-token"
 
 
-def _server(snapshot: Path, data_dir: Path, workers: int, port: int) -> subprocess.Popen:
+def _server(
+    snapshot: Path, data_dir: Path, workers: int, port: int, *, aio: bool = False
+) -> subprocess.Popen:
     token = data_dir / "bench-token"
     token.write_text(TOKEN)
     proc = subprocess.Popen(
@@ -43,6 +45,7 @@ def _server(snapshot: Path, data_dir: Path, workers: int, port: int) -> subproce
             str(workers),
             "--admin-token-file",
             str(token),
+            *(["--aio"] if aio else []),
         ],
         cwd=ROOT,
         stderr=subprocess.PIPE,
@@ -190,12 +193,15 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     exact, fuzzy = _names(snapshot)
     rows = []
-    for workers in (1, 2):
-        port = 50300 + workers
-        proc = _server(snapshot, data_dir, workers, port)
+    for label, workers, aio in (
+        ("thread pool, 1 process", 1, False),
+        ("grpc.aio, 1 process", 1, True),
+        ("thread pool, 2 processes", 2, False),
+    ):
+        port = 50300 + len(rows)
+        proc = _server(snapshot, data_dir, workers, port, aio=aio)
         address = f"127.0.0.1:{port}"
         try:
-            label = f"{workers} process{'es' if workers > 1 else ''}"
             for kind, names, unit in (
                 ("echo", exact, "calls"),
                 ("exact", exact, "calls"),
@@ -208,7 +214,7 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
                 rows.append(
                     [label, kind, f"{rate:,.0f} {unit}/s", f"{p50:.2f}", f"{p99:.2f}", failed]
                 )
-            if workers == 1:
+            if label.startswith("thread pool, 1"):
                 rows += _during_reload(address, exact, snapshot, data_dir, seconds)
         finally:
             proc.send_signal(signal.SIGTERM)

@@ -389,3 +389,30 @@ def test_metrics_endpoint_counts_calls(tmp_path, mini_snapshot):
         assert "placenorm_request_seconds_bucket" in body
     finally:
         srv.close()
+
+
+def test_aio_server_answers_and_maps_errors(mini_snapshot, tmp_path):
+    """The grpc.aio variant (kept for the concurrency benchmark) serves the same logic."""
+    from tests.conftest import ServerProcess
+
+    srv = ServerProcess("--aio", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path))
+    try:
+        srv.wait_serving()
+        with grpc.insecure_channel(srv.address) as ch:
+            from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+            stub = pb_grpc.NormalizerStub(ch)
+            assert (
+                stub.Normalize(pb.NormalizeRequest(query="Shushi")).candidates[0].place.id
+                == "geonames:147105"
+            )
+            code, details = _code(lambda: stub.Normalize(pb.NormalizeRequest(query="")))
+            assert code == grpc.StatusCode.INVALID_ARGUMENT and "empty" in details
+            out = list(
+                stub.NormalizeStream(
+                    iter([pb.NormalizeRequest(query="Yerevan"), pb.NormalizeRequest()])
+                )
+            )
+            assert out[0].candidates and out[1].error.code == "INVALID_ARGUMENT"
+    finally:
+        assert srv.stop() == 0
