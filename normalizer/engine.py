@@ -11,6 +11,7 @@ import functools
 import math
 import os
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -97,8 +98,15 @@ class Normalizer:
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
         # Places are immutable records decoded from the arrays; popular ones recur.
-        self._place_cached = functools.lru_cache(maxsize=65_536)(self._decode_place)
-        self._memo = functools.lru_cache(maxsize=32_768)(self._memo_miss)
+        # The caches reach the engine through a weak reference: no cycle keeps an old
+        # engine (and its mapped snapshot) alive after a reload has replaced it.
+        me = weakref.ref(self)
+        self._place_cached = functools.lru_cache(maxsize=65_536)(
+            lambda i, with_names: me()._decode_place(i, with_names)  # type: ignore[union-attr]
+        )
+        self._memo = functools.lru_cache(maxsize=32_768)(
+            lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
+        )
 
     @classmethod
     def load(
@@ -617,9 +625,10 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
     qwords = folded.split()
     qset = set(qwords)
     qlen = len(compact(folded))
+    query_multiword = len(qwords) > 1
     for j, key in enumerate(keys):
-        if edits[j] <= 1:
-            continue
+        if edits[j] <= 1 or not (query_multiword or " " in key):
+            continue  # one word each side: nothing to contain
         kwords = key.split()
         if len(kwords) != len(qwords):
             kset = set(kwords)

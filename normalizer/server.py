@@ -355,32 +355,13 @@ def _run_reload(
     """Read + validate + build aside in a worker thread, streaming progress; swap at the end."""
     events: queue.Queue = queue.Queue()
     outcome: dict[str, object] = {}
-
-    def progress(phase: str, rows: int, rejected: int) -> None:
-        events.put(
-            pb.ReloadProgress(
-                phase=Phase.READING, detail=phase, rows_read=rows, rows_rejected=rejected
-            )
-        )
+    staging = config.data_dir / "staging.snapshot"
 
     def work() -> None:
         try:
-            sources = load_sources(paths, fmt=fmt, progress=progress)
-            events.put(
-                pb.ReloadProgress(
-                    phase=Phase.VALIDATED,
-                    rows_read=sources.rows_read,
-                    places=len(sources.places),
-                    detail="all rows valid",
-                )
-            )
-            staging = config.data_dir / "staging.snapshot"
-            events.put(
-                pb.ReloadProgress(
-                    phase=Phase.BUILDING, detail="compiling snapshot", places=len(sources.places)
-                )
-            )
-            build_snapshot(sources, staging)
+            # Reading, validating and compiling run in a child process: the serving
+            # process keeps its GIL (and its memory) for the calls it is answering.
+            _build_in_child(paths, fmt, staging, events)
             engine = Normalizer.load(staging)
             if dry_run:
                 outcome["dry"] = engine
@@ -391,6 +372,8 @@ def _run_reload(
             outcome["engine"] = engine
         except BaseException as exc:  # noqa: BLE001 - reported to the caller as a status
             outcome["error"] = exc
+            with contextlib.suppress(OSError):
+                staging.unlink()
         finally:
             events.put(None)
 
@@ -422,6 +405,79 @@ def _run_reload(
         places=engine.info().places,
         detail="now serving",
     )
+
+
+def _build_job(paths: list[str], fmt: str | None, staging: str, out) -> None:
+    """Child process: read, validate, compile. Reports ("progress", ReloadProgress bytes),
+    ("error", kind, errors, total, message) or ("done",) on `out`."""
+    try:
+
+        def progress(phase: str, rows: int, rejected: int) -> None:
+            msg = pb.ReloadProgress(
+                phase=Phase.READING, detail=phase, rows_read=rows, rows_rejected=rejected
+            )
+            out.put(("progress", msg.SerializeToString()))
+
+        sources = load_sources(paths, fmt=fmt, progress=progress)
+        for msg in (
+            pb.ReloadProgress(
+                phase=Phase.VALIDATED,
+                rows_read=sources.rows_read,
+                places=len(sources.places),
+                detail="all rows valid",
+            ),
+            pb.ReloadProgress(
+                phase=Phase.BUILDING, detail="compiling snapshot", places=len(sources.places)
+            ),
+        ):
+            out.put(("progress", msg.SerializeToString()))
+        build_snapshot(sources, staging)
+        out.put(("done",))
+    except SourceError as exc:
+        out.put(("error", "source", exc.errors, exc.total, str(exc)))
+    except OSError as exc:
+        out.put(("error", "os", [exc.errno or 0], 0, exc.strerror or str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which maps it
+        out.put(("error", "other", [], 0, f"{type(exc).__name__}: {exc}"))
+
+
+def _build_in_child(paths: list[str], fmt: str | None, staging: Path, events: queue.Queue) -> None:
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    child = ctx.Process(
+        target=_build_job,
+        args=(paths, fmt, str(staging), out),
+        name="placenorm-reload",
+        daemon=True,
+    )
+    child.start()
+    try:
+        while True:
+            try:
+                item = out.get(timeout=1.0)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"reload process died (exit code {child.exitcode})"
+                    ) from None
+                continue
+            if item[0] == "progress":
+                events.put(pb.ReloadProgress.FromString(item[1]))
+            elif item[0] == "done":
+                return
+            else:
+                _, kind, errors, total, message = item
+                if kind == "source":
+                    raise SourceError(errors, total)
+                if kind == "os":
+                    raise OSError(errors[0], message)
+                raise RuntimeError(message)
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
 
 
 class AdminAuth(grpc.ServerInterceptor):
@@ -546,21 +602,28 @@ def load_initial(state: State, config: ServerConfig) -> None:
 
 
 def watch_snapshot(state: State, config: ServerConfig, stop: threading.Event) -> None:
-    """Workers sharing one file pick up a reload done by another worker."""
+    """Workers sharing one data dir pick up a reload done by another worker: when the
+    persisted snapshot differs from the file this process serves, load it and swap."""
+    seen: tuple[int, int] | None = None
+    # Only reloads made while this process runs count: an older file must not override
+    # an explicit --snapshot at start.
+    started_ns = time.time_ns()
     while not stop.wait(config.watch_seconds):
         engine = state.engine
-        if engine is None:
+        if engine is None or state.reload_lock.locked() or not config.current_snapshot.exists():
             continue
-        path = Path(engine.snapshot.path)
-        target = config.current_snapshot if config.current_snapshot.exists() else path
         with contextlib.suppress(OSError, SnapshotError):
-            st = target.stat()
-            if (st.st_ino, st.st_mtime_ns) != getattr(state, "_seen", None):
-                if getattr(state, "_seen", None) is not None and not state.reload_lock.locked():
-                    fresh = Normalizer.load(target)
-                    if fresh.version != engine.version:
-                        state.swap(fresh)
-                state._seen = (st.st_ino, st.st_mtime_ns)  # type: ignore[attr-defined]
+            st = config.current_snapshot.stat()
+            if (st.st_ino, st.st_mtime_ns) == seen or st.st_mtime_ns < started_ns:
+                continue
+            served = Path(engine.snapshot.path)
+            if served.exists() and os.path.samefile(served, config.current_snapshot):
+                seen = (st.st_ino, st.st_mtime_ns)
+                continue
+            fresh = Normalizer.load(config.current_snapshot)
+            if fresh.version != engine.version:
+                state.swap(fresh)
+            seen = (st.st_ino, st.st_mtime_ns)
 
 
 def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -> int:

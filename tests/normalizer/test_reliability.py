@@ -198,6 +198,27 @@ def test_disk_full_during_reload_changes_nothing(mini_server, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("normalizer.build.snapshot.write", full_disk)
+    # Build in this process (the server builds in a child, out of reach of monkeypatch).
+    import queue as queue_mod
+
+    from normalizer import server as server_mod
+
+    def build_here(paths, fmt, staging, events):
+        out = queue_mod.Queue()
+        server_mod._build_job(paths, fmt, str(staging), out)
+        real_child_loop(out, events)
+
+    def real_child_loop(out, events):
+        while True:
+            item = out.get()
+            if item[0] == "progress":
+                events.put(pb.ReloadProgress.FromString(item[1]))
+            elif item[0] == "done":
+                return
+            else:
+                raise OSError(item[2][0], item[4])
+
+    monkeypatch.setattr(server_mod, "_build_in_child", build_here)
     with pytest.raises(grpc.RpcError) as err:
         list(
             mini_server.admin.Reload(
@@ -328,3 +349,82 @@ def test_many_concurrent_clients_all_answered(mini_server):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
+    """Two processes on one port (SO_REUSEPORT); a reload through one reaches both."""
+    import socket
+
+    data = tmp_path / "data"
+    data.mkdir()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
+        shutil.copy(src, data)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "normalizer.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--snapshot",
+            str(mini_snapshot),
+            "--data-dir",
+            str(data),
+            "--admin-token-file",
+            str(token),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        old = None
+        while time.monotonic() < deadline and old is None:
+            try:
+                with grpc.insecure_channel(address) as ch:
+                    old = (
+                        pb_grpc.NormalizerStub(ch)
+                        .GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=2)
+                        .version
+                    )
+            except grpc.RpcError:
+                time.sleep(0.2)
+        r = cli("reload", "mini.txt", "places.csv", "--server", address, "--token-file", str(token))
+        assert r.returncode == 0, r.stderr
+        new = Normalizer.load(data / "current.snapshot").version
+        assert new != old
+        seen: set[str] = set()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            versions = set()
+            for _ in range(12):  # fresh connections spread over both processes
+                with grpc.insecure_channel(
+                    address, options=[("grpc.use_local_subchannel_pool", 1)]
+                ) as ch:
+                    versions.add(
+                        pb_grpc.NormalizerStub(ch)
+                        .GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=5)
+                        .version
+                    )
+            seen |= versions
+            if versions == {new}:
+                break
+            time.sleep(0.5)
+        assert versions == {new}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
