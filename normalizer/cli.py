@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument(
         "--format", choices=("csv", "jsonl"), help="input format (default: by extension, csv)"
     )
+    n.add_argument(
+        "--streams", type=int, default=2, help="parallel streams for --input (default 2)"
+    )
     connection(n)
     local(n)
     n.set_defaults(func=cmd_normalize)
@@ -451,7 +454,6 @@ def _stream(
             out, fieldnames=[*fields, *[c for c in ADDED_COLUMNS if c not in fields]]
         )
         writer.writeheader()
-    pending: list[dict] = []
     unresolved: list[tuple[int, str]] = []
     count = [0]
     bar = tqdm(
@@ -498,7 +500,7 @@ def _stream(
                 except QueryError as exc:
                     emit(row, None, str(exc))
         else:
-            _stream_remote(args, rows, pending, emit)
+            _stream_remote(args, rows, emit)
     finally:
         bar.close()
     return unresolved
@@ -529,33 +531,89 @@ def _pb_top(resp) -> dict:
     }
 
 
-def _stream_remote(args, rows: Iterator[dict], pending: list[dict], emit) -> None:
-    import collections
+def _stream_remote(args, rows: Iterator[dict], emit) -> None:
+    """Rows go out over `--streams` parallel NormalizeStream calls (one connection each,
+    so a multi-process server spreads them) and come back in input order.
+
+    Bounded queues keep memory flat: the reader waits when the streams fall behind.
+    """
+    import queue
     import threading
 
     import grpc
 
-    queue_rows: collections.deque = collections.deque()
-    lock = threading.Lock()
+    n = max(1, args.streams)
+    window = 2000  # rows in flight per stream
+    outbox = [queue.Queue(maxsize=window) for _ in range(n)]
+    results: dict[int, tuple[dict, object]] = {}
+    ready = threading.Condition()
+    failure: list[BaseException] = []
+    done_reading = threading.Event()
+    total = [0]
 
-    def requests():
-        for row in rows:
-            with lock:
-                queue_rows.append(row)
-            yield _request(args, row.get(args.column) or "")
-
-    channel, stub = _stub(args)
-    with channel:
+    def feed() -> None:
         try:
-            for resp in stub.NormalizeStream(requests()):
-                with lock:
-                    row = queue_rows.popleft()
-                if resp.HasField("error"):
-                    emit(row, None, resp.error.message)
-                else:
-                    emit(row, _pb_top(resp))
-        except grpc.RpcError as exc:
+            for seq, row in enumerate(rows):
+                outbox[seq % n].put((seq, row))
+                total[0] = seq + 1
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            failure.append(exc)
+        finally:
+            done_reading.set()
+            for box in outbox:
+                box.put(None)
+            with ready:
+                ready.notify_all()
+
+    def run_stream(box: queue.Queue) -> None:
+        inflight: queue.Queue = queue.Queue()
+
+        def requests():
+            while (item := box.get()) is not None:
+                inflight.put(item)
+                yield _request(args, item[1].get(args.column) or "")
+
+        channel, stub = _stub(args)
+        try:
+            with channel:
+                for resp in stub.NormalizeStream(requests()):
+                    seq, row = inflight.get()
+                    with ready:
+                        results[seq] = (row, resp)
+                        ready.notify_all()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            failure.append(exc)
+            with ready:
+                ready.notify_all()
+
+    threads = [threading.Thread(target=feed, daemon=True)]
+    threads += [threading.Thread(target=run_stream, args=(box,), daemon=True) for box in outbox]
+    for t in threads:
+        t.start()
+    next_seq = 0
+    while True:
+        with ready:
+            while (
+                next_seq not in results
+                and not failure
+                and not (done_reading.is_set() and next_seq >= total[0])
+            ):
+                ready.wait(timeout=0.5)
+            if failure:
+                break
+            if next_seq not in results:
+                break  # all rows written
+            row, resp = results.pop(next_seq)
+        if resp.HasField("error"):
+            emit(row, None, resp.error.message)
+        else:
+            emit(row, _pb_top(resp))
+        next_seq += 1
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, grpc.RpcError):
             raise _rpc_error(exc, args) from None
+        raise exc
 
 
 # ------------------------------------------------------------------ place / info

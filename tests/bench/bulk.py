@@ -31,7 +31,7 @@ def run(engine: Normalizer, snapshot: Path, data_dir: Path, rows: int = 100_000)
                 name = typo(name, rng)
             w.writerow([i, name])
     port = 50310
-    proc = _server(snapshot, work / "serve", 1, port)
+    proc = _server(snapshot, work / "serve", 2, port)  # as `make run` serves
     try:
         t = time.perf_counter()
         r = subprocess.run(

@@ -247,3 +247,29 @@ def test_readme_examples_run(default_server, tmp_path):
         r = cli(*args, env={"PLACENORM_SERVER": default_server.address}, timeout=60, cwd=tmp_path)
         assert r.returncode == 0, f"{line}: {r.stderr}"
         assert r.stdout.strip(), line
+
+
+def test_bulk_order_kept_across_parallel_streams(mini_server, tmp_path):
+    names = ["Yerevan", "Shushi", "Zzqqxx", "Moscow", "Stepanakrt", "", "Sousse"]
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["n", "name"])
+        w.writerows([i, names[i % len(names)]] for i in range(5000))
+    out = tmp_path / "out.csv"
+    r = cli(
+        "normalize",
+        "--input",
+        str(src),
+        "--output",
+        str(out),
+        "--streams",
+        "3",
+        "--server",
+        mini_server.address,
+    )
+    assert r.returncode == 0, r.stderr
+    with open(out, encoding="utf-8") as fh:
+        got = list(csv.DictReader(fh))
+    assert [int(g["n"]) for g in got] == list(range(5000))
+    assert all((g["place_id"] == "geonames:616052") == (g["name"] == "Yerevan") for g in got)
