@@ -257,19 +257,21 @@ def test_bulk_order_kept_across_parallel_streams(mini_server, tmp_path):
         w.writerow(["n", "name"])
         w.writerows([i, names[i % len(names)]] for i in range(5000))
     out = tmp_path / "out.csv"
-    r = cli(
-        "normalize",
-        "--input",
-        str(src),
-        "--output",
-        str(out),
-        "--streams",
-        "3",
-        "--server",
-        mini_server.address,
-    )
-    assert r.returncode == 0, r.stderr
-    with open(out, encoding="utf-8") as fh:
-        got = list(csv.DictReader(fh))
-    assert [int(g["n"]) for g in got] == list(range(5000))
-    assert all((g["place_id"] == "geonames:616052") == (g["name"] == "Yerevan") for g in got)
+    for mode in (["--batch-size", "0"], ["--batch-size", "64"]):  # streams, then batches
+        r = cli(
+            "normalize",
+            "--input",
+            str(src),
+            "--output",
+            str(out),
+            "--streams",
+            "3",
+            *mode,
+            "--server",
+            mini_server.address,
+        )
+        assert r.returncode == 0, r.stderr
+        with open(out, encoding="utf-8") as fh:
+            got = list(csv.DictReader(fh))
+        assert [int(g["n"]) for g in got] == list(range(5000))
+        assert all((g["place_id"] == "geonames:616052") == (g["name"] == "Yerevan") for g in got)
