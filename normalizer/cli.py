@@ -345,6 +345,9 @@ def _remote_normalize(args) -> list[dict]:
             resp = stub.NormalizeBatch(batch, timeout=args.timeout)
         except grpc.RpcError as exc:
             raise _rpc_error(exc, args) from None
+    for r in resp.responses:
+        if r.HasField("error"):
+            raise CliError(f"{r.error.code.lower()}: {r.query!r}: {r.error.message}", EXIT_REJECTED)
     return [_pb_result_dict(r) for r in resp.responses]
 
 

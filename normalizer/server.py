@@ -196,17 +196,31 @@ class NormalizerLogic:
         return self._respond(engine, engine.normalize_query(convert.query_from_pb(request)))
 
     def batch(self, request: pb.NormalizeBatchRequest, still_wanted: Callable[[], bool]):
+        """Order preserved; a refused item answers with `error`, the others are resolved
+        (in document mode, jointly, without the refused ones)."""
         engine = self.state.require()
         n = len(request.requests)
         if n > self.config.max_batch:
             raise BatchTooLarge(f"batch of {n} names, at most {self.config.max_batch}; split it")
-        queries = [convert.query_from_pb(r) for r in request.requests]
+        checked: list = []
+        for r in request.requests:
+            try:
+                checked.append(engine.check(convert.query_from_pb(r)))
+            except QueryError as exc:
+                checked.append(_refused(engine, r, exc))
+        valid = [q for q in checked if not isinstance(q, pb.NormalizeResponse)]
         results = engine.normalize_many(
-            queries, as_document=request.as_document, keep_going=still_wanted
+            valid, as_document=request.as_document, keep_going=still_wanted
         )
         if results is None:
             raise Deadline(f"deadline passed during a batch of {n} names; work stopped")
-        return pb.NormalizeBatchResponse(responses=[self._respond(engine, r) for r in results])
+        it = iter(results)
+        return pb.NormalizeBatchResponse(
+            responses=[
+                q if isinstance(q, pb.NormalizeResponse) else self._respond(engine, next(it))
+                for q in checked
+            ]
+        )
 
     def stream_item(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         """One stream item; a refused item answers with `error` instead of ending the stream."""
@@ -214,12 +228,7 @@ class NormalizerLogic:
         try:
             result = engine.normalize_query(convert.query_from_pb(request))
         except QueryError as exc:
-            return pb.NormalizeResponse(
-                request_id=request.request_id,
-                query=request.query[:256],
-                gazetteer_version=engine.version,
-                error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
-            )
+            return _refused(engine, request, exc)
         return self._respond(engine, result)
 
     def get_place(self, request: pb.GetPlaceRequest) -> pb.Place:
@@ -231,6 +240,17 @@ class NormalizerLogic:
 
     def info(self, request: pb.GetGazetteerInfoRequest) -> pb.GazetteerInfo:
         return convert.info_to_pb(self.state.require().info())
+
+
+def _refused(
+    engine: Normalizer, request: pb.NormalizeRequest, exc: QueryError
+) -> pb.NormalizeResponse:
+    return pb.NormalizeResponse(
+        request_id=request.request_id,
+        query=request.query[:256],
+        gazetteer_version=engine.version,
+        error=pb.Error(code="INVALID_ARGUMENT", message=str(exc)),
+    )
 
 
 def _still_wanted(context) -> Callable[[], bool]:

@@ -71,7 +71,8 @@ class NormalizerServicer:
         raise NotImplementedError('Method not implemented!')
 
     def NormalizeBatch(self, request, context):
-        """Order preserved. With as_document, each name is the others' context.
+        """Order preserved; a bad item answers with `error` set, the others are resolved.
+        With as_document, each name is the others' context.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -416,3 +416,17 @@ def test_aio_server_answers_and_maps_errors(mini_snapshot, tmp_path):
             assert out[0].candidates and out[1].error.code == "INVALID_ARGUMENT"
     finally:
         assert srv.stop() == 0
+
+
+def test_batch_answers_a_bad_item_with_an_error_and_the_rest_normally(mini_server):
+    names = ["Yerevan", "", "Moscow", "a\x00b"]
+    req = pb.NormalizeBatchRequest(
+        requests=[pb.NormalizeRequest(query=n, request_id=str(i)) for i, n in enumerate(names)]
+    )
+    for as_document in (False, True):
+        req.as_document = as_document
+        out = mini_server.stub.NormalizeBatch(req).responses
+        assert [r.request_id for r in out] == ["0", "1", "2", "3"]
+        assert out[0].candidates and out[2].candidates
+        assert out[1].error.code == "INVALID_ARGUMENT" and "empty" in out[1].error.message
+        assert "control character" in out[3].error.message
