@@ -400,10 +400,10 @@ class Normalizer:
     ) -> None:
         place = int(self._name_place[nid])
         flags = int(self._name_flags[nid])
-        if mtype is MatchType.FUZZY and query_latin and native_key(self._names[nid]) is not None:
+        if mtype is MatchType.FUZZY and query_latin and not _is_latin(self._names[nid]):
             edits += 0.5  # a typo measured against a transliteration: less certain
         if mtype is None:
-            name_latin = native_key(self._names[nid]) is None
+            name_latin = _is_latin(self._names[nid])
             if name_latin != query_latin:
                 mtype = MatchType.TRANSLITERATED
             elif flags & (CANONICAL | ASCII):
@@ -592,6 +592,10 @@ class Normalizer:
             forms = fold_forms(q.text, language=q.language)
             out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
         return out
+
+
+def _is_latin(name: str) -> bool:
+    return name.isascii() or native_key(name) is None
 
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
