@@ -430,6 +430,8 @@ def _run_reload(
 def _build_job(paths: list[str], fmt: str | None, staging: str, out) -> None:
     """Child process: read, validate, compile. Reports ("progress", ReloadProgress bytes),
     ("error", kind, errors, total, message) or ("done",) on `out`."""
+    with contextlib.suppress(OSError):
+        os.nice(10)  # compiling yields the cores to the calls being served
     try:
 
         def progress(phase: str, rows: int, rejected: int) -> None:
