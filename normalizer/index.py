@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -225,12 +224,6 @@ def _trigrams(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return (combined >> 32).astype(np.uint32), (combined & 0xFFFFFFFF).astype(np.int32)
 
 
-@dataclass(frozen=True, slots=True)
-class FuzzyHit:
-    key_id: int
-    overlap: int
-
-
 class Index:
     """Query view over a snapshot's arrays (no copies: everything stays memory-mapped)."""
 
@@ -339,8 +332,3 @@ class Index:
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)
-
-
-def iter_place_names(snap: Snapshot, place: int) -> Iterable[int]:
-    start = snap.arrays["place.names_start"]
-    return range(int(start[place]), int(start[place + 1]))

@@ -158,6 +158,7 @@ class State:
         self.engine = engine
         self.reload_lock = threading.Lock()
         self.health: health.HealthServicer | None = None
+        self.failed = False  # the initial gazetteer could not be loaded
 
     def require(self) -> Normalizer:
         engine = self.engine
@@ -687,14 +688,14 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
         state.health.enter_graceful_shutdown()
     server.stop(config.grace_seconds).wait()
     log.info("stopped")
-    return 0 if state.engine is not None or not getattr(state, "failed", False) else 1
+    return 1 if state.failed else 0
 
 
 def _load_or_stop(state: State, config: ServerConfig, stop: threading.Event) -> None:
     try:
         load_initial(state, config)
     except Exception:  # noqa: BLE001 - logged in load_initial; the server cannot serve
-        state.failed = True  # type: ignore[attr-defined]
+        state.failed = True
         stop.set()
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gettext
 import random
-import statistics
 import time
 import unicodedata
 from collections import defaultdict
@@ -29,7 +28,7 @@ from normalizer.build import build_snapshot
 from normalizer.engine import Normalizer
 from normalizer.errors import QueryError
 from normalizer.text import fold, native_key
-from tests.bench.common import percentile, table
+from tests.bench.common import table
 
 SEED = 20261125
 KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -102,7 +101,6 @@ def heldout_sets(
         if len(latin) >= n and len(other) >= n:
             break
         p = places[i]
-        folds = {fold(nm.text) for nm in p.names}
         alts = [nm for nm in p.names if not nm.flags & CANONICAL and nm.text != p.name]
         rng.shuffle(alts)
         for nm in alts:
@@ -121,7 +119,6 @@ def heldout_sets(
                 continue
             places[i] = replace(p, names=tuple(x for x in p.names if x is not nm))
             break
-        _ = folds
     path = data_dir / "bench" / "heldout.snapshot"
     build_snapshot(SourceSet(places=places, description=["held-out copy"]), path)
     return Normalizer.load(path), latin, other
@@ -339,6 +336,3 @@ def _contained(engine: Normalizer, case: Case) -> bool:
     return any(
         int(engine._name_place[k]) == gold for key in keys for k in engine.index.lookup("fold", key)
     )
-
-
-_ = (statistics, percentile)
