@@ -68,9 +68,6 @@ def _client(args) -> tuple[int, list[float], int]:
     from placenorm.v1 import placenorm_pb2 as pb
     from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
-    channel = grpc.insecure_channel(address)
-    stub = pb_grpc.NormalizerStub(channel)
-    health = health_pb2_grpc.HealthStub(channel)
     lat: list[float] = []
     count = [0]
     failed = [0]
@@ -78,6 +75,11 @@ def _client(args) -> tuple[int, list[float], int]:
     stop = time.monotonic() + seconds
 
     def worker(wseed: int) -> None:
+        # A connection per thread: SO_REUSEPORT spreads connections, not calls, over
+        # server processes; one shared connection would pin a client to one process.
+        channel = grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+        stub = pb_grpc.NormalizerStub(channel)
+        health = health_pb2_grpc.HealthStub(channel)
         rng = random.Random(wseed)
         local, n, bad = [], 0, 0
         while time.monotonic() < stop:
@@ -103,6 +105,7 @@ def _client(args) -> tuple[int, list[float], int]:
             except grpc.RpcError:
                 bad += 1
             local.append((time.perf_counter() - t) * 1000)
+        channel.close()
         with lock:
             lat.extend(local)
             count[0] += n
@@ -113,7 +116,6 @@ def _client(args) -> tuple[int, list[float], int]:
         t.start()
     for t in ts:
         t.join()
-    channel.close()
     return count[0], lat, failed[0]
 
 
