@@ -8,6 +8,7 @@ aside, so readers never wait and never see half a gazetteer.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hmac
@@ -185,12 +186,29 @@ class NormalizerLogic:
     """The Normalizer service once, free of any server flavour: requests in, responses
     out, domain errors raised. The sync and asyncio servicers are thin shells over it."""
 
+    # Responses built for memoized results (the engine hands back the same Result object
+    # for a repeated name): building the protobuf costs more than finding the answer.
+    RESPONSE_CACHE = 8192
+
     def __init__(self, state: State, config: ServerConfig) -> None:
         self.state = state
         self.config = config
+        self._responses: collections.OrderedDict = collections.OrderedDict()
+        self._responses_lock = threading.Lock()
 
     def _respond(self, engine: Normalizer, result) -> pb.NormalizeResponse:
-        return convert.result_to_pb(result, engine.version, engine.country_name)
+        hit = self._responses.get(id(result))
+        if hit is not None and hit[0] is result and hit[1] is engine:
+            return hit[2]
+        msg = convert.result_to_pb(result, engine.version, engine.country_name)
+        with self._responses_lock:
+            if self._responses and next(reversed(self._responses.values()))[1] is not engine:
+                self._responses.clear()  # a reload: let the old engine and its file go
+            # The entry keeps the result alive, so its id cannot be reused meanwhile.
+            self._responses[id(result)] = (result, engine, msg)
+            while len(self._responses) > self.RESPONSE_CACHE:
+                self._responses.popitem(last=False)
+        return msg
 
     def normalize(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         engine = self.state.require()
