@@ -320,7 +320,7 @@ class Normalizer:
             # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
             # than other names of a text do.
             sub = replace(q, text=head)
-            strong = self._anchors(qualifiers, q)
+            strong = self._anchors(qualifiers)
             result = self._normalize_with(sub, anchors, strong)
             if result.candidates:
                 return replace(result, query=q.text)
@@ -330,7 +330,7 @@ class Normalizer:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
         if q.context and not anchors:
-            anchors = self._anchors([self.clean(c) for c in q.context if c.strip()], q)
+            anchors = self._context_anchors(q)
         return self._finish(q, forms[0], hits, anchors, strong)
 
     def _finish(
@@ -377,7 +377,7 @@ class Normalizer:
         for key in keys:
             for nid in self._allowed(self.index.lookup("fold", key), q):
                 self._add(found, int(nid), 1.0, None, query_latin)
-        exact = self._filter(found, q)
+        exact = self._capped(found)
         if exact:
             return exact
         for f in forms[:1]:
@@ -387,7 +387,7 @@ class Normalizer:
                         self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, 1.0)
         if forms and forms[0]:
             self._fuzzy(found, forms[0], query_latin, q)
-        return self._filter(found, q)
+        return self._capped(found)
 
     def _add(
         self,
@@ -450,21 +450,19 @@ class Normalizer:
             if len(found) > MAX_HITS:
                 break
 
-    def _filter(self, found: dict[int, Hit], q: Query) -> list[Hit]:
+    def _capped(self, found: dict[int, Hit]) -> list[Hit]:
+        """The hits, at most MAX_HITS (restrictions were applied as names came in, `_allowed`)."""
         hits = list(found.values())
-        if q.countries:
-            allowed = {self._countries.index(c) for c in q.countries if c in self._countries}
-            hits = [h for h in hits if int(self._pcountry[h.place]) in allowed]
-        if q.feature_classes:
-            allowed_cls = {ord(c) for c in q.feature_classes}
-            hits = [h for h in hits if int(self._pclass[h.place]) in allowed_cls]
         if len(hits) > MAX_HITS:
             hits.sort(key=lambda h: (h.edits, -h.sim, -float(self._prior[h.place])))
             hits = hits[:MAX_HITS]
         return hits
 
     # ---------------------------------------------------------------- context
-    def _anchors(self, names: Sequence[str], q: Query) -> list[int]:
+    def _context_anchors(self, q: Query) -> list[int]:
+        return self._anchors([self.clean(c) for c in q.context if c.strip()])
+
+    def _anchors(self, names: Sequence[str]) -> list[int]:
         """Places the context names resolve to with confidence."""
         anchors = []
         for name in names:
@@ -588,7 +586,7 @@ class Normalizer:
                 if r.candidates and not r.ambiguous and r.candidates[0].score >= 0.5:
                     anchors.append(self.place_index(r.candidates[0].place.id))
             if q.context:
-                anchors += self._anchors([self.clean(c) for c in q.context if c.strip()], q)
+                anchors += self._context_anchors(q)
             forms = fold_forms(q.text, language=q.language)
             out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
         return out
