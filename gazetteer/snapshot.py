@@ -32,7 +32,7 @@ import numpy as np
 __all__ = ["SCHEMA", "Snapshot", "SnapshotError", "StringTable", "pack_strings", "read", "write"]
 
 MAGIC = b"PLCNRM\x00\x01"
-SCHEMA = 3
+SCHEMA = 4
 _PREFIX = struct.Struct("<8sIIQ")
 _ALIGN = 64
 
@@ -67,8 +67,10 @@ class StringTable:
         return str(self._mv[int(o[i]) : int(o[i + 1])], "utf-8")
 
     def many(self, idx: Sequence[int]) -> list[str]:
-        o, mv = self._offsets, self._mv
-        return [str(mv[int(o[i]) : int(o[i + 1])], "utf-8") for i in idx]
+        idx = np.asarray(idx, dtype=np.int64)
+        starts, ends = self._offsets[idx].tolist(), self._offsets[idx + 1].tolist()
+        mv = self._mv
+        return [str(mv[a:b], "utf-8") for a, b in zip(starts, ends, strict=True)]
 
 
 @dataclass

@@ -27,7 +27,15 @@ from normalizer import rank as ranking
 from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.index import Index
 from normalizer.rank import Hit, haversine_km
-from normalizer.text import compact, fold_forms, native_key, strip_generic, variant_key
+from normalizer.text import (
+    compact,
+    fold,
+    fold_forms,
+    generic_kind,
+    native_key,
+    strip_generic,
+    variant_key,
+)
 from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
 
 __all__ = ["Limits", "Normalizer"]
@@ -90,6 +98,7 @@ class Normalizer:
         importance = np.where(np.isnan(importance), cls_imp, importance)
         self._importance = importance.astype(np.float32)
         self._prior = ranking.population_prior(a["place.population"]) + self._importance
+        self._log_names = np.log(np.maximum(np.diff(a["place.names_start"]), 1)).astype(np.float32)
         self._is_region = np.isin(
             a["place.fcode"],
             [i for i, c in enumerate(self._fcodes) if c.startswith("PCL") or c in ("ADM1", "TERR")],
@@ -106,6 +115,9 @@ class Normalizer:
         )
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
+        )
+        self._restriction = functools.lru_cache(maxsize=256)(
+            lambda *key: me()._restriction_masks(*key)  # type: ignore[union-attr]
         )
 
     @classmethod
@@ -343,7 +355,10 @@ class Normalizer:
     ) -> Result:
         places = np.array([h.place for h in hits], dtype=np.int64)
         flags = np.array([h.flags for h in hits], dtype=np.int64)
-        extra = self._extra_evidence(places, q, anchors, flags) if len(hits) else None
+        kind = generic_kind(normalized)
+        extra = self._extra_evidence(places, q, anchors, flags, kind) if len(hits) else None
+        if kind and extra is not None:
+            extra += ranking.W_KIND * (self._pclass[places] == ord(kind))
         if strong and extra is not None:
             extra += ranking.W_QUALIFIER * self._coherence(places, np.array(strong, dtype=np.int64))
         fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
@@ -352,6 +367,15 @@ class Normalizer:
             (1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
             + (1 - ranking.FUZZY_POPULATION) * pop_part
         )
+        loose = np.array(
+            [h.match_type in (MatchType.FUZZY, MatchType.VARIANT) for h in hits], dtype=bool
+        )
+        if loose.any():
+            # A misspelling is of a name someone meant: the place's own name far more often
+            # than one of its hundreds of alternate names (Germany's Tongan "Siamane" for
+            # "Sian-Ave"). An alternate name's prior shrinks with how many the place has.
+            alt = (flags & (CANONICAL | ASCII)) == 0
+            priors = priors - (loose & alt) * ranking.ALT_NAME_SPREAD * self._log_names[places]
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
         cands = tuple(
             Candidate(
@@ -384,7 +408,8 @@ class Normalizer:
             for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
                 if key:
                     for nid in self._allowed(self.index.lookup("variant", key), q):
-                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, 1.0)
+                        cost = self._variant_cost(f, int(nid))
+                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, cost)
         if forms and forms[0]:
             self._fuzzy(found, forms[0], query_latin, q)
         return self._capped(found)
@@ -420,21 +445,51 @@ class Normalizer:
             lang = self._langs[int(self._name_lang[nid])]
             found[place] = Hit(place, sim, mtype, nid, flags, lang, edits)
 
+    def _variant_cost(self, folded: str, nid: int) -> float:
+        """One edit for a systematic romanization difference (Naxcivan / Nakhchivan), more
+        when the spellings are far apart: a variant key can collapse a long query into a
+        short one ("bahyiii" and Chinese "ba xi" share "bahi")."""
+        name = fold(self._names[nid])
+        d = min(
+            OSA.distance(compact(folded), compact(name)),
+            OSA.distance(compact(strip_generic(folded)), compact(strip_generic(name))),
+        )
+        return max(1.0, ranking.VARIANT_EDIT_SHARE * d)
+
     def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:
         """Names whose places pass the query's restrictions, at most MAX_NAMES_PER_KEY."""
         if nids.size and (q.countries or q.feature_classes):
+            country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
             places = self._name_place[nids]
-            mask = np.ones(nids.size, dtype=bool)
-            if q.countries:
-                allowed = [self._countries.index(c) for c in q.countries if c in self._countries]
-                mask &= np.isin(self._pcountry[places], allowed)
-            if q.feature_classes:
-                mask &= np.isin(self._pclass[places], [ord(c) for c in q.feature_classes])
-            nids = nids[mask]
+            nids = nids[country_ok[self._pcountry[places]] & class_ok[self._pclass[places]]]
         return nids[:MAX_NAMES_PER_KEY]
 
+    def _restriction_masks(
+        self, countries: tuple[str, ...], feature_classes: tuple[str, ...]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lookup masks: allowed country codes and feature classes (all when none given)."""
+        country_ok = np.ones(len(self._countries), dtype=bool)
+        if countries:
+            country_ok[:] = False
+            country_ok[[self._countries.index(c) for c in countries if c in self._countries]] = True
+        class_ok = np.ones(256, dtype=bool)
+        if feature_classes:
+            class_ok[:] = False
+            class_ok[[ord(c) for c in feature_classes]] = True
+        return country_ok, class_ok
+
     def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool, q: Query) -> None:
-        ids = self.index.fuzzy_candidates(folded)
+        # With a country hint the country's own keys are scanned (below), so the global
+        # candidates, which favour populous places anywhere, can be fewer.
+        ids = (
+            self.index.fuzzy_candidates(folded, limit=75, budget=10_000)
+            if q.countries
+            else self.index.fuzzy_candidates(folded)
+        )
+        if q.countries:
+            codes = [self._countries.index(c) for c in q.countries if c in self._countries]
+            scan = self.index.country_candidates(folded, codes)
+            ids = np.concatenate([ids, scan[~np.isin(scan, ids)]])
         if ids.size == 0:
             return
         keys = self.index.fkeys.many(ids)
@@ -484,12 +539,14 @@ class Normalizer:
         q: Query,
         anchors: Sequence[int],
         hits_flags: np.ndarray | None = None,
+        kind: str = "",
     ) -> np.ndarray:
         extra = np.zeros(places.size)
         divisions = self._pclass[places] == ord("A")
         if not divisions.any() and not (q.prefer_countries or q.near or anchors):
             return extra  # the common case: towns only, no hints
-        extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
+        if kind != "A":  # unless the query says "district", "county", ...
+            extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
         if hits_flags is not None:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 (self._pclass[places] == ord("A"))
@@ -618,8 +675,8 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
     vq = variant_key(folded)
     vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
-    lens = np.array([max(len(folded), len(k)) for k in keys], dtype=np.float64)
-    vlens = np.array([max(len(vq), len(k)) for k in vkeys], dtype=np.float64)
+    lens = np.maximum(np.fromiter(map(len, keys), np.float64, len(keys)), len(folded))
+    vlens = np.maximum(np.fromiter(map(len, vkeys), np.float64, len(vkeys)), len(vq))
     sim = np.maximum(
         1 - dist / np.maximum(lens, 1), (1 - (vdist - 0.5) / np.maximum(vlens, 1)) * 0.97
     )

@@ -16,6 +16,8 @@ import zlib
 from collections.abc import Sequence
 
 import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
 
 from gazetteer.model import Place
 from gazetteer.snapshot import Snapshot, StringTable, pack_strings
@@ -167,6 +169,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     arrays["fkey.start"] = np.searchsorted(pairs[:, 0], np.arange(len(keys) + 1)).astype(np.int64)
     arrays["fkey.best_pop"] = _best_population(arrays, pairs, len(keys))
 
+    arrays |= _country_keys(arrays, pairs, len(keys), len(tables["country"]))
+
     tri_codes, tri_keys = _trigrams(keys)
     uniq, start = np.unique(tri_codes, return_index=True)
     arrays["tri.code"] = uniq
@@ -200,6 +204,50 @@ def _deletion_table(keys: list[str]) -> dict[str, np.ndarray]:
             hashes.extend(zlib.crc32(v.encode()) for v in variants)
             ids.extend([kid] * len(variants))
     return _table(np.array(hashes, dtype=np.uint64), np.array(ids, dtype=np.int32), "del")
+
+
+def letter_masks(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """One bit per letter a-z a key holds (digits share six more bits): two keys within
+    d edits differ in at most d letters each way, so masks rule most keys out cheaply."""
+    b = blob.astype(np.int64)
+    bits = np.zeros(b.size, dtype=np.uint32)
+    letters = (b >= 97) & (b <= 122)
+    bits[letters] = np.left_shift(1, b[letters] - 97).astype(np.uint32)
+    digits = (b >= 48) & (b <= 57)
+    bits[digits] = np.left_shift(1, 26 + (b[digits] - 48) % 6).astype(np.uint32)
+    starts = offsets[:-1]
+    out = np.zeros(starts.size, dtype=np.uint32)
+    nonempty = offsets[1:] > starts
+    if bits.size:
+        out[nonempty] = np.bitwise_or.reduceat(bits, starts[nonempty])
+    return out
+
+
+def letter_mask(key: str) -> int:
+    blob = np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)
+    return int(letter_masks(blob, np.array([0, blob.size], dtype=np.int64))[0])
+
+
+def _country_keys(
+    arrays: dict[str, np.ndarray], pairs: np.ndarray, nkeys: int, ncountries: int
+) -> dict[str, np.ndarray]:
+    """The keys naming places of each country, shortest first: with a country hint, a
+    typo is looked for among that country's keys of about the query's length (a scan of
+    one country's slice; the global candidates favour populous places and can miss a
+    village)."""
+    offsets = arrays["fkey.offsets"]
+    lengths = np.diff(offsets).astype(np.int64)
+    country = arrays["place.country"][arrays["name.place"][pairs[:, 1]]].astype(np.int64)
+    combined = np.unique((country << 32) | pairs[:, 0])
+    cc, kid = combined >> 32, combined & 0xFFFFFFFF
+    order = np.lexsort((kid, lengths[kid], cc))
+    cc, kid = cc[order], kid[order]
+    return {
+        "ckey.start": np.searchsorted(cc, np.arange(ncountries + 1)).astype(np.int64),
+        "ckey.post": kid.astype(np.int32),
+        "ckey.len": lengths[kid].astype(np.uint16),
+        "fkey.mask": letter_masks(arrays["fkey.blob"], offsets),
+    }
 
 
 def _best_population(arrays: dict[str, np.ndarray], pairs: np.ndarray, nkeys: int) -> np.ndarray:
@@ -241,6 +289,10 @@ class Index:
         self._del_hash = a["del.hash"]
         self._del_start = a["del.start"]
         self._del_post = a["del.post"]
+        self._ckey_start = a["ckey.start"]
+        self._ckey_post = a["ckey.post"]
+        self._ckey_len = a["ckey.len"]
+        self._fkey_mask = a["fkey.mask"]
 
     def lookup(self, table: str, key: str) -> np.ndarray:
         hashes = self._a[f"{table}.hash"]
@@ -254,7 +306,7 @@ class Index:
     def names_of_key(self, key_id: int) -> np.ndarray:
         return self._fkey_names[self._fkey_start[key_id] : self._fkey_start[key_id + 1]]
 
-    def fuzzy_candidates(self, key: str, *, limit: int = 150) -> np.ndarray:
+    def fuzzy_candidates(self, key: str, *, limit: int = 150, budget: int = 40_000) -> np.ndarray:
         """Candidate key ids: deletion neighbours (one, then two edits), then trigram overlaps."""
         parts: list[np.ndarray] = []
         if len(key) <= DELETE_MAX_LEN + 1:
@@ -265,11 +317,39 @@ class Index:
                 # two-edit typos that break nearly every trigram of a short name.
                 two = {d for v in one if len(v) < len(key) for d in deletions(v)} - one
                 parts.append(self._by_population(self.deletion_neighbours(two), limit // 2))
-        parts.append(self.trigram_candidates(key, limit=limit))
+        parts.append(self.trigram_candidates(key, limit=limit, budget=budget))
         out = parts[0]
         for extra in parts[1:]:
             out = np.concatenate([out, extra[~np.isin(extra, out)]])
         return out
+
+    def country_candidates(
+        self, key: str, countries: Sequence[int], *, max_edits: int = 2
+    ) -> np.ndarray:
+        """Key ids of these countries' places within `max_edits` edits (OSA) of `key`.
+
+        Length and letter set rule most of a country's keys out before any string is
+        compared (d edits change at most d letters each way)."""
+        qmask = np.uint32(letter_mask(key))
+        n = len(key)
+        parts = []
+        for c in countries:
+            lo, hi = int(self._ckey_start[c]), int(self._ckey_start[c + 1])
+            lens = self._ckey_len[lo:hi]
+            a = lo + int(np.searchsorted(lens, max(n - max_edits, 0), side="left"))
+            b = lo + int(np.searchsorted(lens, n + max_edits, side="right"))
+            ids = self._ckey_post[a:b]
+            m = self._fkey_mask[ids]
+            ok = (np.bitwise_count(qmask & ~m) <= max_edits) & (
+                np.bitwise_count(m & ~qmask) <= max_edits
+            )
+            ids = ids[ok]
+            if ids.size:
+                dist = cdist(
+                    [key], self.fkeys.many(ids), scorer=OSA.distance, score_cutoff=max_edits
+                )[0]
+                parts.append(ids[dist <= max_edits])
+        return np.unique(np.concatenate(parts)) if parts else _EMPTY
 
     def _by_population(self, ids: np.ndarray, limit: int) -> np.ndarray:
         if ids.size > limit:

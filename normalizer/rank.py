@@ -70,6 +70,9 @@ AMBIGUITY_TOP = 0.7
 # A division named like a populated place inside it (Shusha rayon / Shusha) yields to
 # the place: news text names the town far more often than its district.
 HOMONYM_PENALTY = 2.5
+# A generic word in the query ("Chiba Prefecture", "Songbu Zhen") favours places of the
+# kind it names.
+W_KIND = 2.0
 # A division met only through one of its aliases (New York County "New York").
 DIVISION_ALIAS_PENALTY = 1.0
 MATCH_QUALITY = {
@@ -85,6 +88,11 @@ POP_FLOOR = 1000
 # matches, or every country (with names in 300 languages) attracts misspellings.
 FUZZY_IMPORTANCE = 0.5
 FUZZY_POPULATION = 0.7  # and population a little less
+# Fuzzy and variant matches through an alternate name: minus this times ln(names of the
+# place). Measured: 0.25 gains 1.3 points on typos, costs 0.3 on foreign country names.
+ALT_NAME_SPREAD = 0.25
+# A variant match costs at least one edit, or this share of the letters that differ.
+VARIANT_EDIT_SHARE = 0.5
 
 
 def population_prior(population: np.ndarray) -> np.ndarray:

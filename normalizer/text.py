@@ -12,7 +12,15 @@ import unicodedata
 
 from unidecode import unidecode
 
-__all__ = ["compact", "fold", "fold_forms", "native_key", "strip_generic", "variant_key"]
+__all__ = [
+    "compact",
+    "fold",
+    "fold_forms",
+    "generic_kind",
+    "native_key",
+    "strip_generic",
+    "variant_key",
+]
 
 # Applied before unidecode.
 _PRE = str.maketrans(
@@ -179,15 +187,48 @@ def variant_key(folded: str) -> str:
 
 
 # Generic words that news text adds to or drops from names. Stripped only when
-# something remains, so "Rayon" alone still matches a place called Rayon.
+# something remains, so "Rayon" alone still matches a place called Rayon. Besides the
+# English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
+# other languages (Departamento de Masaya, Gemeente Coevorden, Ortaca Ilcesi, Songbu
+# Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong). Not the one-syllable city words
+# (Chinese shi, Korean si, Japanese ku): "X shi" would merge city X with country X.
 GENERIC = frozenset(
     """city of town of village of the district province region oblast oblys krai kray rayon
     rayonu raion gorod selo municipality county parish governorate prefecture state republic
     autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
-    kota""".split()
+    kota department departement departamento gemeente comuna comune municipio distrito
+    provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
+    condado wilaya ilcesi ilce amphoe zhen xiang""".split()
 )
+# Linking words dropped right after a generic word: "Condado de X", "Wilaya ya X".
+_LINKS = frozenset("of de del di do da du ya ng".split())
 
 
 def strip_generic(folded: str) -> str:
-    words = [w for w in folded.split() if w not in GENERIC and w != "of"]
+    words = []
+    after_generic = False
+    for w in folded.split():
+        if w in GENERIC or (after_generic and w in _LINKS) or w == "of":
+            after_generic = True
+            continue
+        after_generic = False
+        words.append(w)
     return " ".join(words) if words else folded
+
+
+# Generic words that say what kind of place is meant: "Masaya Department" is the
+# division, not the town of Masaya; "Songbu Zhen" is the town.
+_TOWN_WORDS = frozenset("city town village gorod selo zhen xiang kota shahar sahari seheri".split())
+_DIVISION_WORDS = GENERIC - _TOWN_WORDS - {"of", "the", "autonomous"}
+
+
+def generic_kind(folded: str) -> str:
+    """GeoNames feature class a generic word in the name asks for: "A", "P" or ""."""
+    words = folded.split()
+    if len(words) < 2:
+        return ""
+    if any(w in _DIVISION_WORDS for w in words):
+        return "A"
+    if any(w in _TOWN_WORDS for w in words):
+        return "P"
+    return ""

@@ -69,6 +69,10 @@ def test_strip_generic_keeps_something():
     assert strip_generic("city of london") == "london"
     assert strip_generic("nakhchivan autonomous republic") == "nakhchivan"
     assert strip_generic("oblast") == "oblast"
+    assert strip_generic("condado de el paso") == "el paso"
+    assert strip_generic("wilaya ya namutumba") == "namutumba"
+    assert strip_generic("santa clara de olimar") == "santa clara de olimar"
+    assert strip_generic("songbu zhen") == "songbu"
 
 
 @settings(max_examples=300, deadline=None)
