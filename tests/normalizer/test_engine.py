@@ -203,3 +203,48 @@ def test_split_qualified():
     assert split_qualified("Winamac, Indiana") == ("Winamac", ("Indiana",))
     assert split_qualified("Nagorno-Karabakh") == ("Nagorno-Karabakh", ())
     assert split_qualified(", Indiana") == (", Indiana", ())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "country", "expected"),
+    [
+        # Two edits that break every trigram and the one-deletion neighbourhood; without
+        # the country's own keys the global candidates (populous places first) miss them.
+        ("Jpbbo", "CU", "Jobabo"),
+        ("Begrvkara", "SE", "Bergkvara"),
+        ("Vsalawter", "ZA", "Vaalwater"),
+    ],
+)
+def test_country_hint_finds_village_typos(engine, query, country, expected):
+    assert all(c.place.name != expected for c in engine.normalize(query).candidates)
+    best = engine.normalize(query, countries=[country]).best
+    assert best.place.name == expected and best.match_type.name == "FUZZY"
+
+
+def test_country_candidates_are_within_two_edits(mini_engine):
+    from rapidfuzz.distance import OSA
+
+    index = mini_engine.index
+    countries = range(len(mini_engine._countries))
+    for query in ("shusa", "nakhcivan", "stepanakertt", "x"):
+        ids = index.country_candidates(query, countries)
+        keys = index.fkeys.many(ids)
+        assert all(OSA.distance(query, k) <= 2 for k in keys)
+        everything = index.fkeys.many(range(len(index.fkeys)))
+        assert {k for k in everything if OSA.distance(query, k) <= 2} == set(keys)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("Chiba Prefecture", "ADM1"), ("Masaya Department", "ADM1"), ("Chiba City", "PPL")],
+)
+def test_generic_word_asks_for_its_kind(engine, query, code):
+    assert engine.normalize(query).best.place.feature_code.startswith(code)
+
+
+@pytest.mark.slow
+def test_typo_prefers_the_name_over_an_obscure_alternate(engine):
+    # "Siamane" is one of Germany's hundreds of names (Tongan); Saint-Avé is the town.
+    assert engine.normalize("Sian-Avé").best.place.name == "Saint-Avé"

@@ -91,3 +91,14 @@ def test_variant_key_is_stable(text):
     key = variant_key(fold(text))
     assert " " not in key
     assert variant_key(fold(text)) == key
+
+
+def test_generic_kind():
+    from normalizer.text import generic_kind
+
+    assert generic_kind("masaya department") == "A"
+    assert generic_kind("condado de upton") == "A"
+    assert generic_kind("songbu zhen") == "P"
+    assert generic_kind("city of london") == "P"
+    assert generic_kind("district") == ""  # a bare word names a place called that
+    assert generic_kind("stepanakert") == ""
