@@ -89,9 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("PLACENORM_WORKERS", "1")),
         help="processes sharing the port and the snapshot file",
     )
-    s.add_argument("--threads", type=int, default=8)
+    s.add_argument("--threads", type=int, default=8, help="pool for admin calls and batches")
     s.add_argument(
-        "--aio", action="store_true", help="grpc.aio server (Normalizer and health only)"
+        "--server-model",
+        choices=("aio", "threads"),
+        default=os.environ.get("PLACENORM_SERVER_MODEL", "aio"),
+        help="grpc.aio event loop (default) or a thread-pool server",
     )
     s.add_argument("--max-batch", type=int, default=10_000)
     s.add_argument("--max-upload-mb", type=int, default=2048)
@@ -853,6 +856,7 @@ def cmd_serve(args) -> int:
         snapshot=Path(args.snapshot) if args.snapshot else None,
         admin_token=token,
         threads=args.threads,
+        server_model=args.server_model,
         workers=max(1, args.workers),
         max_batch=args.max_batch,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
@@ -871,17 +875,6 @@ def cmd_serve(args) -> int:
     from normalizer.server import serve, serve_workers
 
     try:
-        if args.aio:
-            import asyncio
-            import logging
-
-            from normalizer.aio_server import serve_aio
-
-            def ready(port: int) -> None:
-                print(f"placenorm serving on {config.host}:{port}", file=sys.stderr, flush=True)
-                logging.getLogger("normalizer.server").info("gazetteer serving (aio)")
-
-            return asyncio.run(serve_aio(config, ready))
         if config.workers > 1:
             return serve_workers(config)
         return serve(

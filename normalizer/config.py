@@ -16,6 +16,7 @@ ENV = {
     "metrics_port": "PLACENORM_METRICS_PORT",
     "log_format": "PLACENORM_LOG_FORMAT",
     "workers": "PLACENORM_WORKERS",
+    "server_model": "PLACENORM_SERVER_MODEL",
 }
 
 
@@ -27,6 +28,7 @@ class ServerConfig:
     snapshot: Path | None = None  # serve this file; default: the last reload, else the built-in
     admin_token: str | None = None  # admin service is off without one
     threads: int = 8
+    server_model: str = "aio"  # or "threads": grpc.aio event loop vs a thread-pool server
     workers: int = 1  # processes sharing the port (SO_REUSEPORT) and the snapshot file
     max_batch: int = 10_000
     max_message_bytes: int = 16 * 1024 * 1024

@@ -8,6 +8,7 @@ aside, so readers never wait and never see half a gazetteer.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import contextlib
 import functools
@@ -19,7 +20,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent import futures
 from pathlib import Path
 
@@ -281,7 +282,7 @@ def _still_wanted(context) -> Callable[[], bool]:
 
 
 class NormalizerService(pb_grpc.NormalizerServicer):
-    """Thread-pool servicer (the default: it measured fastest on 2 cores, see README)."""
+    """Thread-pool servicer (`--server-model threads`; measured against aio in README)."""
 
     def __init__(self, state: State, config: ServerConfig) -> None:
         self.logic = NormalizerLogic(state, config)
@@ -308,6 +309,66 @@ class NormalizerService(pb_grpc.NormalizerServicer):
         return self.logic.info(request)
 
 
+def _aio_still_wanted(context) -> Callable[[], bool]:
+    def check() -> bool:
+        remaining = context.time_remaining()
+        return not context.done() and (remaining is None or remaining > 0)
+
+    return check
+
+
+class AsyncNormalizerService(pb_grpc.NormalizerServicer):
+    """grpc.aio servicer, the default (README, "Concurrency"): one event loop per process
+    answers unary calls and stream messages without a thread hand-off per message; a
+    batch runs on the pool so the loop keeps answering while it works."""
+
+    def __init__(self, state: State, config: ServerConfig, pool: futures.Executor) -> None:
+        self.logic = NormalizerLogic(state, config)
+        self._pool = pool
+
+    async def _call(self, method: str, context, fn: Callable, *args, offload: bool = False):
+        start = time.perf_counter()
+        try:
+            if offload:
+                out = await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+            else:
+                out = fn(*args)
+        except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
+            await _aio_fail(method, context, exc, start)
+        metrics.observe(method, "OK", time.perf_counter() - start)
+        return out
+
+    async def Normalize(self, request, context):
+        return await self._call("Normalize", context, self.logic.normalize, request)
+
+    async def NormalizeBatch(self, request, context):
+        return await self._call(
+            "NormalizeBatch",
+            context,
+            self.logic.batch,
+            request,
+            _aio_still_wanted(context),
+            offload=True,
+        )
+
+    async def NormalizeStream(self, request_iterator, context):
+        start = time.perf_counter()
+        try:
+            async for request in request_iterator:
+                yield self.logic.stream_item(request)
+        except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
+            if isinstance(exc, grpc.aio.AbortError):
+                raise
+            await _aio_fail("NormalizeStream", context, exc, start)
+        metrics.observe("NormalizeStream", "OK", time.perf_counter() - start)
+
+    async def GetPlace(self, request, context):
+        return await self._call("GetPlace", context, self.logic.get_place, request)
+
+    async def GetGazetteerInfo(self, request, context):
+        return await self._call("GetGazetteerInfo", context, self.logic.info, request)
+
+
 class AdminService(pb_grpc.GazetteerAdminServicer):
     def __init__(self, state: State, config: ServerConfig) -> None:
         self.state = state
@@ -315,20 +376,26 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
 
     @_rpc("Reload", streaming=True)
     def Reload(self, request, context):
-        paths = [self._confine(p) for p in request.sources]
-        if not paths:
-            raise QueryError("no sources given")
-        yield from self._reload(paths, request.format, request.dry_run, context)
+        yield from self.reload_events(request)
 
     @_rpc("Upload", streaming=True)
     def Upload(self, request_iterator, context):
+        yield from self.upload_events(request_iterator)
+
+    def reload_events(self, request: pb.ReloadRequest) -> Iterator[pb.ReloadProgress]:
+        paths = [self._confine(p) for p in request.sources]
+        if not paths:
+            raise QueryError("no sources given")
+        yield from self._reload(paths, request.format, request.dry_run)
+
+    def upload_events(self, chunks) -> Iterator[pb.ReloadProgress]:
         uploads = self.config.data_dir / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)
         workdir = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
         try:
-            paths, fmt, dry_run = self._receive(request_iterator, workdir)
+            paths, fmt, dry_run = self._receive(chunks, workdir)
             yield pb.ReloadProgress(phase=Phase.RECEIVING, detail=f"received {len(paths)} file(s)")
-            yield from self._reload([str(p) for p in paths], fmt, dry_run, context)
+            yield from self._reload([str(p) for p in paths], fmt, dry_run)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -375,9 +442,7 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
             raise PathRefused(f"source {source!r} leaves the server's data dir")
         return str(real)
 
-    def _reload(
-        self, paths: list[str], fmt: str, dry_run: bool, context
-    ) -> Iterator[pb.ReloadProgress]:
+    def _reload(self, paths: list[str], fmt: str, dry_run: bool) -> Iterator[pb.ReloadProgress]:
         if fmt and fmt not in FORMATS:
             raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
         if not self.state.reload_lock.acquire(blocking=False):
@@ -386,6 +451,67 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
             yield from _run_reload(self.state, self.config, paths, fmt or None, dry_run)
         finally:
             self.state.reload_lock.release()
+
+
+_DONE = object()
+
+
+class AsyncAdminService(pb_grpc.GazetteerAdminServicer):
+    """GazetteerAdmin on the grpc.aio server: the blocking work (receiving files, waiting
+    on the compiling child) runs on the pool one step at a time, the loop only relays."""
+
+    def __init__(self, admin: AdminService, pool: futures.Executor) -> None:
+        self._admin = admin
+        self._pool = pool
+
+    async def Reload(self, request, context):
+        async for event in self._drive("Reload", context, self._admin.reload_events(request)):
+            yield event
+
+    async def Upload(self, request_iterator, context):
+        chunks = _blocking_iter(request_iterator, asyncio.get_running_loop())
+        async for event in self._drive("Upload", context, self._admin.upload_events(chunks)):
+            yield event
+
+    async def _drive(self, method: str, context, events: Iterator):
+        start = time.perf_counter()
+        step = None
+        try:
+            while True:
+                step = self._pool.submit(next, events, _DONE)
+                event = await asyncio.wrap_future(step)
+                if event is _DONE:
+                    break
+                yield event
+        except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
+            await _aio_fail(method, context, exc, start)
+        else:
+            metrics.observe(method, "OK", time.perf_counter() - start)
+        finally:
+            # Caller gone or failed: close the generator (releasing the reload lock, killing
+            # the compiling child) once its current step has returned.
+            if step is not None and not step.done():
+                step.add_done_callback(lambda _: events.close())
+            else:
+                events.close()
+
+
+def _blocking_iter(messages, loop: asyncio.AbstractEventLoop) -> Iterator:
+    """An async request stream read from a pool thread, one message at a time."""
+    it = messages.__aiter__()
+    while True:
+        try:
+            yield asyncio.run_coroutine_threadsafe(it.__anext__(), loop).result()
+        except StopAsyncIteration:
+            return
+
+
+async def _aio_fail(method: str, context, exc: BaseException, start: float) -> None:
+    code, message = status_for(exc)
+    if code is grpc.StatusCode.INTERNAL:
+        log.error("rpc=%s failed", method, exc_info=exc)
+    metrics.observe(method, code.name, time.perf_counter() - start)
+    await context.abort(code, message)
 
 
 def _run_reload(
@@ -527,23 +653,50 @@ class AdminAuth(grpc.ServerInterceptor):
     def __init__(self, token: str) -> None:
         self._token = token.encode()
 
-    def intercept_service(self, continuation, details):
-        handler = continuation(details)
+    def verdict(self, handler, details) -> tuple[grpc.StatusCode, str] | None:
+        """None when the call may proceed, else the refusal's status and message."""
         if handler is None or not details.method.startswith(f"/{ADMIN}/"):
-            return handler
+            return None
         auth = dict(details.invocation_metadata or ()).get("authorization", "")
         scheme, _, token = auth.partition(" ")
         if not auth:
-            return _refusal(
-                handler,
+            return (
                 grpc.StatusCode.UNAUTHENTICATED,
                 "admin call without `authorization: Bearer <token>`",
             )
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             token.strip().encode(), self._token
         ):
-            return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED, "admin token not accepted")
-        return handler
+            return grpc.StatusCode.PERMISSION_DENIED, "admin token not accepted"
+        return None
+
+    def intercept_service(self, continuation, details):
+        handler = continuation(details)
+        refused = self.verdict(handler, details)
+        return handler if refused is None else _refusal(handler, *refused)
+
+
+class AsyncAdminAuth(grpc.aio.ServerInterceptor):
+    """AdminAuth for the grpc.aio server."""
+
+    def __init__(self, token: str) -> None:
+        self._auth = AdminAuth(token)
+
+    async def intercept_service(self, continuation, details):
+        handler = await continuation(details)
+        refused = self._auth.verdict(handler, details)
+        if refused is None:
+            return handler
+        code, message = refused
+        method = details_method(handler)
+
+        async def refuse(request_or_iterator, context):
+            metrics.observe(method, code.name, 0.0)
+            await context.abort(code, message)
+
+        if handler.request_streaming:
+            return grpc.stream_stream_rpc_method_handler(refuse)
+        return grpc.unary_stream_rpc_method_handler(refuse)
 
 
 def _refusal(handler, code: grpc.StatusCode, message: str):
@@ -562,23 +715,101 @@ def details_method(handler) -> str:
     return "Upload" if handler.request_streaming else "Reload"
 
 
-def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]:
+class AioServer:
+    """A grpc.aio server on its own event-loop thread, with grpc.Server's shape
+    (`start()`, `stop(grace).wait()`), so serving, workers and tests treat both alike."""
+
+    def __init__(self, build: Callable[[], Awaitable[tuple[grpc.aio.Server, int]]]) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve_loop, name="aio", daemon=True)
+        self._thread.start()
+        try:
+            self.server, self.port = self._run(build())
+        except BaseException:
+            self._close()
+            raise
+
+    def _serve_loop(self) -> None:
+        try:
+            self._loop.run_forever()
+        finally:
+            self._loop.close()
+
+    def _run(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def start(self) -> None:
+        self._run(self.server.start())
+
+    def stop(self, grace: float | None) -> threading.Event:
+        done = threading.Event()
+
+        async def stop() -> None:
+            try:
+                await self.server.stop(grace)
+            finally:
+                done.set()
+
+        asyncio.run_coroutine_threadsafe(stop(), self._loop).add_done_callback(
+            lambda _: self._close()
+        )
+        return done
+
+    def _close(self) -> None:
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server | AioServer, int]:
     """Build (not start) the server; port 0 picks a free port. Returns (server, port)."""
-    interceptors = [AdminAuth(config.admin_token)] if config.admin_token else []
-    options = [
+    if config.server_model == "threads":
+        return _create_thread_server(config, state)
+    pool = futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="rpc")
+
+    async def build() -> tuple[grpc.aio.Server, int]:
+        server = grpc.aio.server(
+            migration_thread_pool=pool,  # the health servicer's sync handlers
+            interceptors=[AsyncAdminAuth(config.admin_token)] if config.admin_token else [],
+            options=_options(config),
+        )
+        pb_grpc.add_NormalizerServicer_to_server(
+            AsyncNormalizerService(state, config, pool), server
+        )
+        return server, _add_services(server, config, state, pool)
+
+    aio = AioServer(build)
+    return aio, aio.port
+
+
+def _options(config: ServerConfig) -> list[tuple[str, int]]:
+    return [
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", config.max_message_bytes),
         ("grpc.so_reuseport", 1 if config.workers > 1 else 0),
     ]
+
+
+def _create_thread_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]:
+    """The thread-pool server (`--server-model threads`), kept to measure against aio."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="rpc"),
-        interceptors=interceptors,
-        options=options,
+        interceptors=[AdminAuth(config.admin_token)] if config.admin_token else [],
+        options=_options(config),
     )
     pb_grpc.add_NormalizerServicer_to_server(NormalizerService(state, config), server)
+    return server, _add_services(server, config, state)
+
+
+def _add_services(
+    server, config: ServerConfig, state: State, pool: futures.Executor | None = None
+) -> int:
+    """Admin (with a token), health, reflection and the listening port; returns the port.
+    With `pool`, the admin service is the grpc.aio one running its work there."""
     services = [NORMALIZER, health.SERVICE_NAME, reflection.SERVICE_NAME]
     if config.admin_token:
-        pb_grpc.add_GazetteerAdminServicer_to_server(AdminService(state, config), server)
+        admin = AdminService(state, config)
+        servicer = AsyncAdminService(admin, pool) if pool is not None else admin
+        pb_grpc.add_GazetteerAdminServicer_to_server(servicer, server)
         services.append(ADMIN)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -592,18 +823,23 @@ def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server, int]
     state.health = health_servicer
     reflection.enable_server_reflection(services, server)
     address = f"{config.host}:{config.port}"
-    if config.tls_cert and config.tls_key:
-        creds = grpc.ssl_server_credentials(
-            [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())],
-            root_certificates=config.tls_client_ca.read_bytes() if config.tls_client_ca else None,
-            require_client_auth=config.tls_client_ca is not None,
-        )
-        port = server.add_secure_port(address, creds)
-    else:
-        port = server.add_insecure_port(address)
+    try:
+        if config.tls_cert and config.tls_key:
+            creds = grpc.ssl_server_credentials(
+                [(config.tls_key.read_bytes(), config.tls_cert.read_bytes())],
+                root_certificates=(
+                    config.tls_client_ca.read_bytes() if config.tls_client_ca else None
+                ),
+                require_client_auth=config.tls_client_ca is not None,
+            )
+            port = server.add_secure_port(address, creds)
+        else:
+            port = server.add_insecure_port(address)
+    except RuntimeError as exc:
+        raise OSError(f"cannot listen on {address}: {exc}") from None
     if port == 0:
         raise OSError(f"cannot listen on {address}")
-    return server, port
+    return port
 
 
 def initial_snapshot(config: ServerConfig) -> Path:

@@ -25,7 +25,7 @@ TOKEN = "bench-token"
 
 
 def _server(
-    snapshot: Path, data_dir: Path, workers: int, port: int, *, aio: bool = False
+    snapshot: Path, data_dir: Path, workers: int, port: int, *, model: str = "aio"
 ) -> subprocess.Popen:
     token = data_dir / "bench-token"
     token.write_text(TOKEN)
@@ -45,7 +45,8 @@ def _server(
             str(workers),
             "--admin-token-file",
             str(token),
-            *(["--aio"] if aio else []),
+            "--server-model",
+            model,
         ],
         cwd=ROOT,
         stderr=subprocess.PIPE,
@@ -227,13 +228,14 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     exact, fuzzy = _names(snapshot)
     rows = []
-    for label, workers, aio in (
-        ("thread pool, 1 process", 1, False),
-        ("grpc.aio, 1 process", 1, True),
-        ("thread pool, 2 processes", 2, False),
+    for label, workers, model in (
+        ("thread pool, 1 process", 1, "threads"),
+        ("thread pool, 2 processes", 2, "threads"),
+        ("grpc.aio, 1 process", 1, "aio"),
+        ("grpc.aio, 2 processes (make run)", 2, "aio"),
     ):
         port = 50300 + len(rows)
-        proc = _server(snapshot, data_dir, workers, port, aio=aio)
+        proc = _server(snapshot, data_dir, workers, port, model=model)
         address = f"127.0.0.1:{port}"
         try:
             for kind, names, unit in (
@@ -248,7 +250,7 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
                 rows.append(
                     [label, kind, f"{rate:,.0f} {unit}/s", f"{p50:.2f}", f"{p99:.2f}", failed]
                 )
-            if label.startswith("thread pool, 1"):
+            if label.startswith("grpc.aio, 1"):
                 rows += _during_reload(address, exact, snapshot, data_dir, seconds)
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -290,7 +292,7 @@ def _during_reload(
     os.unlink(data_dir / "current.snapshot")
     return [
         [
-            "1 process",
+            "grpc.aio, 1 process",
             "exact, before reload",
             f"{before[0]:,.0f} calls/s",
             f"{before[1]:.2f}",
@@ -298,7 +300,7 @@ def _during_reload(
             before[3],
         ],
         [
-            "1 process",
+            "grpc.aio, 1 process",
             f"exact, during reload ({result.get('phase')}, {result.get('seconds', 0):.1f} s)",
             f"{during[0]:,.0f} calls/s",
             f"{during[1]:.2f}",

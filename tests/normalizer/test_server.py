@@ -391,11 +391,18 @@ def test_metrics_endpoint_counts_calls(tmp_path, mini_snapshot):
         srv.close()
 
 
-def test_aio_server_answers_and_maps_errors(mini_snapshot, tmp_path):
-    """The grpc.aio variant (kept for the concurrency benchmark) serves the same logic."""
+def test_thread_pool_server_answers_and_maps_errors(mini_snapshot, tmp_path):
+    """The thread-pool model (kept for the concurrency benchmark) serves the same logic."""
     from tests.conftest import ServerProcess
 
-    srv = ServerProcess("--aio", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path))
+    srv = ServerProcess(
+        "--server-model",
+        "threads",
+        "--snapshot",
+        str(mini_snapshot),
+        "--data-dir",
+        str(tmp_path),
+    )
     try:
         srv.wait_serving()
         with grpc.insecure_channel(srv.address) as ch:
