@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 NORMALIZER = pb.DESCRIPTOR.services_by_name["Normalizer"].full_name
 ADMIN = pb.DESCRIPTOR.services_by_name["GazetteerAdmin"].full_name
 Phase = pb.ReloadProgress.Phase
+_BARE = frozenset({"query", "request_id"})
 
 
 class BatchTooLarge(Exception):
@@ -196,6 +197,7 @@ class NormalizerLogic:
         self.config = config
         self._responses: collections.OrderedDict = collections.OrderedDict()
         self._responses_lock = threading.Lock()
+        self._bare: dict[str, tuple[Normalizer, pb.NormalizeResponse]] = {}
 
     def _respond(self, engine: Normalizer, result) -> pb.NormalizeResponse:
         hit = self._responses.get(id(result))
@@ -211,9 +213,39 @@ class NormalizerLogic:
                 self._responses.popitem(last=False)
         return msg
 
+    def _bare_hit(self, engine: Normalizer, request: pb.NormalizeRequest):
+        """A name alone (maybe with a request id) answered before by this engine: the
+        response again, without validating and preparing the query a second time."""
+        fields = request.ListFields()
+        if not 1 <= len(fields) <= 2 or not all(f.name in _BARE for f, _ in fields):
+            return None
+        hit = self._bare.get(request.query)
+        if hit is None or hit[0] is not engine:
+            return None
+        if not request.request_id:
+            return hit[1]
+        msg = pb.NormalizeResponse()
+        msg.CopyFrom(hit[1])
+        msg.request_id = request.request_id
+        return msg
+
+    def _remember_bare(self, engine: Normalizer, request, msg: pb.NormalizeResponse) -> None:
+        if len(request.ListFields()) != 1:  # the query alone: msg carries no request id
+            return
+        with self._responses_lock:
+            if self._bare and next(iter(self._bare.values()))[0] is not engine:
+                self._bare.clear()  # a reload
+            self._bare[request.query] = (engine, msg)
+            if len(self._bare) > self.RESPONSE_CACHE:
+                del self._bare[next(iter(self._bare))]
+
     def normalize(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         engine = self.state.require()
-        return self._respond(engine, engine.normalize_query(convert.query_from_pb(request)))
+        msg = self._bare_hit(engine, request)
+        if msg is None:
+            msg = self._respond(engine, engine.normalize_query(convert.query_from_pb(request)))
+            self._remember_bare(engine, request, msg)
+        return msg
 
     def batch(self, request: pb.NormalizeBatchRequest, still_wanted: Callable[[], bool]):
         """Order preserved; a refused item answers with `error`, the others are resolved
@@ -245,11 +277,16 @@ class NormalizerLogic:
     def stream_item(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         """One stream item; a refused item answers with `error` instead of ending the stream."""
         engine = self.state.require()
+        msg = self._bare_hit(engine, request)
+        if msg is not None:
+            return msg
         try:
             result = engine.normalize_query(convert.query_from_pb(request))
         except QueryError as exc:
             return _refused(engine, request, exc)
-        return self._respond(engine, result)
+        msg = self._respond(engine, result)
+        self._remember_bare(engine, request, msg)
+        return msg
 
     def get_place(self, request: pb.GetPlaceRequest) -> pb.Place:
         engine = self.state.require()

@@ -437,3 +437,32 @@ def test_batch_answers_a_bad_item_with_an_error_and_the_rest_normally(mini_serve
         assert out[0].candidates and out[2].candidates
         assert out[1].error.code == "INVALID_ARGUMENT" and "empty" in out[1].error.message
         assert "control character" in out[3].error.message
+
+
+def test_repeated_bare_names_reuse_responses_until_a_reload(tmp_path, mini_snapshot):
+    from gazetteer.sources import load_sources
+    from normalizer.build import build_snapshot
+    from normalizer.config import ServerConfig
+    from normalizer.server import NormalizerLogic
+    from tests.conftest import MINI_SOURCES
+
+    state = State(Normalizer.load(mini_snapshot))
+    logic = NormalizerLogic(state, ServerConfig(data_dir=tmp_path))
+    first = logic.normalize(pb.NormalizeRequest(query="Shushi"))
+    assert logic.normalize(pb.NormalizeRequest(query="Shushi")) is first
+    tagged = logic.stream_item(pb.NormalizeRequest(query="Shushi", request_id="r1"))
+    assert tagged.request_id == "r1" and first.request_id == ""
+    assert tagged.candidates == first.candidates
+    # Any other option takes the full path (and is not answered from the bare entry).
+    hinted = logic.normalize(pb.NormalizeRequest(query="Shushi", country_codes=["AZ"]))
+    assert hinted is not first and hinted.candidates[0].place.country_code == "AZ"
+    # A reload: the next answer comes from the new gazetteer.
+    other = tmp_path / "other.snapshot"
+    places = list(load_sources(MINI_SOURCES).places)
+    places.remove(next(p for p in places if p.id != "geonames:147105"))
+    from gazetteer.sources import SourceSet
+
+    build_snapshot(SourceSet(places=places, description=["smaller"]), other)
+    state.swap(Normalizer.load(other))
+    again = logic.normalize(pb.NormalizeRequest(query="Shushi"))
+    assert again.gazetteer_version == state.engine.version != first.gazetteer_version
