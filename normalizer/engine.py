@@ -620,13 +620,14 @@ class Normalizer:
             blob = self._a["place.admin1_code.blob"]
             offsets = self._a["place.admin1_code.offsets"]
             lengths = np.diff(offsets)
-            width = max(int(lengths.max(initial=0)), 1)
+            if blob.size == 0:
+                self._admin1_key = np.full(lengths.size, -1, dtype=np.int64)
+                return self._admin1_key
+            width = int(lengths.max())
             cols = np.arange(width)
             at = offsets[:-1, None] + cols[None, :]
             inside = cols[None, :] < lengths[:, None]
-            padded = np.where(inside, blob[np.minimum(at, max(blob.size - 1, 0))], 0)
-            if blob.size == 0:
-                padded = np.zeros_like(padded)
+            padded = np.where(inside, blob[np.minimum(at, blob.size - 1)], 0)
             rows = np.ascontiguousarray(padded.astype(np.uint8)).view(f"V{width}").ravel()
             _, key = np.unique(rows, return_inverse=True)
             self._admin1_key = np.where(lengths > 0, key.astype(np.int64), -1)
