@@ -162,6 +162,9 @@ class State:
         self.reload_lock = threading.Lock()
         self.health: health.HealthServicer | None = None
         self.failed = False  # the initial gazetteer could not be loaded
+        # Names asked recently (set by the servicer): a new gazetteer answers them once
+        # before it is swapped in, so the first calls after a reload find warm caches.
+        self.recent: Callable[[], list[str]] | None = None
 
     def require(self) -> Normalizer:
         engine = self.engine
@@ -170,6 +173,10 @@ class State:
         return engine
 
     def swap(self, engine: Normalizer) -> None:
+        if self.recent is not None and self.engine is not None:
+            for text in self.recent():
+                with contextlib.suppress(QueryError):
+                    engine.normalize(text)
         old = self.engine
         self.engine = engine  # one reference assignment: calls in flight keep the old one
         metrics.gazetteer(engine)
@@ -198,6 +205,14 @@ class NormalizerLogic:
         self._responses: collections.OrderedDict = collections.OrderedDict()
         self._responses_lock = threading.Lock()
         self._bare: dict[str, tuple[Normalizer, pb.NormalizeResponse]] = {}
+        state.recent = self._recent_names
+
+    WARM_NAMES = 4096
+
+    def _recent_names(self) -> list[str]:
+        with self._responses_lock:
+            names = list(self._bare)
+        return names[-self.WARM_NAMES :]
 
     def _respond(self, engine: Normalizer, result) -> pb.NormalizeResponse:
         hit = self._responses.get(id(result))

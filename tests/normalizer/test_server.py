@@ -463,6 +463,10 @@ def test_repeated_bare_names_reuse_responses_until_a_reload(tmp_path, mini_snaps
     from gazetteer.sources import SourceSet
 
     build_snapshot(SourceSet(places=places, description=["smaller"]), other)
-    state.swap(Normalizer.load(other))
+    fresh = Normalizer.load(other)
+    state.swap(fresh)
+    # The names served recently were answered once by the new gazetteer before the swap.
+    assert fresh._memo.cache_info().currsize >= 1
     again = logic.normalize(pb.NormalizeRequest(query="Shushi"))
+    assert fresh._memo.cache_info().hits >= 1
     assert again.gazetteer_version == state.engine.version != first.gazetteer_version
