@@ -60,7 +60,7 @@ def run(engine: Normalizer, snapshot: Path, data_dir: Path, rows: int = 100_000)
     with open(out, encoding="utf-8") as fh:
         got = sum(1 for _ in csv.DictReader(fh))
     table(
-        "CLI bulk normalize (CSV in, CSV out, NormalizeStream)",
+        "CLI bulk normalize (CSV in, CSV out, NormalizeBatch of 250 over 2 connections)",
         ["rows", "misspelled", "exit", "rows written", "seconds", "rows/s", "target"],
         [
             [

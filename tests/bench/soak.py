@@ -22,16 +22,23 @@ from tests.bench.common import table
 from tests.bench.service import TOKEN, _names, _reload_source, _server
 
 
-def rss_of(pid: int) -> float:
+def rss_of(pid: int, field: str = "VmRSS") -> float:
+    """MB of resident memory; RssAnon is the heap alone (VmRSS also counts the pages of
+    the memory-mapped snapshot that queries touched: shared, reclaimable page cache)."""
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
 def run(
-    snapshot: Path, data_dir: Path, seconds: float = 60, reload_every: float = 10, threads: int = 6
+    snapshot: Path,
+    data_dir: Path,
+    seconds: float = 60,
+    reload_every: float = 10,
+    threads: int = 6,
+    model: str = "aio",
 ) -> None:
     work = data_dir / "bench" / "soak"
     work.mkdir(parents=True, exist_ok=True)
@@ -45,7 +52,7 @@ def run(
     start = work / "soak-start.snapshot"
     build_snapshot(load_sources([str(work / source)]), start)
     port = 50320
-    proc = _server(start, work, 1, port)
+    proc = _server(start, work, 1, port, model=model)
     address = f"127.0.0.1:{port}"
     counts = {"calls": 0, "failed": 0, "reloads": 0, "reload_failed": 0}
     failures: list[str] = []
@@ -114,9 +121,11 @@ def run(
         t.start()
     time.sleep(min(10, seconds / 4))
     rss_warm = rss_of(proc.pid)
+    anon_warm = rss_of(proc.pid, "RssAnon")
     for t in workers:
         t.join()
     rss_end = rss_of(proc.pid)
+    anon_end = rss_of(proc.pid, "RssAnon")
     deadline_row = _deadline_check(address)
     proc.send_signal(signal.SIGTERM)
     code = proc.wait(timeout=60)
@@ -131,6 +140,8 @@ def run(
             "server RSS after warm-up MB",
             "RSS at end MB",
             "growth",
+            "heap (RssAnon) MB, warm -> end",
+            "heap growth",
             "1 ms deadline on 5,000-name batch",
             "exit on SIGTERM",
         ],
@@ -144,6 +155,8 @@ def run(
                 round(rss_warm),
                 round(rss_end),
                 f"{(rss_end - rss_warm) / rss_warm:+.1%}",
+                f"{anon_warm:.0f} -> {anon_end:.0f}",
+                f"{(anon_end - anon_warm) / anon_warm:+.1%}",
                 deadline_row,
                 code,
             ]
@@ -171,5 +184,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(prog="python -m tests.bench.soak")
     ap.add_argument("--data-dir", default="data")
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--server-model", choices=("aio", "threads"), default="aio")
     args = ap.parse_args()
-    run(ensure_default(args.data_dir), Path(args.data_dir), seconds=args.seconds)
+    run(
+        ensure_default(args.data_dir),
+        Path(args.data_dir),
+        seconds=args.seconds,
+        model=args.server_model,
+    )

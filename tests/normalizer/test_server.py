@@ -470,3 +470,27 @@ def test_repeated_bare_names_reuse_responses_until_a_reload(tmp_path, mini_snaps
     again = logic.normalize(pb.NormalizeRequest(query="Shushi"))
     assert fresh._memo.cache_info().hits >= 1
     assert again.gazetteer_version == state.engine.version != first.gazetteer_version
+
+
+def test_a_swapped_out_gazetteer_is_released(tmp_path, mini_snapshot):
+    """Caches of the servicer and engine must not keep an old gazetteer (and its mapped
+    file) alive after a reload."""
+    import gc
+    import weakref
+
+    from normalizer.config import ServerConfig
+    from normalizer.server import NormalizerLogic
+
+    old = Normalizer.load(mini_snapshot)
+    state = State(old)
+    logic = NormalizerLogic(state, ServerConfig(data_dir=tmp_path))
+    for name in ("Shushi", "Shusa", "Yerevan"):
+        logic.normalize(pb.NormalizeRequest(query=name))
+        logic.stream_item(pb.NormalizeRequest(query=name, request_id="x"))
+        logic.normalize(pb.NormalizeRequest(query=name, country_codes=["AZ"]))
+    gone = weakref.ref(old)
+    del old
+    state.swap(Normalizer.load(mini_snapshot))
+    logic.normalize(pb.NormalizeRequest(query="Yerevan"))
+    gc.collect()
+    assert gone() is None
