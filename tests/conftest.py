@@ -150,11 +150,24 @@ class ServerProcess:
             stub = health_pb2_grpc.HealthStub(ch)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                resp = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    resp = stub.Check(
+                        health_pb2.HealthCheckRequest(service=""), timeout=5, wait_for_ready=True
+                    )
+                except grpc.RpcError:
+                    time.sleep(0.1)
+                    continue
                 if resp.status == health_pb2.HealthCheckResponse.SERVING:
                     return
                 time.sleep(0.1)
-        raise TimeoutError("server never became SERVING")
+        code = self.proc.poll()
+        self.proc.kill()
+        rest = self.proc.stderr.read() if code is not None else ""
+        raise TimeoutError(
+            f"server never became SERVING (exit {code}): " + "".join(self.lines) + rest
+        )
 
     def stop(self, sig=None) -> int:
         import signal
