@@ -495,6 +495,10 @@ class Normalizer:
         keys = self.index.fkeys.many(ids)
         vkeys = self.index.fkey_variants.many(ids)
         sim, edits = similarity(folded, keys, vkeys)
+        # People rarely get the first letter wrong: a key that differs there is less likely.
+        edits = edits + ranking.FIRST_LETTER_EDIT * np.fromiter(
+            (k[:1] != folded[:1] for k in keys), dtype=np.float64, count=len(keys)
+        )
         top = np.lexsort((-sim, edits))[:FUZZY_KEEP]
         for j in top:
             s = float(sim[j])

@@ -245,6 +245,13 @@ def test_generic_word_asks_for_its_kind(engine, query, code):
 
 
 @pytest.mark.slow
+def test_typo_keeps_the_first_letter(engine):
+    # One edit from both Kalefeld and Alfeld (three times the people): misspellings
+    # rarely touch the first letter.
+    assert engine.normalize("Kalfeld").best.place.name == "Kalefeld"
+
+
+@pytest.mark.slow
 def test_typo_prefers_the_name_over_an_obscure_alternate(engine):
     # "Siamane" is one of Germany's hundreds of names (Tongan); Saint-Avé is the town.
     assert engine.normalize("Sian-Avé").best.place.name == "Saint-Avé"
