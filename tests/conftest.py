@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,12 +119,20 @@ def cli(
     )
 
 
+def free_port() -> int:
+    """A port nobody listens on now (the server binds it right after)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class ServerProcess:
     """`placenorm serve` in a subprocess; the port is read from its first line."""
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
+        port = [] if "--port" in args else ["--port", str(free_port())]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "normalizer.cli", "serve", "--port", "0", *args],
+            [sys.executable, "-m", "normalizer.cli", "serve", *port, *args],
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
@@ -142,6 +153,18 @@ class ServerProcess:
             self.proc.kill()
             raise RuntimeError("server did not start: " + "".join(self.lines))
         self.address = f"127.0.0.1:{self.port}"
+        # Keep reading the log: a full stderr pipe would block the server mid-call. The
+        # reader closes the pipe at its end (a compile child orphaned by SIGKILL may hold
+        # it open a while; closing it from here would wait for that).
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            for line in self.proc.stderr:
+                self.lines.append(line)
+        with contextlib.suppress(ValueError, OSError):
+            self.proc.stderr.close()
 
     def wait_serving(self, timeout: float = 60) -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -164,10 +187,7 @@ class ServerProcess:
                 time.sleep(0.1)
         code = self.proc.poll()
         self.proc.kill()
-        rest = self.proc.stderr.read() if code is not None else ""
-        raise TimeoutError(
-            f"server never became SERVING (exit {code}): " + "".join(self.lines) + rest
-        )
+        raise TimeoutError(f"server never became SERVING (exit {code}): " + "".join(self.lines))
 
     def stop(self, sig=None) -> int:
         import signal
@@ -176,5 +196,4 @@ class ServerProcess:
         try:
             return self.proc.wait(timeout=30)
         finally:
-            if self.proc.stderr:
-                self.proc.stderr.close()
+            self._drainer.join(timeout=10)

@@ -162,7 +162,6 @@ def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
         next(call)  # the big reload is under way
         srv.proc.send_signal(signal.SIGKILL)
         srv.proc.wait(timeout=30)
-        srv.proc.stderr.close()
     restarted = ServerProcess("--data-dir", str(data))
     try:
         restarted.wait_serving()
