@@ -487,7 +487,7 @@ class Normalizer:
             else self.index.fuzzy_candidates(folded)
         )
         if q.countries:
-            codes = [self._countries.index(c) for c in q.countries if c in self._countries]
+            codes = np.flatnonzero(self._restriction(q.countries, ())[0])
             scan = self.index.country_candidates(folded, codes)
             ids = np.concatenate([ids, scan[~np.isin(scan, ids)]])
         if ids.size == 0:
@@ -558,8 +558,8 @@ class Normalizer:
                 & ~self._is_region[places]
             )
         if q.prefer_countries:
-            pref = [self._countries.index(c) for c in q.prefer_countries if c in self._countries]
-            extra += ranking.W_PREFER * np.isin(self._pcountry[places], pref)
+            preferred = self._restriction(q.prefer_countries, ())[0]
+            extra += ranking.W_PREFER * preferred[self._pcountry[places]]
         if q.near is not None:
             d = haversine_km(q.near[0], q.near[1], self._lat[places], self._lon[places])
             extra += ranking.W_PREFER * np.exp(-d / 300.0)

@@ -737,30 +737,25 @@ class AsyncAdminAuth(grpc.aio.ServerInterceptor):
     async def intercept_service(self, continuation, details):
         handler = await continuation(details)
         refused = self._auth.verdict(handler, details)
-        if refused is None:
-            return handler
-        code, message = refused
-        method = details_method(handler)
-
-        async def refuse(request_or_iterator, context):
-            metrics.observe(method, code.name, 0.0)
-            await context.abort(code, message)
-
-        if handler.request_streaming:
-            return grpc.stream_stream_rpc_method_handler(refuse)
-        return grpc.unary_stream_rpc_method_handler(refuse)
+        return handler if refused is None else _refusal(handler, *refused, aio=True)
 
 
-def _refusal(handler, code: grpc.StatusCode, message: str):
-    """A handler of the same kind as `handler` that only refuses."""
+def _refusal(handler, code: grpc.StatusCode, message: str, *, aio: bool = False):
+    """A handler of the same kind as `handler` that only refuses (for either server)."""
+    method = details_method(handler)
 
     def refuse(request_or_iterator, context):
-        metrics.observe(details_method(handler), code.name, 0.0)
+        metrics.observe(method, code.name, 0.0)
         context.abort(code, message)
 
+    async def refuse_aio(request_or_iterator, context):
+        metrics.observe(method, code.name, 0.0)
+        await context.abort(code, message)
+
+    behaviour = refuse_aio if aio else refuse
     if handler.request_streaming:
-        return grpc.stream_stream_rpc_method_handler(refuse)
-    return grpc.unary_stream_rpc_method_handler(refuse)
+        return grpc.stream_stream_rpc_method_handler(behaviour)
+    return grpc.unary_stream_rpc_method_handler(behaviour)
 
 
 def details_method(handler) -> str:

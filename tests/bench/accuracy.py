@@ -304,20 +304,16 @@ def run(
     res = run_cases(engine, hinted, hint=True)
     rows += accuracy_rows("typos, all names, country hint", res, None)
     fuzzy_times = [t for *_, t in res]
-    cities = cldr_city_set(engine)
-    res = run_cases(engine, cities)
-    everything += res
-    rows += accuracy_rows("CLDR city names (other languages)", res, base)
-    missing = [r for r in res if not _contained(engine, r[0])]
-    if missing:
-        rows += accuracy_rows("  of which not in the gazetteer", missing, None)
-    countries = country_set(engine)
-    res = run_cases(engine, countries)
-    everything += res
-    rows += accuracy_rows("pycountry country names (other languages)", res, base)
-    missing = [r for r in res if not _contained(engine, r[0])]
-    if missing:
-        rows += accuracy_rows("  of which not in the gazetteer", missing, None)
+    for label, cases in (
+        ("CLDR city names (other languages)", cldr_city_set(engine)),
+        ("pycountry country names (other languages)", country_set(engine)),
+    ):
+        res = run_cases(engine, cases)
+        everything += res
+        rows += accuracy_rows(label, res, base)
+        missing = [r for r in res if not _contained(engine, r[0])]
+        if missing:
+            rows += accuracy_rows("  of which not in the gazetteer", missing, None)
     table(
         "Matching accuracy (top-1 / top-5) beside baselines",
         ["set", "group", "queries", "top-1", "top-5", "exact-lookup top-1", "brute-force top-1"],

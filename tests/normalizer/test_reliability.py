@@ -352,7 +352,7 @@ def test_many_concurrent_clients_all_answered(mini_server):
 
 def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     """Two processes on one port (SO_REUSEPORT); a reload through one reaches both."""
-    import socket
+    from tests.conftest import free_port
 
     data = tmp_path / "data"
     data.mkdir()
@@ -360,9 +360,7 @@ def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     token.write_text(TOKEN)
     for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
         shutil.copy(src, data)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     import subprocess
     import sys
 
