@@ -17,6 +17,7 @@ import logging
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -624,11 +625,27 @@ def _run_reload(
     )
 
 
+def _die_with_parent() -> None:
+    """Linux: a compile child whose server was killed stops too, instead of compiling on
+    for nothing (holding memory and a core) next to the restarted server."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the server died before prctl took effect
+        os._exit(1)
+
+
 def _build_job(paths: list[str], fmt: str | None, staging: str, out) -> None:
     """Child process: read, validate, compile. Reports ("progress", ReloadProgress bytes),
     ("error", kind, errors, total, message) or ("done",) on `out`."""
     with contextlib.suppress(OSError):
         os.nice(10)  # compiling yields the cores to the calls being served
+    _die_with_parent()
     try:
 
         def progress(phase: str, rows: int, rejected: int) -> None:

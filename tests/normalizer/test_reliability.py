@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
 import signal
 import string
@@ -127,6 +128,23 @@ def _big_geonames(path: Path, n: int) -> None:
             fh.write("\t".join(row) + "\n")
 
 
+def _children(pid: int) -> list[int]:
+    """Live child processes of `pid` (Linux /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            # Fields after the parenthesised command: state, ppid, ...
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry))
+    return out
+
+
 def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
@@ -160,8 +178,17 @@ def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
             pb.ReloadRequest(sources=["big.txt"]), metadata=(("authorization", f"Bearer {TOKEN}"),)
         )
         next(call)  # the big reload is under way
+        deadline = time.monotonic() + 10
+        while not (children := _children(srv.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert children, "no compile child"
         srv.proc.send_signal(signal.SIGKILL)
         srv.proc.wait(timeout=30)
+    # The compile child dies with its server instead of compiling on for nothing.
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{c}") for c in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{c}") for c in children)
     restarted = ServerProcess("--data-dir", str(data))
     try:
         restarted.wait_serving()
