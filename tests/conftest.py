@@ -169,7 +169,10 @@ class ServerProcess:
     def wait_serving(self, timeout: float = 60) -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        with grpc.insecure_channel(self.address) as ch:
+        # A channel of its own: the process-wide subchannel pool may still hold a
+        # connection to an earlier server on this port, backing off after its death.
+        local = [("grpc.use_local_subchannel_pool", 1)]
+        with grpc.insecure_channel(self.address, options=local) as ch:
             stub = health_pb2_grpc.HealthStub(ch)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -187,6 +190,7 @@ class ServerProcess:
                 time.sleep(0.1)
         code = self.proc.poll()
         self.proc.kill()
+        self.proc.wait(timeout=30)
         raise TimeoutError(f"server never became SERVING (exit {code}): " + "".join(self.lines))
 
     def stop(self, sig=None) -> int:

@@ -405,7 +405,8 @@ def test_thread_pool_server_answers_and_maps_errors(mini_snapshot, tmp_path):
     )
     try:
         srv.wait_serving()
-        with grpc.insecure_channel(srv.address) as ch:
+        local = [("grpc.use_local_subchannel_pool", 1)]  # no connection left from a past server
+        with grpc.insecure_channel(srv.address, options=local) as ch:
             from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
             stub = pb_grpc.NormalizerStub(ch)
