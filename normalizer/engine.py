@@ -62,6 +62,7 @@ MAX_HITS = 400  # places ranked per query (an exact name rarely names more)
 # Names read per key: postings list the most populous places first, so a prefix keeps
 # the likely ones ("Santa Maria" names hundreds of places).
 MAX_NAMES_PER_KEY = 250
+_NO_PRIORS = np.zeros(1, dtype=np.float32)
 
 
 class Normalizer:
@@ -99,6 +100,17 @@ class Normalizer:
         self._importance = importance.astype(np.float32)
         self._prior = ranking.population_prior(a["place.population"]) + self._importance
         self._log_names = np.log(np.maximum(np.diff(a["place.names_start"]), 1)).astype(np.float32)
+        # Views yielding Python numbers: decoding a place or ranking a few candidates
+        # without a numpy scalar per field.
+        self._place_cols = {
+            c: memoryview(a[f"place.{c}"])
+            for c in ("country", "fclass", "fcode", "lat", "lon", "population", "tz")
+        }
+        self._prior_mv = memoryview(self._prior)
+        self._importance_mv = memoryview(self._importance)
+        self._log_names_mv = memoryview(self._log_names)
+        level_by_code = np.array([{"ADM1": 1, "ADM2": 2}.get(c, 0) for c in self._fcodes])
+        self._adm_level = level_by_code.astype(np.uint8)[a["place.fcode"]]
         self._is_region = np.isin(
             a["place.fcode"],
             [i for i, c in enumerate(self._fcodes) if c.startswith("PCL") or c in ("ADM1", "TERR")],
@@ -174,21 +186,21 @@ class Normalizer:
                 )
                 for n in range(int(start[i]), int(start[i + 1]))
             )
-        fclass = chr(int(self._pclass[i])).strip()
+        col = self._place_cols
         return Place(
             id=s["id"][i],
             name=s["name"][i],
             ascii_name=s["ascii_name"][i],
-            country_code=self._countries[int(self._pcountry[i])],
+            country_code=self._countries[col["country"][i]],
             admin1_code=s["admin1_code"][i],
             admin1_name=s["admin1_name"][i],
             admin2_code=s["admin2_code"][i],
-            feature_class=fclass,
-            feature_code=self._fcodes[int(a["place.fcode"][i])],
-            latitude=float(self._lat[i]),
-            longitude=float(self._lon[i]),
-            population=int(a["place.population"][i]),
-            timezone=self._tz[int(a["place.tz"][i])],
+            feature_class=chr(col["fclass"][i]).strip(),
+            feature_code=self._fcodes[col["fcode"][i]],
+            latitude=col["lat"][i],
+            longitude=col["lon"][i],
+            population=col["population"][i],
+            timezone=self._tz[col["tz"][i]],
             names=names,
         )
 
@@ -291,6 +303,16 @@ class Normalizer:
         language = (q.language or "").strip() or None
         if language and not all(part.isalnum() for part in language.replace("_", "-").split("-")):
             raise QueryError(f"language {q.language!r} is not a BCP-47 tag")
+        cleaned = (text, countries, prefer, fclasses, limit, language)
+        if cleaned == (
+            q.text,
+            q.countries,
+            q.prefer_countries,
+            q.feature_classes,
+            q.limit,
+            q.language,
+        ):
+            return q  # already clean (most queries): no copy
         return replace(
             q,
             text=text,
@@ -353,42 +375,31 @@ class Normalizer:
         anchors: Sequence[int],
         strong: Sequence[int] = (),
     ) -> Result:
-        places = np.array([h.place for h in hits], dtype=np.int64)
-        flags = np.array([h.flags for h in hits], dtype=np.int64)
-        kind = generic_kind(normalized)
-        extra = self._extra_evidence(places, q, anchors, flags, kind) if len(hits) else None
-        if kind and extra is not None:
-            extra += ranking.W_KIND * (self._pclass[places] == ord(kind))
-        if strong and extra is not None:
-            extra += ranking.W_QUALIFIER * self._coherence(places, np.array(strong, dtype=np.int64))
-        fuzzy = np.array([h.match_type == MatchType.FUZZY for h in hits], dtype=bool)
-        pop_part = self._prior[places] - self._importance[places]
-        priors = self._prior[places] - fuzzy * (
-            (1 - ranking.FUZZY_IMPORTANCE) * self._importance[places]
-            + (1 - ranking.FUZZY_POPULATION) * pop_part
-        )
-        loose = np.array(
-            [h.match_type in (MatchType.FUZZY, MatchType.VARIANT) for h in hits], dtype=bool
-        )
-        if loose.any():
-            # A misspelling is of a name someone meant: the place's own name far more often
-            # than one of its hundreds of alternate names (Germany's Tongan "Siamane" for
-            # "Sian-Ave"). An alternate name's prior shrinks with how many the place has.
-            alt = (flags & (CANONICAL | ASCII)) == 0
-            priors = priors - (loose & alt) * ranking.ALT_NAME_SPREAD * self._log_names[places]
+        if len(hits) <= 1:
+            # One candidate takes the whole share whatever its evidence: skip the priors.
+            ordered, ambiguous = ranking.rank(hits, priors=_NO_PRIORS, language=q.language)
+            return Result(q.text, normalized, self._candidates(ordered, q), False, q.request_id)
+        places = np.fromiter((h.place for h in hits), np.int64, len(hits))
+        extra = self._extra_evidence(places, hits, q, anchors, generic_kind(normalized))
+        if strong:
+            coherence = self._coherence(places, np.array(strong, dtype=np.int64))
+            extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
+        priors = self._priors(hits, places)
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
-        cands = tuple(
+        return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
+
+    def _candidates(self, ordered: list[Hit], q: Query) -> tuple[Candidate, ...]:
+        return tuple(
             Candidate(
-                place=self.place(h.place),
+                place=self._place_cached(h.place, False),
                 score=round(h.score, 4),
                 match_type=h.match_type,
                 matched_name=self._names[h.name_id],
-                matched_language=self._langs[int(self._name_lang[h.name_id])],
+                matched_language=h.language,
             )
             for h in ordered[: q.limit]
             if h.score >= q.min_score
         )
-        return Result(q.text, normalized, cands, ambiguous, q.request_id)
 
     # ---------------------------------------------------------------- candidates
     def _hits(self, q: Query, forms: tuple[str, ...]) -> list[Hit]:
@@ -399,17 +410,18 @@ class Normalizer:
         if native:
             keys.append(native)
         for key in keys:
-            for nid in self._allowed(self.index.lookup("fold", key), q):
-                self._add(found, int(nid), 1.0, None, query_latin)
+            self._add(
+                found, self._allowed(self.index.lookup("fold", key), q), 1.0, None, query_latin
+            )
         exact = self._capped(found)
         if exact:
             return exact
         for f in forms[:1]:
             for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
                 if key:
-                    for nid in self._allowed(self.index.lookup("variant", key), q):
-                        cost = self._variant_cost(f, int(nid))
-                        self._add(found, int(nid), sim, MatchType.VARIANT, query_latin, cost)
+                    nids = self._allowed(self.index.lookup("variant", key), q)
+                    costs = [self._variant_cost(f, nid) for nid in nids.tolist()]
+                    self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
         if forms and forms[0]:
             self._fuzzy(found, forms[0], query_latin, q)
         return self._capped(found)
@@ -417,33 +429,42 @@ class Normalizer:
     def _add(
         self,
         found: dict[int, Hit],
-        nid: int,
+        nids: np.ndarray,
         sim: float,
         mtype: MatchType | None,
         query_latin: bool,
-        edits: float = 0.0,
+        edits: float | Sequence[float] = 0.0,
     ) -> None:
-        place = int(self._name_place[nid])
-        flags = int(self._name_flags[nid])
-        if mtype is MatchType.FUZZY and query_latin and not _is_latin(self._names[nid]):
-            edits += 0.5  # a typo measured against a transliteration: less certain
-        if mtype is None:
-            name_latin = _is_latin(self._names[nid])
-            if name_latin != query_latin:
-                mtype = MatchType.TRANSLITERATED
-            elif flags & (CANONICAL | ASCII):
-                mtype = MatchType.EXACT
-            else:
-                mtype = MatchType.ALTERNATE
-        old = found.get(place)
-        if old is None or (-edits, sim, -mtype, flags & CANONICAL) > (
-            -old.edits,
-            old.sim,
-            -old.match_type,
-            old.flags & CANONICAL,
-        ):
-            lang = self._langs[int(self._name_lang[nid])]
-            found[place] = Hit(place, sim, mtype, nid, flags, lang, edits)
+        """Record these names' places, each through its best name so far (fewest edits,
+        then closest, then the plainest match type, then the place's own name)."""
+        costs = [edits] * len(nids) if isinstance(edits, float) else edits
+        rows = zip(
+            nids.tolist(),
+            self._name_place[nids].tolist(),
+            self._name_flags[nids].tolist(),
+            self._name_lang[nids].tolist(),
+            costs,
+            strict=True,
+        )
+        for nid, place, flags, lang, cost in rows:
+            kind = mtype
+            if kind is MatchType.FUZZY and query_latin and not _is_latin(self._names[nid]):
+                cost += 0.5  # a typo measured against a transliteration: less certain
+            if kind is None:
+                if _is_latin(self._names[nid]) != query_latin:
+                    kind = MatchType.TRANSLITERATED
+                elif flags & (CANONICAL | ASCII):
+                    kind = MatchType.EXACT
+                else:
+                    kind = MatchType.ALTERNATE
+            old = found.get(place)
+            if old is None or (-cost, sim, -kind, flags & CANONICAL) > (
+                -old.edits,
+                old.sim,
+                -old.match_type,
+                old.flags & CANONICAL,
+            ):
+                found[place] = Hit(place, sim, kind, nid, flags, self._langs[lang], cost)
 
     def _variant_cost(self, folded: str, nid: int) -> float:
         """One edit for a systematic romanization difference (Naxcivan / Nakhchivan), more
@@ -504,8 +525,8 @@ class Normalizer:
             s = float(sim[j])
             if s < FUZZY_FLOOR:
                 continue
-            for nid in self._allowed(self.index.names_of_key(int(ids[j])), q):
-                self._add(found, int(nid), s, MatchType.FUZZY, query_latin, float(edits[j]))
+            nids = self._allowed(self.index.names_of_key(int(ids[j])), q)
+            self._add(found, nids, s, MatchType.FUZZY, query_latin, float(edits[j]))
             if len(found) > MAX_HITS:
                 break
 
@@ -537,26 +558,45 @@ class Normalizer:
                 anchors.append(best.place)
         return anchors
 
+    def _priors(self, hits: list[Hit], places: np.ndarray) -> Sequence[float] | np.ndarray:
+        """Prior evidence per hit (population, feature importance; see rank.prior_evidence)."""
+        if len(hits) <= ranking.SMALL:
+            prior, imp, spread = self._prior_mv, self._importance_mv, self._log_names_mv
+            return [
+                ranking.prior_evidence(
+                    prior[h.place], imp[h.place], spread[h.place], h.match_type, h.flags
+                )
+                for h in hits
+            ]
+        n = len(hits)
+        return ranking.prior_evidence(
+            self._prior[places],
+            self._importance[places],
+            self._log_names[places],
+            np.fromiter((h.match_type for h in hits), np.int64, n),
+            np.fromiter((h.flags for h in hits), np.int64, n),
+        )
+
     def _extra_evidence(
-        self,
-        places: np.ndarray,
-        q: Query,
-        anchors: Sequence[int],
-        hits_flags: np.ndarray | None = None,
-        kind: str = "",
-    ) -> np.ndarray:
+        self, places: np.ndarray, hits: list[Hit], q: Query, anchors: Sequence[int], kind: str
+    ) -> np.ndarray | None:
+        """Evidence beyond names and priors, per hit; None when nothing applies (the common
+        case: populated places only, no generic word, no hints)."""
+        pclass = self._pclass[places]
+        divisions = pclass == ord("A")
+        has_divisions = bool(divisions.any())
+        if not (has_divisions or kind or q.prefer_countries or q.near or anchors):
+            return None
         extra = np.zeros(places.size)
-        divisions = self._pclass[places] == ord("A")
-        if not divisions.any() and not (q.prefer_countries or q.near or anchors):
-            return extra  # the common case: towns only, no hints
-        if kind != "A":  # unless the query says "district", "county", ...
-            extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
-        if hits_flags is not None:
+        if has_divisions:
+            if kind != "A":  # unless the query says "district", "county", ...
+                extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
+            flags = np.fromiter((h.flags for h in hits), np.int64, len(hits))
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
-                (self._pclass[places] == ord("A"))
-                & ((hits_flags & CANONICAL) == 0)
-                & ~self._is_region[places]
+                divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
             )
+        if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
+            extra += ranking.W_KIND * (pclass == ord(kind))
         if q.prefer_countries:
             preferred = self._restriction(q.prefer_countries, ())[0]
             extra += ranking.W_PREFER * preferred[self._pcountry[places]]
@@ -569,19 +609,17 @@ class Normalizer:
 
     def _homonym_divisions(self, places: np.ndarray) -> np.ndarray:
         """1 for a division candidate that contains a populated-place candidate (same query)."""
-        fcodes = self._a["place.fcode"][places]
-        adm1 = np.array([self._fcodes[int(c)] == "ADM1" for c in fcodes])
-        adm2 = np.array([self._fcodes[int(c)] == "ADM2" for c in fcodes])
+        level = self._adm_level[places]
         is_p = self._pclass[places] == ord("P")
         out = np.zeros(places.size)
-        if not (adm1.any() or adm2.any()) or not is_p.any():
+        if not level.any() or not is_p.any():
             return out
         a1 = self._admin1_keys()[places]
-        a2 = np.array([self._str["admin2_code"][int(p)] for p in places])
+        a2 = np.array(self._str["admin2_code"].many(places))
         cc = self._pcountry[places]
-        for j in np.flatnonzero(adm1 | adm2):
+        for j in np.flatnonzero(level):
             inside = is_p & (cc == cc[j]) & (a1 == a1[j])
-            if adm2[j]:
+            if level[j] == 2:
                 inside &= a2 == a2[j]
             out[j] = float(inside.any())
         return out

@@ -293,14 +293,16 @@ class Index:
         self._ckey_post = a["ckey.post"]
         self._ckey_len = a["ckey.len"]
         self._fkey_mask = a["fkey.mask"]
+        self._tables = {
+            t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"]) for t in ("fold", "variant", "pid")
+        }
 
     def lookup(self, table: str, key: str) -> np.ndarray:
-        hashes = self._a[f"{table}.hash"]
+        hashes, start, post = self._tables[table]
         h = np.uint64(key_hash(key))
-        i = int(np.searchsorted(hashes, h))
+        i = int(hashes.searchsorted(h))
         if i < hashes.size and hashes[i] == h:
-            start = self._a[f"{table}.start"]
-            return self._a[f"{table}.post"][start[i] : start[i + 1]]
+            return post[start[i] : start[i + 1]]
         return _EMPTY
 
     def names_of_key(self, key_id: int) -> np.ndarray:

@@ -97,6 +97,8 @@ ALT_NAME_SPREAD = 0.25
 FIRST_LETTER_EDIT = 0.5
 # A variant match costs at least one edit, or this share of the letters that differ.
 VARIANT_EDIT_SHARE = 0.5
+# Up to this many candidates are ranked with plain floats, more with numpy.
+SMALL = 24
 
 
 def population_prior(population: np.ndarray) -> np.ndarray:
@@ -119,6 +121,27 @@ class Hit:
     score: float = 0.0
 
 
+def prior_evidence(prior, importance, spread, match_type, flags):
+    """Prior evidence of candidates, for one (floats) or many (numpy arrays) alike.
+
+    `prior` is population plus feature importance; `spread` ln(the place's name count).
+    A typo'd name is compared on spelling first: importance and population count less.
+    A misspelling is of a name someone meant: the place's own name far more often than
+    one of its hundreds of alternate names (Germany's Tongan "Siamane" for "Sian-Ave"),
+    so a fuzzy or variant match through an alternate name loses more the more names
+    the place has.
+    """
+    fuzzy = match_type == MatchType.FUZZY
+    loose = fuzzy | (match_type == MatchType.VARIANT)
+    alternate = (flags & (CANONICAL | ASCII)) == 0
+    return (
+        prior
+        - fuzzy
+        * ((1 - FUZZY_IMPORTANCE) * importance + (1 - FUZZY_POPULATION) * (prior - importance))
+        - (loose & alternate) * ALT_NAME_SPREAD * spread
+    )
+
+
 def name_bonus(flags: int) -> float:
     bonus = sum(b for f, b in NAME_BONUS if flags & f)
     return min(bonus, 1.0) if flags & (CANONICAL | ASCII) else bonus
@@ -135,7 +158,7 @@ def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -
 def rank(
     hits: Sequence[Hit],
     *,
-    priors: np.ndarray,
+    priors: Sequence[float] | np.ndarray,
     language: str | None,
     extra: np.ndarray | None = None,
 ) -> tuple[list[Hit], bool]:
@@ -151,26 +174,35 @@ def rank(
         h.evidence, h.score = 0.0, float(min(1.0, max(0.0, q * q)))
         return [h], False
     lang = (language or "").lower().split("-")[0]
-    quality = np.array([MATCH_QUALITY.get(h.match_type, 1.0) * h.sim for h in hits])
-    edits = np.array([h.edits for h in hits])
-    ev = W_SIM * quality - W_EDIT * edits + priors.astype(np.float64)
-    ev += np.array(
-        [
-            name_bonus(h.flags) + (W_LANGUAGE if lang and h.language.split("-")[0] == lang else 0.0)
-            for h in hits
-        ]
-    )
-    if extra is not None:
-        ev += extra
-    share = np.exp(ev - ev.max())
-    share /= share.sum()
-    score = quality**2 * share
-    for h, e, s in zip(hits, ev, score, strict=True):
-        h.evidence, h.score = float(e), float(min(1.0, max(0.0, s)))
-    order = np.lexsort((-ev, -score))
+    quality = [MATCH_QUALITY.get(h.match_type, 1.0) * h.sim for h in hits]
+    ev = [
+        W_SIM * qual
+        - W_EDIT * h.edits
+        + name_bonus(h.flags)
+        + (W_LANGUAGE if lang and h.language.split("-")[0] == lang else 0.0)
+        for h, qual in zip(hits, quality, strict=True)
+    ]
+    more = priors if extra is None else np.asarray(priors) + extra
+    if len(hits) <= SMALL:
+        # A few candidates (most queries): plain floats beat numpy's per-call overhead.
+        more = more.tolist() if isinstance(more, np.ndarray) else more
+        ev = [e + m for e, m in zip(ev, more, strict=True)]
+        top = max(ev)
+        share = [math.exp(e - top) for e in ev]
+        total = sum(share)
+        share = [s / total for s in share]
+    else:
+        ev_a = np.asarray(ev) + more
+        share_a = np.exp(ev_a - ev_a.max())
+        share_a /= share_a.sum()
+        ev, share = ev_a.tolist(), share_a.tolist()
+    for h, e, qual, s in zip(hits, ev, quality, share, strict=True):
+        h.evidence, h.score = e, min(1.0, max(0.0, qual * qual * s))
+    if len(hits) <= SMALL:
+        order = sorted(range(len(hits)), key=lambda i: (-hits[i].score, -ev[i]))
+    else:
+        order = np.lexsort((-ev_a, -np.array([h.score for h in hits]))).tolist()
     ordered = [hits[i] for i in order]
-    ambiguous = False
-    if len(order) > 1:
-        top, second = share[order[0]], share[order[1]]
-        ambiguous = bool(second >= AMBIGUITY_RATIO * top or top < AMBIGUITY_TOP)
+    top, second = share[order[0]], share[order[1]]
+    ambiguous = second >= AMBIGUITY_RATIO * top or top < AMBIGUITY_TOP
     return ordered, ambiguous
