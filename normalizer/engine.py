@@ -32,6 +32,7 @@ from normalizer.text import (
     fold,
     fold_forms,
     generic_kind,
+    native_generic,
     native_key,
     strip_generic,
     variant_key,
@@ -380,7 +381,8 @@ class Normalizer:
             ordered, ambiguous = ranking.rank(hits, priors=_NO_PRIORS, language=q.language)
             return Result(q.text, normalized, self._candidates(ordered, q), False, q.request_id)
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
-        extra = self._extra_evidence(places, hits, q, anchors, generic_kind(normalized))
+        kind = generic_kind(normalized) or _native_kind(q.text)
+        extra = self._extra_evidence(places, hits, q, anchors, kind)
         if strong:
             coherence = self._coherence(places, np.array(strong, dtype=np.int64))
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
@@ -406,13 +408,15 @@ class Normalizer:
         found: dict[int, Hit] = {}
         native = native_key(q.text)
         query_latin = native is None
-        keys = [f for f in forms if f]
+        # The primary reading and the original script cost nothing; the other reading of
+        # Han text (Japanese without kana, Mandarin with) is the less likely one meant.
+        keys = [(f, 0.0 if i == 0 else ranking.SECOND_READING_EDIT) for i, f in enumerate(forms)]
         if native:
-            keys.append(native)
-        for key in keys:
-            self._add(
-                found, self._allowed(self.index.lookup("fold", key), q), 1.0, None, query_latin
-            )
+            keys.append((native, 0.0))
+        for key, cost in keys:
+            if key:
+                nids = self._allowed(self.index.lookup("fold", key), q)
+                self._add(found, nids, 1.0, None, query_latin, cost)
         exact = self._capped(found)
         if exact:
             return exact
@@ -422,6 +426,15 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(f, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
+        if native:
+            # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
+            bare = native_generic(native)[0]
+            lookups = [("variant", native)]
+            if bare != native:
+                lookups += [("fold", bare), ("variant", bare)]
+            for table, key in lookups:
+                nids = self._allowed(self.index.lookup(table, key), q)
+                self._add(found, nids, 0.92, MatchType.VARIANT, query_latin, 1.0)
         if forms and forms[0]:
             self._fuzzy(found, forms[0], query_latin, q)
         return self._capped(found)
@@ -699,6 +712,11 @@ class Normalizer:
             forms = fold_forms(q.text, language=q.language)
             out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
         return out
+
+
+def _native_kind(text: str) -> str:
+    native = native_key(text)
+    return native_generic(native)[1] if native else ""
 
 
 def _is_latin(name: str) -> bool:

@@ -21,7 +21,7 @@ from rapidfuzz.process import cdist
 
 from gazetteer.model import Place
 from gazetteer.snapshot import Snapshot, StringTable, pack_strings
-from normalizer.text import fold_forms, native_key, strip_generic, variant_key
+from normalizer.text import fold_forms, native_generic, native_key, strip_generic, variant_key
 
 __all__ = ["Index", "build_arrays", "key_hash", "trigram_codes"]
 
@@ -129,6 +129,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             variants = {variant(f) for f in forms}
             variants |= {variant(g) for f in forms if (g := strip_generic(f)) != f}
             native = native_key(text)
+            if native and (bare := native_generic(native)[0]) != native:
+                variants.add(bare)  # 尖峰镇 -> 尖峰, beside the Latin variant keys
             hashes = tuple(key_hash(k) for k in (*forms, *([native] if native else [])))
             got = (forms, hashes, tuple(key_hash(v) for v in variants if v))
             memo[(text, lang)] = got

@@ -97,6 +97,11 @@ ALT_NAME_SPREAD = 0.25
 FIRST_LETTER_EDIT = 0.5
 # A variant match costs at least one edit, or this share of the letters that differ.
 VARIANT_EDIT_SHARE = 0.5
+# A match through the second reading of Han text (its Japanese reading when the text has
+# no kana and no `ja` tag, its Mandarin one when it has) costs this much: 长岗 is
+# Changgang, not the bigger Nagaoka. Measured 0.5 / 1.0 / 2.0: +1.2 / +2.2 / +2.4 points
+# on held-out names in other scripts, none lost on CLDR cities or country names.
+SECOND_READING_EDIT = 1.0
 # Up to this many candidates are ranked with plain floats, more with numpy.
 SMALL = 24
 

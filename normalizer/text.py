@@ -17,6 +17,7 @@ __all__ = [
     "fold",
     "fold_forms",
     "generic_kind",
+    "native_generic",
     "native_key",
     "strip_generic",
     "variant_key",
@@ -198,7 +199,7 @@ GENERIC = frozenset(
     autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
     kota department departement departamento gemeente comuna comune municipio distrito
     provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
-    condado wilaya ilcesi ilce amphoe zhen xiang""".split()
+    condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina""".split()
 )
 # Linking words dropped right after a generic word: "Condado de X", "Wilaya ya X".
 _LINKS = frozenset("of de del di do da du ya ng".split())
@@ -232,3 +233,76 @@ def generic_kind(folded: str) -> str:
     if any(w in _TOWN_WORDS for w in words):
         return "P"
     return ""
+
+
+# Generic words in other scripts, with the kind of place they name ("A" division, "P"
+# town): GeoNames holds 尖峰镇 and 尖峰, อำเภอภูสิงห์ and ภูสิงห์, and a text may use either.
+# Scripts without spaces carry them as affixes; others as words, which also count when
+# their folded form is a generic word above (область -> oblast).
+_NATIVE_SUFFIXES = {
+    # Chinese: town, township, village, county, district, province; Japanese: town,
+    # prefecture, county; both: city.
+    "镇": "P", "鎮": "P", "乡": "P", "鄉": "P", "村": "P", "町": "P", "市": "P",
+    "县": "A", "縣": "A", "区": "A", "區": "A", "省": "A", "県": "A", "郡": "A",
+    # Korean: town, township, city; county, district, province.
+    "읍": "P", "면": "P", "시": "P", "군": "A", "구": "A", "도": "A",
+    # Myanmar: city; township; country.
+    "မြို့": "P", "မြို့နယ်": "A", "နိုင်ငံ": "A",
+}  # fmt: skip
+_NATIVE_PREFIXES = {
+    # Thai: district, minor district, province, subdistrict; Khmer: district, province.
+    "อำเภอ": "A", "กิ่งอำเภอ": "A", "จังหวัด": "A", "ตำบล": "A", "ស្រុក": "A", "ខេត្ត": "A",
+}  # fmt: skip
+_NATIVE_WORDS = {
+    # district (Hindi, Marathi, Tamil, Bengali, Urdu), governorate, province (Arabic,
+    # Persian), county (Persian), municipality (Bulgarian, Serbian), city (Russian, Ukrainian)
+    "जिला": "A", "ज़िला": "A", "जिल्हा": "A", "மாவட்டம்": "A", "জেলা": "A", "ضلع": "A",
+    "محافظة": "A", "ولاية": "A", "استان": "A", "شهرستان": "A", "община": "A", "општина": "A",
+    "город": "P", "місто": "P", "село": "P",
+}  # fmt: skip
+
+
+def _keyed(table: dict[str, str]) -> dict[str, str]:
+    """Keys as native_key() spells them (NFKC turns Thai sara am into two characters)."""
+    return {unicodedata.normalize("NFKC", k).casefold(): v for k, v in table.items()}
+
+
+_NATIVE_SUFFIXES = _keyed(_NATIVE_SUFFIXES)
+_NATIVE_PREFIXES = _keyed(_NATIVE_PREFIXES)
+_NATIVE_WORDS = _keyed(_NATIVE_WORDS)
+_NATIVE_SUFFIX_RE = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _NATIVE_SUFFIXES), key=len, reverse=True)) + ")$"
+)
+_NATIVE_PREFIX_RE = re.compile(
+    "^(" + "|".join(sorted(map(re.escape, _NATIVE_PREFIXES), key=len, reverse=True)) + ")"
+)
+
+
+def native_generic(native: str) -> tuple[str, str]:
+    """(the original-script key without its generic words, the kind they name).
+
+    `native` is a native_key(). Returns it unchanged, with kind "", when it has no generic
+    word or nothing would remain (a one-character name stays whole).
+    """
+    if " " in native:
+        kinds = []
+        words = []
+        for w in native.split():
+            kind = _NATIVE_WORDS.get(w) or _kind_of_word(fold(w))
+            (kinds if kind else words).append(kind or w)
+        if kinds and words:
+            return " ".join(words), "A" if "A" in kinds else "P"
+        return native, ""
+    m = _NATIVE_PREFIX_RE.match(native)
+    if m and len(native) - m.end() >= 2:
+        return native[m.end() :], _NATIVE_PREFIXES[m.group(1)]
+    m = _NATIVE_SUFFIX_RE.search(native)
+    if m and m.start() >= 2:
+        return native[: m.start()], _NATIVE_SUFFIXES[m.group(1)]
+    return native, ""
+
+
+def _kind_of_word(folded: str) -> str:
+    if folded in _DIVISION_WORDS:
+        return "A"
+    return "P" if folded in _TOWN_WORDS else ""

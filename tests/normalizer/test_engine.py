@@ -255,3 +255,45 @@ def test_typo_keeps_the_first_letter(engine):
 def test_typo_prefers_the_name_over_an_obscure_alternate(engine):
     # "Siamane" is one of Germany's hundreds of names (Tongan); Saint-Avé is the town.
     assert engine.normalize("Sian-Avé").best.place.name == "Saint-Avé"
+
+
+@pytest.fixture(scope="module")
+def han_thai_engine(tmp_path_factory) -> Normalizer:
+    """A small JSONL gazetteer: homonyms across readings and generic words in native scripts."""
+    import json
+
+    from gazetteer.sources import load_sources
+    from normalizer.build import build_snapshot
+
+    rows = [
+        # 長岡 reads "chang gang" in Mandarin and "nagaoka" in Japanese.
+        {"id": "t:1", "name": "Chang Gang", "country_code": "CN", "population": 0},
+        {"id": "t:2", "name": "Nagaoka", "country_code": "JP", "population": 270000},
+        {"id": "t:3", "name": "Jianfeng", "country_code": "CN", "alt_names": ["尖峰"]},
+        {"id": "t:4", "name": "Phu Sing", "country_code": "TH", "population": 9000,
+         "alt_names": ["ภูสิงห์"]},
+        {"id": "t:5", "name": "Amphoe Phu Sing", "country_code": "TH", "feature_class": "A",
+         "feature_code": "ADM2", "alt_names": ["ภูสิงห์"]},
+    ]  # fmt: skip
+    for i, row in enumerate(rows):
+        row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
+    d = tmp_path_factory.mktemp("han")
+    src = d / "places.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    build_snapshot(load_sources([str(src)]), d / "han.snapshot")
+    return Normalizer.load(d / "han.snapshot")
+
+
+def test_han_text_without_kana_reads_mandarin_first(han_thai_engine):
+    assert han_thai_engine.normalize("長岡").best.place.id == "t:1"
+    assert han_thai_engine.normalize("長岡", language="ja").best.place.id == "t:2"
+    assert han_thai_engine.normalize("ながおか").best.place.id == "t:2"
+
+
+def test_generic_words_in_native_scripts(han_thai_engine):
+    town = han_thai_engine.normalize("尖峰镇").best
+    assert town.place.id == "t:3"
+    assert town.match_type == MatchType.VARIANT
+    # "district" in Thai: the district, though the town of the same name is bigger.
+    assert han_thai_engine.normalize("อำเภอภูสิงห์").best.place.id == "t:5"
+    assert han_thai_engine.normalize("ภูสิงห์").best.place.id == "t:4"

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizer.text import fold, fold_forms, native_key, strip_generic, variant_key
+from normalizer.text import (
+    fold,
+    fold_forms,
+    native_generic,
+    native_key,
+    strip_generic,
+    variant_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +109,22 @@ def test_generic_kind():
     assert generic_kind("city of london") == "P"
     assert generic_kind("district") == ""  # a bare word names a place called that
     assert generic_kind("stepanakert") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "kind"),
+    [
+        ("尖峰镇", "尖峰", "P"),  # Chinese town suffix
+        ("北京市", "北京", "P"),
+        ("군위군", "군위", "A"),  # Korean county
+        ("อำเภอภูสิงห์", "ภูสิงห์", "A"),  # Thai district prefix (NFKC splits sara am)
+        ("Община Гълъбово", "гълъбово", "A"),  # a word of a listed script
+        ("Московская область", "московская", "A"),  # a word whose fold is generic
+        ("ဘလိဇ်နိုင်ငံ", "ဘလိဇ်", "A"),  # Myanmar "country"
+        ("京都", "京都", ""),  # nothing would remain of a two-character name
+        ("市", "市", ""),
+        ("Шуша", "шуша", ""),
+    ],
+)
+def test_native_generic_words(text, bare, kind):
+    assert native_generic(native_key(text)) == (bare, kind)
