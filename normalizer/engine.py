@@ -420,12 +420,15 @@ class Normalizer:
         exact = self._capped(found)
         if exact:
             return exact
-        for f in forms[:1]:
+        folded = forms[0] if forms else ""
+        if folded:
+            f = folded
             for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
                 if key:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(f, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
+        dropped = 0.0
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
             bare = native_generic(native)[0]
@@ -435,8 +438,12 @@ class Normalizer:
             for table, key in lookups:
                 nids = self._allowed(self.index.lookup(table, key), q)
                 self._add(found, nids, 0.92, MatchType.VARIANT, query_latin, 1.0)
-        if forms and forms[0]:
-            self._fuzzy(found, forms[0], query_latin, q)
+            if bare != native and not found:
+                # Nothing bears the rest: spell it out and misspell it, a word dearer
+                # (ປະເທດອັງໂກລາ, "country Angola", is matched as ອັງໂກລາ).
+                folded, dropped = fold(bare, language=q.language) or folded, 1.0
+        if folded:
+            self._fuzzy(found, folded, query_latin, q, dropped)
         return self._capped(found)
 
     def _add(
@@ -512,7 +519,10 @@ class Normalizer:
             class_ok[[ord(c) for c in feature_classes]] = True
         return country_ok, class_ok
 
-    def _fuzzy(self, found: dict[int, Hit], folded: str, query_latin: bool, q: Query) -> None:
+    def _fuzzy(
+        self, found: dict[int, Hit], folded: str, query_latin: bool, q: Query, dropped: float = 0.0
+    ) -> None:
+        """Typo candidates; `dropped` edits are added for words taken off the query."""
         # With a country hint the country's own keys are scanned (below), so the global
         # candidates, which favour populous places anywhere, can be fewer.
         ids = (
@@ -530,8 +540,11 @@ class Normalizer:
         vkeys = self.index.fkey_variants.many(ids)
         sim, edits = similarity(folded, keys, vkeys)
         # People rarely get the first letter wrong: a key that differs there is less likely.
-        edits = edits + ranking.FIRST_LETTER_EDIT * np.fromiter(
-            (k[:1] != folded[:1] for k in keys), dtype=np.float64, count=len(keys)
+        edits = (
+            edits
+            + dropped
+            + ranking.FIRST_LETTER_EDIT
+            * np.fromiter((k[:1] != folded[:1] for k in keys), dtype=np.float64, count=len(keys))
         )
         top = np.lexsort((-sim, edits))[:FUZZY_KEEP]
         for j in top:

@@ -93,6 +93,99 @@ def _prepare(text: str) -> str:
     return prepared
 
 
+# Scripts unidecode leaves empty or gets wrong, spelled here before it runs.
+# N'Ko (U+07C0-07FF): unidecode knows no letter of it. The letter names are the sounds.
+_NKO = {
+    **dict(zip("ߊߋߌߍߎߏߐ", ["a", "e", "i", "e", "u", "o", "o"], strict=True)),
+    **dict(zip("ߒߓߔߕߖߗߘߙߚߛߜߝߞߟߠߡߢߣߤߥߦߧ", [
+        "n", "b", "p", "t", "j", "c", "d", "r", "r", "s", "gb", "f", "k", "l", "n", "m",
+        "ny", "n", "h", "w", "y", "ny"], strict=True)),
+    "ߑ": "", "߲": "n",  # dagbasinna (no vowel), nasalization
+}  # fmt: skip
+# Letters with a dot-like mark for sounds N'Ko borrows: ߜ߭ g, ߝ߭ v, ߖ߭ z, ߛ߭ sh.
+_NKO_FOREIGN = {"ߜ߭": "g", "ߝ߭": "v", "ߖ߭": "z", "ߛ߭": "sh"}
+_NKO_RE = re.compile("|".join([*_NKO_FOREIGN, *_NKO]))
+# Thai and Lao vowels written before the consonant they follow in speech
+# (โตเกียว "tokiao", ໂຮບາດ "hobat"), and Lao letters unidecode misspells: ຕ is t, not h;
+# ຮ is h, not nothing; ັ (mai kan) is a short a.
+_PREVOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0eae])")
+_LAO = str.maketrans({"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia"})
+# Vowels written around the consonant: เ-ีย ia, เ-ือ uea, เ-า ao (Thai); ເ-ົາ ao (Lao).
+_CIRCUMFIX = (
+    (re.compile(r"เ([\u0e01-\u0e2e])ีย"), r"\1ia"),
+    (re.compile(r"เ([\u0e01-\u0e2e])ือ"), r"\1uea"),
+    (re.compile(r"เ([\u0e01-\u0e2e])า"), r"\1ao"),
+    (re.compile(r"ເ([\u0e81-\u0eae])ົາ"), r"\1ao"),
+)
+_THAI_LAO = re.compile(r"[\u0e00-\u0eff]")
+
+
+def _myanmar(text: str) -> str:
+    """Burmese syllables: consonant, medials, vowel signs; the inherent vowel is a."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        cons = _MY_CONSONANTS.get(ch)
+        if cons is None:
+            out.append(_MY_INDEPENDENT.get(ch, ch if not "\u102b" <= ch <= "\u103e" else ""))
+            i += 1
+            continue
+        j = i + 1
+        while j < n and "\u102b" <= text[j] <= "\u103e":
+            j += 1
+        marks = text[i + 1 : j]
+        if "\u1039" in marks:  # stacked under the next consonant: no vowel of its own
+            out.append(cons)
+            i = j
+            continue
+        medial = "".join(_MY_MEDIALS.get(m, "") for m in marks)
+        vowel = _my_vowel(marks)
+        out.append(cons + medial + vowel)
+        i = j
+    return "".join(out)
+
+
+def _my_vowel(marks: str) -> str:
+    if "\u1031" in marks and ("\u102c" in marks or "\u102b" in marks):
+        return "aw"
+    if "\u102d" in marks and "\u102f" in marks:
+        return "o"
+    for m, v in _MY_VOWELS:
+        if m in marks:
+            return v
+    return "" if "\u103a" in marks else "a"  # asat: a final consonant
+
+
+_MY_CONSONANTS = dict(zip(
+    "ကခဂဃငစဆဇဈညဋဌဍဎဏတထဒဓနပဖဗဘမယရလဝသဟဠအ",
+    ["k", "kh", "g", "g", "ng", "s", "s", "z", "z", "ny", "t", "ht", "d", "d", "n", "t", "ht",
+     "d", "d", "n", "p", "ph", "b", "b", "m", "y", "r", "l", "w", "th", "h", "l", ""],
+    strict=True,
+))  # fmt: skip
+_MY_MEDIALS = {"\u103b": "y", "\u103c": "y", "\u103d": "w", "\u103e": "h"}
+_MY_VOWELS = (
+    ("\u102c", "a"), ("\u102b", "a"), ("\u102d", "i"), ("\u102e", "i"), ("\u102f", "u"),
+    ("\u1030", "u"), ("\u1031", "e"), ("\u1032", "e"), ("\u1036", "an"),
+)  # fmt: skip
+_MY_INDEPENDENT = {"ဣ": "i", "ဤ": "i", "ဥ": "u", "ဦ": "u", "ဧ": "e", "ဩ": "aw", "ဪ": "aw"}
+_MYANMAR = re.compile(r"[\u1000-\u103f]")
+_NKO_ANY = re.compile(r"[\u07c0-\u07ff]")
+
+
+def _respell(prepared: str) -> str:
+    """Spell the scripts above before unidecode sees them."""
+    if _NKO_ANY.search(prepared):
+        prepared = _NKO_RE.sub(lambda m: _NKO_FOREIGN.get(m.group(0)) or _NKO[m.group(0)], prepared)
+    if _THAI_LAO.search(prepared):
+        for pattern, spelled in _CIRCUMFIX:
+            prepared = pattern.sub(spelled, prepared)
+        prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
+    if _MYANMAR.search(prepared):
+        prepared = _myanmar(prepared)
+    return prepared
+
+
 def fold(text: str, *, language: str | None = None) -> str:
     """The primary folded form: lowercase ASCII letters and digits, single spaces.
 
@@ -113,7 +206,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     prepared = _prepare(text)
     if prepared.isascii():
         return (_finish(prepared),)
-    latin = _finish(unidecode(prepared))
+    latin = _finish(unidecode(_respell(prepared)))
     if _INDIC.search(prepared):
         latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
@@ -250,8 +343,10 @@ _NATIVE_SUFFIXES = {
     "မြို့": "P", "မြို့နယ်": "A", "နိုင်ငံ": "A",
 }  # fmt: skip
 _NATIVE_PREFIXES = {
-    # Thai: district, minor district, province, subdistrict; Khmer: district, province.
-    "อำเภอ": "A", "กิ่งอำเภอ": "A", "จังหวัด": "A", "ตำบล": "A", "ស្រុក": "A", "ខេត្ត": "A",
+    # Thai: district, minor district, province, subdistrict, country; Lao: country,
+    # province; Khmer: district, province, country.
+    "อำเภอ": "A", "กิ่งอำเภอ": "A", "จังหวัด": "A", "ตำบล": "A", "ประเทศ": "A",
+    "ປະເທດ": "A", "ແຂວງ": "A", "ស្រុក": "A", "ខេត្ត": "A", "ប្រទេស": "A",
 }  # fmt: skip
 _NATIVE_WORDS = {
     # district (Hindi, Marathi, Tamil, Bengali, Urdu), governorate, province (Arabic,

@@ -274,6 +274,9 @@ def han_thai_engine(tmp_path_factory) -> Normalizer:
          "alt_names": ["ภูสิงห์"]},
         {"id": "t:5", "name": "Amphoe Phu Sing", "country_code": "TH", "feature_class": "A",
          "feature_code": "ADM2", "alt_names": ["ภูสิงห์"]},
+        {"id": "t:6", "name": "Angola", "country_code": "AO", "feature_class": "A",
+         "feature_code": "PCLI", "population": 30000000},
+        {"id": "t:7", "name": "Ankola", "country_code": "IN", "population": 20000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -297,3 +300,5 @@ def test_generic_words_in_native_scripts(han_thai_engine):
     # "district" in Thai: the district, though the town of the same name is bigger.
     assert han_thai_engine.normalize("อำเภอภูสิงห์").best.place.id == "t:5"
     assert han_thai_engine.normalize("ภูสิงห์").best.place.id == "t:4"
+    # Lao "country Angola": the name after the generic word is what is spelled out.
+    assert han_thai_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"

@@ -121,6 +121,7 @@ def test_generic_kind():
         ("Община Гълъбово", "гълъбово", "A"),  # a word of a listed script
         ("Московская область", "московская", "A"),  # a word whose fold is generic
         ("ဘလိဇ်နိုင်ငံ", "ဘလိဇ်", "A"),  # Myanmar "country"
+        ("ປະເທດບູນກາລີ", "ບູນກາລີ", "A"),  # Lao "country"
         ("京都", "京都", ""),  # nothing would remain of a two-character name
         ("市", "市", ""),
         ("Шуша", "шуша", ""),
@@ -128,3 +129,19 @@ def test_generic_kind():
 )
 def test_native_generic_words(text, bare, kind):
     assert native_generic(native_key(text)) == (bare, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ߊ߲ߕߣߊߣߊߙߌߝ߭ߏ߫", "antnanarivo"),  # N'Ko: unidecode spells nothing
+        ("ߛߊ߲ߕߌߦߊߜ߭ߏ߫", "santiyago"),
+        ("ໂຮບາດ", "hobaad"),  # Lao: the vowel before the consonant is read after it
+        ("ໂຕກຽວ", "tokiaw"),  # Lao ຕ is t (unidecode: h)
+        ("โตเกียว", "tokiaw"),  # Thai, with a vowel around its consonant
+        ("ဘလိဇ်", "baliz"),  # Myanmar: inherent a, vowel signs, final consonant
+        ("မြန်မာ", "myanma"),
+    ],
+)
+def test_fold_spells_scripts_unidecode_misses(text, folded):
+    assert fold(text) == folded
