@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.process import cdist
 
 from gazetteer import snapshot
@@ -38,6 +38,7 @@ from normalizer.text import (
     variant_key,
 )
 from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
+from normalizer.typos import slips
 
 __all__ = ["Limits", "Normalizer"]
 
@@ -756,6 +757,10 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
     The edit cost ranks candidates; the similarity is the match quality in the score.
     """
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
+    for j in np.flatnonzero((dist >= 1) & (dist <= 2)).tolist():
+        # A neighbouring key struck, or struck beside the right one: a cheaper edit.
+        if Levenshtein.distance(folded, keys[j]) == dist[j]:
+            dist[j] -= ranking.SLIP_DISCOUNT * slips(folded, keys[j])
     vq = variant_key(folded)
     vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
     lens = np.maximum(np.fromiter(map(len, keys), np.float64, len(keys)), len(folded))

@@ -258,8 +258,9 @@ def test_typo_prefers_the_name_over_an_obscure_alternate(engine):
 
 
 @pytest.fixture(scope="module")
-def han_thai_engine(tmp_path_factory) -> Normalizer:
-    """A small JSONL gazetteer: homonyms across readings and generic words in native scripts."""
+def tiny_engine(tmp_path_factory) -> Normalizer:
+    """A small JSONL gazetteer: homonyms across readings, generic words in native scripts,
+    names a keyboard slip apart."""
     import json
 
     from gazetteer.sources import load_sources
@@ -277,6 +278,8 @@ def han_thai_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:6", "name": "Angola", "country_code": "AO", "feature_class": "A",
          "feature_code": "PCLI", "population": 30000000},
         {"id": "t:7", "name": "Ankola", "country_code": "IN", "population": 20000},
+        {"id": "t:8", "name": "Bruthen", "country_code": "AU", "population": 783},
+        {"id": "t:9", "name": "Brütten", "country_code": "CH", "population": 1556},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -287,18 +290,24 @@ def han_thai_engine(tmp_path_factory) -> Normalizer:
     return Normalizer.load(d / "han.snapshot")
 
 
-def test_han_text_without_kana_reads_mandarin_first(han_thai_engine):
-    assert han_thai_engine.normalize("長岡").best.place.id == "t:1"
-    assert han_thai_engine.normalize("長岡", language="ja").best.place.id == "t:2"
-    assert han_thai_engine.normalize("ながおか").best.place.id == "t:2"
+def test_han_text_without_kana_reads_mandarin_first(tiny_engine):
+    assert tiny_engine.normalize("長岡").best.place.id == "t:1"
+    assert tiny_engine.normalize("長岡", language="ja").best.place.id == "t:2"
+    assert tiny_engine.normalize("ながおか").best.place.id == "t:2"
 
 
-def test_generic_words_in_native_scripts(han_thai_engine):
-    town = han_thai_engine.normalize("尖峰镇").best
+def test_generic_words_in_native_scripts(tiny_engine):
+    town = tiny_engine.normalize("尖峰镇").best
     assert town.place.id == "t:3"
     assert town.match_type == MatchType.VARIANT
     # "district" in Thai: the district, though the town of the same name is bigger.
-    assert han_thai_engine.normalize("อำเภอภูสิงห์").best.place.id == "t:5"
-    assert han_thai_engine.normalize("ภูสิงห์").best.place.id == "t:4"
+    assert tiny_engine.normalize("อำเภอภูสิงห์").best.place.id == "t:5"
+    assert tiny_engine.normalize("ภูสิงห์").best.place.id == "t:4"
     # Lao "country Angola": the name after the generic word is what is spelled out.
-    assert han_thai_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"
+    assert tiny_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"
+
+
+def test_keyboard_slip_beats_a_bigger_place_as_many_edits_away(tiny_engine):
+    # One edit from both: h and b are neighbouring keys, t and b are not.
+    assert tiny_engine.normalize("Brutben").best.place.id == "t:8"
+    assert tiny_engine.normalize("Brutten").best.place.id == "t:9"

@@ -1,0 +1,52 @@
+"""Keyboard slips: which edits between a query and a name a finger makes easily.
+
+A typo is most often a neighbouring key struck instead of the right one, or beside it
+(an extra letter next to the one meant, or the same letter twice). Between two names
+the same number of edits away, the one reached by such slips is the likelier meant:
+`Brutben` is Bruthen (h and b are neighbours), not Brütten (t and b are not).
+Neighbours come from the physical QWERTY layout, rows staggered as on a real keyboard.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rapidfuzz.distance import Levenshtein
+
+__all__ = ["NEIGHBOURS", "slips"]
+
+_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
+
+
+def _neighbours(reach: float = 1.3) -> dict[str, frozenset[str]]:
+    pos = {c: (r, off + i) for r, (row, off) in enumerate(_ROWS) for i, c in enumerate(row)}
+    return {
+        c: frozenset(
+            d for d, (r2, x2) in pos.items() if d != c and math.hypot(r2 - r, x2 - x) <= reach
+        )
+        for c, (r, x) in pos.items()
+    }
+
+
+NEIGHBOURS = _neighbours()
+
+
+def _near(a: str, b: str) -> bool:
+    return b in NEIGHBOURS.get(a, ())
+
+
+def slips(query: str, name: str) -> int:
+    """How many of the edits from `name` to `query` are keyboard slips.
+
+    Counted on a Levenshtein alignment (transposed letters are already one edit in the
+    OSA distance the caller ranks by; they are not counted again here).
+    """
+    count = 0
+    for op in Levenshtein.editops(query, name):
+        if op.tag == "replace":
+            count += _near(query[op.src_pos], name[op.dest_pos])
+        elif op.tag == "delete":  # a letter the query has and the name lacks
+            extra = query[op.src_pos]
+            around = query[op.src_pos - 1 : op.src_pos] + query[op.src_pos + 1 : op.src_pos + 2]
+            count += any(c == extra or _near(extra, c) for c in around)
+    return count
