@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -737,11 +738,15 @@ def _is_latin(name: str) -> bool:
     return name.isascii() or native_key(name) is None
 
 
+_COMMAS = re.compile("[,，、،]")
+
+
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     """`Winamac, Indiana` -> ("Winamac", ("Indiana",)). Commas only: names hold hyphens."""
-    if "," not in text and "，" not in text and "、" not in text:
+    # Latin, CJK and Arabic commas: "ناهانت، ماساچوست" is "Nahant, Massachusetts".
+    parts = [p.strip() for p in _COMMAS.split(text)]
+    if len(parts) < 2:
         return text, ()
-    parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",")]
     parts = [p for p in parts if any(ch.isalnum() for ch in p)]
     if len(parts) < 2:
         return text, ()

@@ -48,6 +48,22 @@ _PRE = str.maketrans(
         "ъ": None,
         # German sharp s
         "ß": "ss",
+        # Arabic script: unidecode drops alef (Sarasota comes out "srswt"), spells
+        # Persian keheh "kh", Urdu retroflexes doubled, and turns alef maksura, teh
+        # marbuta, ayin and the hamza seats into punctuation that splits words.
+        "ا": "a",
+        "أ": "a",
+        "إ": "i",
+        "ى": "a",
+        "ة": "a",
+        "ؤ": "w",
+        "ئ": "y",
+        "ع": None,
+        "ک": "k",
+        "ٹ": "t",
+        "ڈ": "d",
+        "ڑ": "r",
+        "ں": "n",
     }
 )
 

@@ -30,6 +30,9 @@ from normalizer.text import (
         ("दिल्ली", "dilli"),  # Devanagari long vowels not doubled
         ("とうきょう", "tokyo"),  # kana: Japanese reading
         ("São Paulo", "sao paulo"),
+        ("ناهانت", "nahant"),  # Arabic alef is a (unidecode drops it)
+        ("کابانو", "kabanw"),  # Persian keheh is k, not kh
+        ("عزبة سلمان", "zba slman"),  # teh marbuta and ayin do not split words
         ("  NEW   york ", "new york"),
         ("Ⅻ ﬁnland", "xii finland"),  # NFKC
     ],
