@@ -131,6 +131,7 @@ class ServerProcess:
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
         port = [] if "--port" in args else ["--port", str(free_port())]
+        self.args = [*port, *args]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "normalizer.cli", "serve", *port, *args],
             stderr=subprocess.PIPE,
@@ -175,6 +176,7 @@ class ServerProcess:
         with grpc.insecure_channel(self.address, options=local) as ch:
             stub = health_pb2_grpc.HealthStub(ch)
             deadline = time.monotonic() + timeout
+            last = "no answer"
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     break
@@ -182,16 +184,21 @@ class ServerProcess:
                     resp = stub.Check(
                         health_pb2.HealthCheckRequest(service=""), timeout=5, wait_for_ready=True
                     )
-                except grpc.RpcError:
+                except grpc.RpcError as exc:
+                    last = f"{exc.code().name}: {exc.details()}"
                     time.sleep(0.1)
                     continue
+                last = health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
                 if resp.status == health_pb2.HealthCheckResponse.SERVING:
                     return
                 time.sleep(0.1)
         code = self.proc.poll()
         self.proc.kill()
         self.proc.wait(timeout=30)
-        raise TimeoutError(f"server never became SERVING (exit {code}): " + "".join(self.lines))
+        raise TimeoutError(
+            f"server never became SERVING (exit {code}, last health answer {last}; "
+            f"args {' '.join(self.args)}): " + "".join(self.lines)
+        )
 
     def stop(self, sig=None) -> int:
         import signal
