@@ -497,6 +497,8 @@ class Normalizer:
             OSA.distance(compact(folded), compact(name)),
             OSA.distance(compact(strip_generic(folded)), compact(strip_generic(name))),
         )
+        if d == 0:  # the same letters: only spaces, hyphens or a generic word differ
+            return ranking.SPACING_EDIT
         return max(1.0, ranking.VARIANT_EDIT_SHARE * d)
 
     def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:

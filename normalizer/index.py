@@ -21,7 +21,14 @@ from rapidfuzz.process import cdist
 
 from gazetteer.model import Place
 from gazetteer.snapshot import Snapshot, StringTable, pack_strings
-from normalizer.text import fold_forms, native_generic, native_key, strip_generic, variant_key
+from normalizer.text import (
+    expanded_spelling,
+    fold_forms,
+    native_generic,
+    native_key,
+    strip_generic,
+    variant_key,
+)
 
 __all__ = ["Index", "build_arrays", "key_hash", "trigram_codes"]
 
@@ -126,6 +133,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
         got = memo.get((text, lang))
         if got is None:
             forms = tuple(f for f in fold_forms(text, language=lang, japanese=False) if f)
+            if (spelled := expanded_spelling(text)) and spelled not in forms:
+                forms += (spelled,)  # Löttorp is also "loettorp"
             variants = {variant(f) for f in forms}
             variants |= {variant(g) for f in forms if (g := strip_generic(f)) != f}
             native = native_key(text)

@@ -105,6 +105,11 @@ SECOND_READING_EDIT = 1.0
 # A keyboard slip (normalizer/typos.py) costs this much less than another edit.
 # Measured 0.3 / 0.5 / 0.7: +1.0 / +0.7 / -0.7 points on typos of unique names.
 SLIP_DISCOUNT = float(__import__("os").environ.get("PN_SLIP", "0.3"))
+# A variant match with the same letters, only spaces, hyphens or a generic word apart
+# ("Jinma Zhen" / "jin ma zhen"), costs this much, not a whole edit: it now beats the
+# populous "Yinma" a y/j variant away. Measured 0.1 / 0.25 / 0.5 / 1: +0.9 / +0.8 / +0.1
+# / 0 points on held-out Latin variants, no loss elsewhere.
+SPACING_EDIT = 0.25
 # Up to this many candidates are ranked with plain floats, more with numpy.
 SMALL = 24
 

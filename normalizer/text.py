@@ -14,6 +14,7 @@ from unidecode import unidecode
 
 __all__ = [
     "compact",
+    "expanded_spelling",
     "fold",
     "fold_forms",
     "generic_kind",
@@ -200,6 +201,19 @@ def _respell(prepared: str) -> str:
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
     return prepared
+
+
+# German and Scandinavian letters have a second spelling without them: Muenchen,
+# Koeln, Goeteborg, Aalborg, Tromsoe. Names holding them are also indexed that way.
+_EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"})
+
+
+def expanded_spelling(text: str) -> str | None:
+    """The folded form with ä/ö/ü/å/ø spelled out, when the name has any (else None)."""
+    prepared = unicodedata.normalize("NFC", text).casefold()
+    if not any(ch in prepared for ch in "äöüåø"):
+        return None
+    return fold(prepared.translate(_EXPANDED))
 
 
 def fold(text: str, *, language: str | None = None) -> str:

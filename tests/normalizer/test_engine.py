@@ -282,6 +282,10 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:7", "name": "Ankola", "country_code": "IN", "population": 20000},
         {"id": "t:8", "name": "Bruthen", "country_code": "AU", "population": 783},
         {"id": "t:9", "name": "Brütten", "country_code": "CH", "population": 1556},
+        {"id": "t:10", "name": "Löttorp", "country_code": "SE", "population": 562},
+        {"id": "t:11", "name": "Lotorp", "country_code": "SE", "population": 685},
+        {"id": "t:12", "name": "Jin Ma Zhen", "country_code": "CN", "population": 0},
+        {"id": "t:13", "name": "Yinma", "country_code": "CN", "population": 83872},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -313,3 +317,16 @@ def test_keyboard_slip_beats_a_bigger_place_as_many_edits_away(tiny_engine):
     # One edit from both: h and b are neighbouring keys, t and b are not.
     assert tiny_engine.normalize("Brutben").best.place.id == "t:8"
     assert tiny_engine.normalize("Brutten").best.place.id == "t:9"
+
+
+def test_umlauts_spelled_out_are_exact(tiny_engine):
+    best = tiny_engine.normalize("Loettorp").best
+    assert (best.place.id, best.match_type) == ("t:10", MatchType.EXACT)
+
+
+def test_a_spacing_difference_costs_less_than_a_romanization_variant(tiny_engine):
+    # Both are variant matches (j/y); only spaces and the generic "zhen" differ from
+    # "Jin Ma Zhen", letters from the far bigger Yinma.
+    assert tiny_engine.normalize("Jinma Zhen").best.place.id == "t:12"
+    assert tiny_engine.normalize("Jinma").best.place.id == "t:12"
+    assert tiny_engine.normalize("Yinma").best.place.id == "t:13"

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalizer.text import (
+    expanded_spelling,
     fold,
     fold_forms,
     native_generic,
@@ -148,3 +149,11 @@ def test_native_generic_words(text, bare, kind):
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
     assert fold(text) == folded
+
+
+def test_expanded_spelling():
+    assert expanded_spelling("Löttorp") == "loettorp"
+    assert expanded_spelling("München") == "muenchen"
+    assert expanded_spelling("Ålborg") == "aalborg"
+    assert expanded_spelling("Tromsø") == "tromsoe"
+    assert expanded_spelling("Paris") is None
