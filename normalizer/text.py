@@ -72,8 +72,26 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam
 # blocks (U+0900-U+0D7F): unidecode spells long vowels doubled ("dillii").
-_INDIC = re.compile(r"[\u0900-\u0d7f]")
+_INDIC = re.compile(r"[\u0900-\u0dff]")  # with Sinhala (U+0D80-0DFF)
 _INDIC_LONG = re.compile(r"(aa|ii|uu|ee|oo)")
+# unidecode also spells every consonant bare (पर्ट "prtt", मेगाडन "megaaddn") and
+# retroflexes doubled; Port and Magadan need the inherent a and single letters.
+_RETROFLEX = {"TTA": "t", "TTHA": "th", "DDA": "d", "DDHA": "dh", "NNA": "n", "LLA": "l"}
+
+
+def _indic_plain() -> dict[int, str]:
+    """Retroflex letters spelled singly; the nukta (unidecode: an apostrophe) dropped."""
+    table = {}
+    for code in range(0x0900, 0x0E00):
+        name = unicodedata.name(chr(code), "")
+        if name.endswith("SIGN NUKTA"):
+            table[code] = ""
+        elif " LETTER " in name and name.rsplit(" ", 1)[-1] in _RETROFLEX:
+            table[code] = _RETROFLEX[name.rsplit(" ", 1)[-1]]
+    return table
+
+
+_INDIC_PLAIN = _indic_plain()
 # Hiragana (U+3040-309F), Katakana (U+30A0-30FF): the text is Japanese.
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # CJK Unified Ideographs (U+4E00-9FFF) and Extension A (U+3400-4DBF).
@@ -190,6 +208,69 @@ _MYANMAR = re.compile(r"[\u1000-\u103f]")
 _NKO_ANY = re.compile(r"[\u07c0-\u07ff]")
 
 
+@functools.lru_cache(maxsize=4096)
+def _indic_kind(ch: str) -> str:
+    """ "c" consonant, "i" independent vowel, "v" vowel sign or virama (no inherent vowel
+    follows), "n" nukta, "s" another sign within a word (anusvara, candrabindu, visarga),
+    "" anything else."""
+    if not "\u0900" <= ch <= "\u0dff":
+        return ""
+    name = unicodedata.name(ch, "")
+    if "NUKTA" in name:
+        return "n"
+    if "VIRAMA" in name or "AL-LAKUNA" in name or "PULLI" in name:
+        return "x"
+    if "VOWEL SIGN" in name:
+        return "v"
+    if unicodedata.category(ch) in ("Mn", "Mc"):
+        return "s"
+    spelled = unidecode(ch)
+    if unicodedata.category(ch) != "Lo" or not spelled.isalpha():
+        return ""
+    return "i" if set(spelled) & set("aeiou") else "c"
+
+
+def _inherent_vowels(text: str) -> str:
+    """Indic consonants carry an a unless a vowel sign or virama follows; at a word's end
+    it is not spoken (Hindi नेल्सन is Nelson, not Nelsana), nor, in the Indo-Aryan
+    scripts (Devanagari to Oriya), between a vowel and a consonant that has one
+    (कोलकाता is Kolkata, not Kolakata: schwa syncope)."""
+    kinds = [_indic_kind(ch) for ch in text]
+    n = len(text)
+
+    def after(i: int) -> str:  # the kind following position i, past a nukta
+        j = i + 1
+        while j < n and kinds[j] == "n":
+            j += 1
+        return kinds[j] if j < n else ""
+
+    voiced = [k == "c" and after(i) in ("c", "i", "s") for i, k in enumerate(kinds)]
+    for i in range(n - 1, -1, -1):  # right to left: a syllable's vowel decides the one before
+        if not voiced[i] or text[i] > "\u0b7f":
+            continue
+        j = i + 1
+        while j < n and kinds[j] == "n":
+            j += 1
+        k = i - 1
+        while k >= 0 and kinds[k] == "n":
+            k -= 1
+        vowel_before = k >= 0 and (kinds[k] in ("v", "i") or voiced[k])
+        vowel_after_next = j < n and kinds[j] == "c" and (voiced[j] or after(j) == "v")
+        if vowel_before and vowel_after_next:
+            voiced[i] = False
+    # The inherent a goes after the consonant and any nukta on it.
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if kinds[i] in ("c", "n"):
+            k = i
+            while k >= 0 and kinds[k] == "n":
+                k -= 1
+            if k >= 0 and voiced[k] and after(i) != "n":
+                out.append("a")
+    return "".join(out)
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -236,9 +317,11 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     prepared = _prepare(text)
     if prepared.isascii():
         return (_finish(prepared),)
-    latin = _finish(unidecode(_respell(prepared)))
     if _INDIC.search(prepared):
+        latin = _finish(unidecode(_inherent_vowels(prepared).translate(_INDIC_PLAIN)))
         latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+    else:
+        latin = _finish(unidecode(_respell(prepared)))
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):
         reading = _finish(_japanese(prepared))

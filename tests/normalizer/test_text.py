@@ -31,6 +31,14 @@ from normalizer.text import (
         ("दिल्ली", "dilli"),  # Devanagari long vowels not doubled
         ("とうきょう", "tokyo"),  # kana: Japanese reading
         ("São Paulo", "sao paulo"),
+        ("मेगाडन", "megadan"),  # Indic inherent a; retroflex d single (unidecode: megaaddn)
+        ("पर्ट अफ स्पैन", "part aph spain"),  # no inherent a after a virama or at word end
+        ("मुंबई", "munbai"),  # before an independent vowel the inherent a is spoken
+        ("कोलकाता", "kolkata"),  # Indo-Aryan schwa syncope: not kolakata
+        ("नेलसन", "nelsan"),
+        ("ঢাকা", "dhaka"),  # Bengali
+        ("ग्लेस खाड़ी", "gles khadi"),  # the nukta does not split the word
+        ("ನೆಲ್ಸನ್", "nelsan"),  # Kannada, same rules
         ("ناهانت", "nahant"),  # Arabic alef is a (unidecode drops it)
         ("کابانو", "kabanw"),  # Persian keheh is k, not kh
         ("عزبة سلمان", "zba slman"),  # teh marbuta and ayin do not split words
