@@ -470,8 +470,12 @@ class Normalizer:
         )
         for nid, place, flags, lang, cost in rows:
             kind = mtype
-            if kind is MatchType.FUZZY and query_latin and not _is_latin(self._names[nid]):
-                cost += 0.5  # a typo measured against a transliteration: less certain
+            if kind is MatchType.FUZZY:
+                name = self._names[nid]
+                if len(name) <= 4 and name.isupper():
+                    continue  # a code ("KSE", "NYC"): matched exactly or not at all
+                if query_latin and not _is_latin(name):
+                    cost += 0.5  # a typo measured against a transliteration: less certain
             if kind is None:
                 if _is_latin(self._names[nid]) != query_latin:
                     kind = MatchType.TRANSLITERATED

@@ -286,6 +286,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:11", "name": "Lotorp", "country_code": "SE", "population": 685},
         {"id": "t:12", "name": "Jin Ma Zhen", "country_code": "CN", "population": 0},
         {"id": "t:13", "name": "Yinma", "country_code": "CN", "population": 83872},
+        {"id": "t:14", "name": "Kasese", "country_code": "UG", "population": 115400,
+         "alt_names": ["KSE"]},
+        {"id": "t:15", "name": "Kisoro", "country_code": "UG", "population": 17700},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -330,3 +333,10 @@ def test_a_spacing_difference_costs_less_than_a_romanization_variant(tiny_engine
     assert tiny_engine.normalize("Jinma Zhen").best.place.id == "t:12"
     assert tiny_engine.normalize("Jinma").best.place.id == "t:12"
     assert tiny_engine.normalize("Yinma").best.place.id == "t:13"
+
+
+def test_codes_are_not_misspelled(tiny_engine):
+    # "Kisr" is two edits from Kisoro and from Kasese's airport code KSE: a code is
+    # typed exactly or not at all.
+    assert tiny_engine.normalize("Kisr").best.place.id == "t:15"
+    assert tiny_engine.normalize("KSE").best.place.id == "t:14"
