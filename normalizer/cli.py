@@ -838,6 +838,11 @@ def cmd_serve(args) -> int:
     from normalizer.logs import setup_logging
 
     setup_logging(args.log_format)
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: a hung server explains itself.
+    import faulthandler
+    import signal
+
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         token = read_token(args.admin_token_file)
     except (OSError, ValueError) as exc:

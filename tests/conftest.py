@@ -193,6 +193,11 @@ class ServerProcess:
                     return
                 time.sleep(0.1)
         code = self.proc.poll()
+        if code is None:  # alive but not serving: have it print its threads' stacks
+            import signal
+
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1)
         self.proc.kill()
         self.proc.wait(timeout=30)
         raise TimeoutError(
