@@ -170,28 +170,30 @@ class ServerProcess:
     def wait_serving(self, timeout: float = 60) -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        # A channel of its own: the process-wide subchannel pool may still hold a
-        # connection to an earlier server on this port, backing off after its death.
+        # A channel of its own for every attempt: the process-wide subchannel pool may
+        # still hold a connection to an earlier server on this port, backing off after
+        # its death, and a connection wedged before the server answered (seen about once
+        # in twenty runs: the server idle and SERVING, the health calls timing out) must
+        # not be waited on again.
         local = [("grpc.use_local_subchannel_pool", 1)]
-        with grpc.insecure_channel(self.address, options=local) as ch:
-            stub = health_pb2_grpc.HealthStub(ch)
-            deadline = time.monotonic() + timeout
-            last = "no answer"
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    break
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            with grpc.insecure_channel(self.address, options=local) as ch:
                 try:
-                    resp = stub.Check(
-                        health_pb2.HealthCheckRequest(service=""), timeout=5, wait_for_ready=True
+                    resp = health_pb2_grpc.HealthStub(ch).Check(
+                        health_pb2.HealthCheckRequest(service=""), timeout=3, wait_for_ready=True
                     )
                 except grpc.RpcError as exc:
                     last = f"{exc.code().name}: {exc.details()}"
                     time.sleep(0.1)
                     continue
-                last = health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
-                if resp.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-                time.sleep(0.1)
+            last = health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
+            if resp.status == health_pb2.HealthCheckResponse.SERVING:
+                return
+            time.sleep(0.1)
         code = self.proc.poll()
         if code is None:  # alive but not serving: have it print its threads' stacks
             import signal

@@ -184,6 +184,7 @@ def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
         assert children, "no compile child"
         srv.proc.send_signal(signal.SIGKILL)
         srv.proc.wait(timeout=30)
+        call.cancel()  # the call's server is gone: end it before its channel closes
     # The compile child dies with its server instead of compiling on for nothing.
     deadline = time.monotonic() + 10
     while any(os.path.exists(f"/proc/{c}") for c in children) and time.monotonic() < deadline:
