@@ -30,7 +30,7 @@ from normalizer.text import (
     variant_key,
 )
 
-__all__ = ["Index", "build_arrays", "key_hash", "trigram_codes"]
+__all__ = ["Index", "build_arrays", "key_hash", "merged_counts", "trigram_codes"]
 
 # Name sources that are identifiers, not spellings (e.g. Wikidata ids).
 ID_SOURCES = frozenset({"geonames-id"})
@@ -39,6 +39,20 @@ ID_SOURCES = frozenset({"geonames-id"})
 def key_hash(key: str) -> int:
     """Stable 64-bit hash (Python's hash() is salted per process)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def merged_counts(runs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of sorted runs (posting lists), ascending, and how many runs hold
+    each: np.unique(..., return_counts=True), but a stable sort merges the presorted
+    runs (timsort) about three times faster than np.unique's quicksort."""
+    merged = np.sort(np.concatenate(runs), kind="stable")
+    if merged.size == 0:
+        return merged, merged
+    starts = np.empty(merged.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(merged[1:], merged[:-1], out=starts[1:])
+    at = np.flatnonzero(starts)
+    return merged[at], np.diff(np.append(at, merged.size))
 
 
 def trigram_codes(key: str) -> np.ndarray:
@@ -379,7 +393,7 @@ class Index:
         if pos.size == 0:
             return _EMPTY
         parts = [self._del_post[self._del_start[p] : self._del_start[p + 1]] for p in pos]
-        return np.unique(np.concatenate(parts))
+        return merged_counts(parts)[0]
 
     def trigram_candidates(
         self, key: str, *, max_trigrams: int = 12, budget: int = 40_000, limit: int = 200
@@ -405,7 +419,7 @@ class Index:
                 break
             parts.append(self._tri_post[lo[j] : hi[j]])
             used += size
-        ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+        ids, counts = merged_counts(parts)
         if ids.size <= limit:
             return ids[np.argsort(-counts, kind="stable")]
         # Keep the best overlaps: overlaps are small integers, so a histogram finds the cut

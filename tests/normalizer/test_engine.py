@@ -6,6 +6,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from normalizer.engine import Normalizer
@@ -340,3 +342,14 @@ def test_codes_are_not_misspelled(tiny_engine):
     # typed exactly or not at all.
     assert tiny_engine.normalize("Kisr").best.place.id == "t:15"
     assert tiny_engine.normalize("KSE").best.place.id == "t:14"
+
+
+@given(st.lists(st.lists(st.integers(0, 60), unique=True, max_size=30), max_size=8))
+def test_merged_counts_is_unique_with_counts(runs):
+    from normalizer.index import merged_counts
+
+    arrays = [np.array(sorted(r), dtype=np.int32) for r in runs] or [np.zeros(0, np.int32)]
+    ids, counts = merged_counts(arrays)
+    want_ids, want_counts = np.unique(np.concatenate(arrays), return_counts=True)
+    assert ids.tolist() == want_ids.tolist()
+    assert counts.tolist() == want_counts.tolist()
