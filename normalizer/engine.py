@@ -424,11 +424,11 @@ class Normalizer:
             return exact
         folded = forms[0] if forms else ""
         if folded:
-            f = folded
-            for key, sim in ((variant_key(f), 0.95), (variant_key(strip_generic(f)), 0.92)):
+            variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
+            for key, sim in variants:
                 if key:
                     nids = self._allowed(self.index.lookup("variant", key), q)
-                    costs = [self._variant_cost(f, nid) for nid in nids.tolist()]
+                    costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
         dropped = 0.0
         if native:

@@ -210,9 +210,9 @@ _NKO_ANY = re.compile(r"[\u07c0-\u07ff]")
 
 @functools.lru_cache(maxsize=4096)
 def _indic_kind(ch: str) -> str:
-    """ "c" consonant, "i" independent vowel, "v" vowel sign or virama (no inherent vowel
-    follows), "n" nukta, "s" another sign within a word (anusvara, candrabindu, visarga),
-    "" anything else."""
+    """ "c" consonant, "i" independent vowel, "v" vowel sign, "x" virama (no inherent
+    vowel follows either), "n" nukta, "s" another sign within a word (anusvara,
+    candrabindu, visarga), "" anything else."""
     if not "\u0900" <= ch <= "\u0dff":
         return ""
     name = unicodedata.name(ch, "")
@@ -234,39 +234,35 @@ def _inherent_vowels(text: str) -> str:
     """Indic consonants carry an a unless a vowel sign or virama follows; at a word's end
     it is not spoken (Hindi नेल्सन is Nelson, not Nelsana), nor, in the Indo-Aryan
     scripts (Devanagari to Oriya), between a vowel and a consonant that has one
-    (कोलकाता is Kolkata, not Kolakata: schwa syncope)."""
+    (कोलकाता is Kolkata, not Kolakata: schwa syncope). A nukta belongs to its consonant."""
     kinds = [_indic_kind(ch) for ch in text]
     n = len(text)
 
-    def after(i: int) -> str:  # the kind following position i, past a nukta
-        j = i + 1
-        while j < n and kinds[j] == "n":
-            j += 1
+    def past_nukta(i: int, step: int) -> int:  # i, or the first position beyond nuktas
+        while 0 <= i < n and kinds[i] == "n":
+            i += step
+        return i
+
+    def kind_after(i: int) -> str:
+        j = past_nukta(i + 1, 1)
         return kinds[j] if j < n else ""
 
-    voiced = [k == "c" and after(i) in ("c", "i", "s") for i, k in enumerate(kinds)]
+    voiced = [k == "c" and kind_after(i) in ("c", "i", "s") for i, k in enumerate(kinds)]
     for i in range(n - 1, -1, -1):  # right to left: a syllable's vowel decides the one before
         if not voiced[i] or text[i] > "\u0b7f":
             continue
-        j = i + 1
-        while j < n and kinds[j] == "n":
-            j += 1
-        k = i - 1
-        while k >= 0 and kinds[k] == "n":
-            k -= 1
+        j, k = past_nukta(i + 1, 1), past_nukta(i - 1, -1)
         vowel_before = k >= 0 and (kinds[k] in ("v", "i") or voiced[k])
-        vowel_after_next = j < n and kinds[j] == "c" and (voiced[j] or after(j) == "v")
+        vowel_after_next = j < n and kinds[j] == "c" and (voiced[j] or kind_after(j) == "v")
         if vowel_before and vowel_after_next:
             voiced[i] = False
     # The inherent a goes after the consonant and any nukta on it.
     out = []
     for i, ch in enumerate(text):
         out.append(ch)
-        if kinds[i] in ("c", "n"):
-            k = i
-            while k >= 0 and kinds[k] == "n":
-                k -= 1
-            if k >= 0 and voiced[k] and after(i) != "n":
+        if kinds[i] in ("c", "n") and kind_after(i) != "n":
+            k = past_nukta(i, -1)
+            if k >= 0 and voiced[k]:
                 out.append("a")
     return "".join(out)
 
