@@ -57,6 +57,24 @@ def test_stream_order_and_bad_item_does_not_end_it(mini_server):
     assert "control character" in out[3].error.message
 
 
+def test_stream_answers_in_order_while_requests_keep_coming(mini_server):
+    # More requests than the server answers ahead of its writes, mixed hits, misses and
+    # refusals, sent by a producer slower than the server: every answer, in order.
+    queries = ["Yerevan", "Susa", "", "Nakhichevan", "Qqqqzzz", "Шуша", "Moscow"]
+
+    def requests():
+        for i in range(1000):
+            if i % 250 == 0:
+                time.sleep(0.05)
+            yield pb.NormalizeRequest(query=queries[i % len(queries)], request_id=str(i))
+
+    out = list(mini_server.stub.NormalizeStream(requests()))
+    assert [r.request_id for r in out] == [str(i) for i in range(1000)]
+    assert [r.query for r in out[:7]] == queries
+    assert out[5].candidates[0].place.id == "geonames:147105"
+    assert out[2].error.code == "INVALID_ARGUMENT" and not out[3].error.code
+
+
 def test_get_place_and_info(mini_server):
     place = mini_server.stub.GetPlace(pb.GetPlaceRequest(id="geonames:147105"))
     assert place.name == "Shusha" and any(
@@ -139,6 +157,9 @@ def test_health_transitions_and_reflection(tmp_path, mini_snapshot):
         ).status
         assert status == health_pb2.HealthCheckResponse.NOT_SERVING
         code, details = _code(lambda: srv.stub.Normalize(pb.NormalizeRequest(query="Susa")))
+        assert code == grpc.StatusCode.UNAVAILABLE and "no gazetteer loaded" in details
+        stream = srv.stub.NormalizeStream(iter([pb.NormalizeRequest(query="Susa")]))
+        code, details = _code(lambda: list(stream))
         assert code == grpc.StatusCode.UNAVAILABLE and "no gazetteer loaded" in details
         srv.state.swap(Normalizer.load(mini_snapshot))
         assert (
