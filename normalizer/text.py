@@ -112,6 +112,29 @@ def _japanese(text: str) -> str:
     return _JA_LONG.sub(lambda m: m.group(0)[0], romaji)
 
 
+# Polyphones read as in place names, where pypinyin's default follows running text:
+# 长沙 Changsha (not zhang), 成都 Chengdu (not dou), 喀什 Kashi (not shen), 朝阳 Chaoyang.
+# Words in pypinyin's phrase table keep their own reading (长大 zhang da) unless listed.
+_PLACE_READINGS = {"长": "cháng", "長": "cháng", "都": "dū", "什": "shí", "朝": "cháo"}
+_PLACE_WORDS = {"朝阳": [["cháo"], ["yáng"]], "朝陽": [["cháo"], ["yáng"]]}
+
+
+@functools.cache
+def _pinyin():
+    from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
+
+    load_single_dict({ord(ch): reading for ch, reading in _PLACE_READINGS.items()})
+    load_phrases_dict(_PLACE_WORDS)
+    return functools.partial(lazy_pinyin, style=Style.NORMAL, v_to_u=True)
+
+
+def _mandarin(text: str) -> str:
+    """Han characters in pinyin, other text kept. unidecode gives each character one old
+    reading and so misreads simplified ones: 广州 "yan zhou", 宁波 "zhu bo", 厦门 "sha men";
+    pypinyin reads them as today (guang zhou, ning bo, xia men), polyphones by word."""
+    return " ".join(_pinyin()(text))
+
+
 def _finish(latin: str) -> str:
     return _NON_ALNUM.sub(" ", latin.lower()).strip()
 
@@ -316,6 +339,8 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     if _INDIC.search(prepared):
         latin = _finish(unidecode(_inherent_vowels(prepared).translate(_INDIC_PLAIN)))
         latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+    elif _HAN.search(prepared):
+        latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")

@@ -291,6 +291,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:14", "name": "Kasese", "country_code": "UG", "population": 115400,
          "alt_names": ["KSE"]},
         {"id": "t:15", "name": "Kisoro", "country_code": "UG", "population": 17700},
+        # 宁波 is "ning bo" today; unidecode's one old reading per character says "zhu bo".
+        {"id": "t:16", "name": "Ningbo", "country_code": "CN", "population": 7000000},
+        {"id": "t:17", "name": "Zhubo", "country_code": "CN", "population": 0},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -305,6 +308,11 @@ def test_han_text_without_kana_reads_mandarin_first(tiny_engine):
     assert tiny_engine.normalize("長岡").best.place.id == "t:1"
     assert tiny_engine.normalize("長岡", language="ja").best.place.id == "t:2"
     assert tiny_engine.normalize("ながおか").best.place.id == "t:2"
+
+
+def test_simplified_han_reads_as_modern_pinyin(tiny_engine):
+    for query in ("宁波", "宁波市"):
+        assert tiny_engine.normalize(query).best.place.id == "t:16"
 
 
 def test_generic_words_in_native_scripts(tiny_engine):

@@ -50,6 +50,21 @@ def test_fold(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("广州", "guang zhou"),  # unidecode: "yan zhou"
+        ("厦门", "xia men"),  # "sha men"
+        ("重庆", "chong qing"),  # polyphone 重 read by word, not "zhong"
+        ("萬寧", "wan ning"),  # traditional characters too
+        ("呂梁", "lu liang"),  # ü without its dots, not pinyin's "v"
+        ("Москва广州", "moskva guang zhou"),  # other scripts around Han kept
+    ],
+)
+def test_han_reads_as_modern_pinyin(text, folded):
+    assert fold(text) == folded
+
+
 def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京") == ("dong jing", "tokyo")
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
