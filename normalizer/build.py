@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from gazetteer import snapshot
 from gazetteer.sources import SourceSet
 from normalizer.index import build_arrays
 
-__all__ = ["build_snapshot", "ensure_default"]
+__all__ = ["build_snapshot", "ensure_default", "fold_fingerprint"]
+
+# What decides a snapshot's keys besides its data: the folding code and its tables.
+_FOLD_PACKAGES = ("unidecode", "pykakasi", "pypinyin")
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
+
+
+@functools.cache
+def fold_fingerprint() -> str:
+    """Changes whenever the same names could be keyed differently: the folding and
+    indexing code, and the versions of the transliteration packages."""
+    from normalizer import index, text
+
+    h = hashlib.sha256()
+    for pkg in _FOLD_PACKAGES:
+        h.update(f"{pkg}={metadata.version(pkg)};".encode())
+    for mod in (text, index):
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def build_snapshot(
@@ -34,6 +54,7 @@ def build_snapshot(
     meta = {
         "sources": sources.description,
         "fingerprint": fingerprint,
+        "fold": fold_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": {
             "places": len(sources.places),

@@ -33,7 +33,7 @@ from gazetteer.snapshot import SnapshotError
 from gazetteer.sources import FORMATS, load_sources
 from gazetteer.validate import SourceError
 from normalizer import convert, metrics
-from normalizer.build import build_snapshot, ensure_default
+from normalizer.build import build_snapshot, ensure_default, fold_fingerprint
 from normalizer.config import ServerConfig
 from normalizer.engine import Normalizer
 from normalizer.errors import NotReady, PlaceNotFound, QueryError
@@ -969,7 +969,15 @@ def load_initial(state: State, config: ServerConfig) -> None:
     clean_leftovers(config)
     try:
         path = initial_snapshot(config)
-        state.swap(Normalizer.load(path))
+        engine = Normalizer.load(path)
+        if engine.snapshot.meta.get("fold") != fold_fingerprint():
+            log.warning(
+                "snapshot %s was compiled by another version of the name folding; "
+                "names whose folding changed match less well until its sources are "
+                "reloaded",
+                path,
+            )
+        state.swap(engine)
     except (SnapshotError, SourceError, OSError) as exc:
         log.error("cannot load a gazetteer: %s", exc)
         raise

@@ -516,3 +516,29 @@ def test_a_swapped_out_gazetteer_is_released(tmp_path, mini_snapshot):
     logic.normalize(pb.NormalizeRequest(query="Yerevan"))
     gc.collect()
     assert gone() is None
+
+
+def test_a_snapshot_keyed_by_another_folding_is_served_with_a_warning(
+    tmp_path, mini_snapshot, monkeypatch, caplog
+):
+    from gazetteer.sources import load_sources
+    from normalizer import build, server
+    from normalizer.config import ServerConfig
+    from tests.conftest import MINI_SOURCES
+
+    def serve(path):
+        caplog.clear()
+        config = ServerConfig(data_dir=tmp_path, snapshot=path)
+        state = State(None)
+        server.load_initial(state, config)
+        return state, [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+
+    state, warnings = serve(mini_snapshot)
+    assert state.engine is not None and not warnings
+    old = tmp_path / "old.snapshot"
+    monkeypatch.setattr(build, "fold_fingerprint", lambda: "0123456789abcdef")
+    build.build_snapshot(load_sources(MINI_SOURCES), old)
+    monkeypatch.undo()
+    state, warnings = serve(old)
+    assert state.engine.normalize("Shushi").best.place.id == "geonames:147105"
+    assert any("another version of the name folding" in w for w in warnings)
