@@ -49,9 +49,9 @@ def inputs_fingerprint() -> str:
     h.update(ALIASES.read_bytes())
     for module in ("default.py", "snapshot.py"):
         h.update(Path(__file__).with_name(module).read_bytes())
-    from normalizer import index, text
+    from normalizer import build, index, text
 
-    for mod in (text, index):
+    for mod in (text, index, build):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()[:16]
 
