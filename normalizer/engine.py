@@ -33,6 +33,7 @@ from normalizer.text import (
     fold,
     fold_forms,
     generic_kind,
+    generic_only,
     native_generic,
     native_key,
     strip_generic,
@@ -353,7 +354,8 @@ class Normalizer:
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
         head, qualifiers = split_qualified(q.text)
-        if qualifiers:
+        # "Korea, Republic of": words of the name put after it, not a place qualifying it.
+        if qualifiers and not all(generic_only(fold(x)) for x in qualifiers):
             # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
             # than other names of a text do.
             sub = replace(q, text=head)
@@ -419,10 +421,17 @@ class Normalizer:
             if key:
                 nids = self._allowed(self.index.lookup("fold", key), q)
                 self._add(found, nids, 1.0, None, query_latin, cost)
-        exact = self._capped(found)
-        if exact:
-            return exact
         folded = forms[0] if forms else ""
+        if found:
+            if query_latin and folded:
+                # Names this one is short for, a generic word apart, compete with the
+                # exact hits: "Korea" is the country named "Korea, Republic of" before
+                # a town named Koréa.
+                nids = self.index.lookup("bare", folded)
+                if nids.size:
+                    nids = self._allowed(nids, q)
+                    self._add(found, nids, 0.95, MatchType.VARIANT, True, ranking.SPACING_EDIT)
+            return self._capped(found)
         if folded:
             variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
             for key, sim in variants:
@@ -780,9 +789,12 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
         1 - dist / np.maximum(lens, 1), (1 - (vdist - 0.5) / np.maximum(vlens, 1)) * 0.97
     )
     edits = np.minimum(dist, vdist)
-    qwords = folded.split()
+    # Containment is judged without generic words: in "republica arabe de siria" the
+    # place is "siria", not the town named Republica.
+    core = strip_generic(folded)
+    qwords = core.split()
     qset = set(qwords)
-    qlen = len(compact(folded))
+    qlen = len(compact(core))
     query_multiword = len(qwords) > 1
     for j, key in enumerate(keys):
         if edits[j] <= 1 or not (query_multiword or " " in key):
@@ -796,7 +808,7 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
                 cover = min(qlen, klen) / max(qlen, klen)
                 sim[j] = max(sim[j], 0.78 + 0.15 * cover)
                 edits[j] = min(edits[j], 1.5 + 2 * (1 - cover))
-            elif fuzz.token_set_ratio(folded, key) >= 90:
+            elif fuzz.token_set_ratio(core, key) >= 90:
                 sim[j] = max(sim[j], 0.75)
                 edits[j] = min(edits[j], 3.0)
     return sim, edits

@@ -128,6 +128,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     fold_v: list[int] = []
     var_h: list[int] = []
     var_v: list[int] = []
+    bare_h: list[int] = []
+    bare_v: list[int] = []
     fkeys: dict[str, int] = {}
     fkey_of_name: list[tuple[int, int]] = []
     memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[int, ...]]] = {}
@@ -155,9 +157,18 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             if native and (bare := native_generic(native)[0]) != native:
                 variants.add(bare)  # 尖峰镇 -> 尖峰, beside the Latin variant keys
             hashes = tuple(key_hash(k) for k in (*forms, *([native] if native else [])))
-            got = (forms, hashes, tuple(key_hash(v) for v in variants if v))
+            # The name without its generic words ("Korea, Republic of" -> korea).
+            bare = {g for f in forms if (g := strip_generic(f)) != f} - set(forms)
+            got = (
+                forms,
+                hashes,
+                tuple(key_hash(v) for v in variants if v),
+                tuple(key_hash(b) for b in bare),
+            )
             memo[(text, lang)] = got
-        forms, hashes, variants = got
+        forms, hashes, variants, bares = got
+        bare_h.extend(bares)
+        bare_v.extend([nid] * len(bares))
         fold_h.extend(hashes)
         fold_v.extend([nid] * len(hashes))
         for f in forms:
@@ -180,6 +191,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     fold_v_arr, var_v_arr = np.array(fold_v, dtype=np.int32), np.array(var_v, dtype=np.int32)
     arrays |= _table(np.array(fold_h, dtype=np.uint64), fold_v_arr, "fold", pops[fold_v_arr])
     arrays |= _table(np.array(var_h, dtype=np.uint64), var_v_arr, "variant", pops[var_v_arr])
+    bare_v_arr = np.array(bare_v, dtype=np.int32)
+    arrays |= _table(np.array(bare_h, dtype=np.uint64), bare_v_arr, "bare", pops[bare_v_arr])
 
     keys = list(fkeys)
     arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
@@ -319,11 +332,16 @@ class Index:
         self._ckey_len = a["ckey.len"]
         self._fkey_mask = a["fkey.mask"]
         self._tables = {
-            t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"]) for t in ("fold", "variant", "pid")
+            t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"])
+            for t in ("fold", "variant", "pid", "bare")
+            if f"{t}.hash" in a  # "bare" is newer than some snapshots: absent, it is empty
         }
 
     def lookup(self, table: str, key: str) -> np.ndarray:
-        hashes, start, post = self._tables[table]
+        try:
+            hashes, start, post = self._tables[table]
+        except KeyError:
+            return _EMPTY
         h = np.uint64(key_hash(key))
         i = int(hashes.searchsorted(h))
         if i < hashes.size and hashes[i] == h:

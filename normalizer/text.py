@@ -18,6 +18,7 @@ __all__ = [
     "fold",
     "fold_forms",
     "generic_kind",
+    "generic_only",
     "native_generic",
     "native_key",
     "strip_generic",
@@ -427,9 +428,25 @@ GENERIC = frozenset(
     kota department departement departamento gemeente comuna comune municipio distrito
     provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
     condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina""".split()
+) | frozenset(
+    # The words of countries' formal names in other languages: republic, democratic,
+    # people's ("Laos Democratische Volksrepubliek", "Coreea, Republica democrata populara").
+    """republica republicii republika republike republiky republiek republique republik
+    repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht tasavalta
+    rzeczpospolita vabariik jamhuri volksrepubliek volksrepublik democratic democratica
+    democratico democratique democratische demokratische demokratik demokratikong
+    demokratska demokraticheskaya demokratyczna democrata popular populara populare
+    populaire narodna narodnaya ludowa lidova""".split()
 )
-# Linking words dropped right after a generic word: "Condado de X", "Wilaya ya X".
-_LINKS = frozenset("of de del di do da du ya ng".split())
+# Linking words dropped right after a generic word: "Condado de X", "Wilaya ya X",
+# "Republika e X", "Poblacht na X".
+_LINKS = frozenset("of de del di do da du ya ng e na".split())
+
+
+def generic_only(folded: str) -> bool:
+    """Nothing but generic and linking words: "republic of", "republica democrata"."""
+    words = folded.split()
+    return bool(words) and all(w in GENERIC or w in _LINKS for w in words)
 
 
 def strip_generic(folded: str) -> str:

@@ -294,6 +294,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         # 宁波 is "ning bo" today; unidecode's one old reading per character says "zhu bo".
         {"id": "t:16", "name": "Ningbo", "country_code": "CN", "population": 7000000},
         {"id": "t:17", "name": "Zhubo", "country_code": "CN", "population": 0},
+        # Countries by their formal names, beside towns bearing a word of them.
+        {"id": "t:18", "name": "South Korea", "country_code": "KR", "feature_class": "A",
+         "feature_code": "PCLI", "population": 51000000, "alt_names": ["Korea, Republic of"]},
+        {"id": "t:19", "name": "Koréa", "country_code": "CI", "population": 3012},
+        {"id": "t:20", "name": "Syria", "country_code": "SY", "feature_class": "A",
+         "feature_code": "PCLI", "population": 22000000, "alt_names": ["Siria"]},
+        {"id": "t:21", "name": "Republica", "country_code": "BR", "population": 60720},
+        {"id": "t:22", "name": "Laos", "country_code": "LA", "feature_class": "A",
+         "feature_code": "PCLI", "population": 7000000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -313,6 +322,27 @@ def test_han_text_without_kana_reads_mandarin_first(tiny_engine):
 def test_simplified_han_reads_as_modern_pinyin(tiny_engine):
     for query in ("宁波", "宁波市"):
         assert tiny_engine.normalize(query).best.place.id == "t:16"
+
+
+def test_a_name_short_for_a_longer_one_competes_with_exact_hits(tiny_engine):
+    # "Korea" is exactly the town's name, and the country's "Korea, Republic of"
+    # without its generic words: the country, far more prominent, is meant.
+    ranked = [c.place.id for c in tiny_engine.normalize("Korea").candidates]
+    assert ranked[:2] == ["t:18", "t:19"]
+    assert tiny_engine.normalize("Koréa", countries=["CI"]).best.place.id == "t:19"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Korea, Republika e",  # after a comma: words of the name, not a qualifier
+        "Laos Democratische Volksrepubliek",
+        "República árabe de Siria",  # contains "siria", not merely the town Republica
+    ],
+)
+def test_formal_country_names_in_other_languages(tiny_engine, query):
+    expected = {"K": "t:18", "L": "t:22", "R": "t:20"}[query[0]]
+    assert tiny_engine.normalize(query).best.place.id == expected
 
 
 def test_generic_words_in_native_scripts(tiny_engine):
