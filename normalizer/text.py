@@ -291,6 +291,58 @@ def _inherent_vowels(text: str) -> str:
     return "".join(out)
 
 
+# Scripts unidecode has no letter of at all: Chakma and Ol Chiki (Santali).
+_CHAKMA = re.compile("[\U00011100-\U0001114f]")
+_OL_CHIKI = re.compile("[\u1c50-\u1c7f]")
+# Ol Chiki letter names are mnemonics (LA is the vowel o, AAK the consonant k): spelled here.
+_OL = dict(
+    zip(
+        "ᱚᱛᱜᱝᱞᱟᱠᱡᱢᱣᱤᱥᱦᱧᱨᱩᱪᱫᱬᱭᱮᱯᱰᱱᱲᱳᱴᱵᱶᱷ",
+        "o t g ng l a k j m w i s h ny r u c d n y e p d n r o t b v h".split(),
+        strict=True,
+    )
+)
+_CHAKMA_MARKS = {"CANDRABINDU": "n", "ANUSVARA": "ng", "VISARGA": "h"}
+_CHAKMA_Y = {"YYA": "y"}
+
+
+def _chakma_letter(ch: str) -> tuple[str, str]:
+    """(kind, spelling) from the Unicode name: c consonant, v vowel, s vowel sign,
+    k vowel killer, m mark, d digit."""
+    name = unicodedata.name(ch, "")
+    word = name.rsplit(" ", 1)[-1]
+    if " LETTER " in name:
+        if word in ("AA", "I", "U", "E"):
+            return "v", word[0].lower()
+        stem = word[:-1] if word.endswith("AA") else word + "A"  # KAA: k and its a
+        return "c", _RETROFLEX.get(stem) or _CHAKMA_Y.get(stem) or stem[:-1].lower()
+    if " VOWEL SIGN " in name or name.endswith(" MARK") and word in ("O", "AU"):
+        return "s", _INDIC_LONG.sub(lambda m: m.group(0)[0], word.lower())
+    if word in ("VIRAMA", "MAAYYAA"):
+        return "k", ""
+    if word in _CHAKMA_MARKS:
+        return "m", _CHAKMA_MARKS[word]
+    if " DIGIT " in name:
+        return "d", str(unicodedata.digit(ch))
+    return "x", ch
+
+
+def _chakma(text: str) -> str:
+    """Chakma, an abugida: a consonant carries the vowel a unless a vowel sign replaces
+    it or a virama kills it; the letter AA carries the vowel signs written alone."""
+    out = []
+    spelled = [_chakma_letter(ch) if _CHAKMA.match(ch) else ("x", ch) for ch in text]
+    for i, (kind, value) in enumerate(spelled):
+        after = spelled[i + 1][0] if i + 1 < len(spelled) else ""
+        if kind == "c":
+            out.append(value if after in ("s", "k") else value + "a")
+        elif kind == "v":
+            out.append("" if after == "s" and value == "a" else value)
+        else:
+            out.append(value)
+    return "".join(out)
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -301,6 +353,10 @@ def _respell(prepared: str) -> str:
         prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
+    if _CHAKMA.search(prepared):
+        prepared = _chakma(prepared)
+    if _OL_CHIKI.search(prepared):
+        prepared = "".join(_OL.get(ch, ch) for ch in prepared)
     return prepared
 
 

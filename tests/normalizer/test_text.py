@@ -65,6 +65,19 @@ def test_han_reads_as_modern_pinyin(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("𑄘𑄪𑄥𑄚𑄴𑄝𑄬", "dusanbe"),  # Chakma: vowel signs replace the inherent a, maayyaa kills it
+        ("𑄔𑄇", "dhaka"),  # the inherent a at the end too; retroflex dh spelled singly
+        ("𑄃𑄨𑄢𑄴𑄇𑄪𑄖𑄴𑄥𑄴𑄇𑄴", "irkutsk"),  # the letter AA carries a vowel sign alone
+        ("ᱥᱟᱱᱴᱚ ᱰᱚᱢᱤᱱᱜᱚ", "santo domingo"),  # Ol Chiki
+    ],
+)
+def test_scripts_unidecode_leaves_empty(text, folded):
+    assert fold(text) == folded
+
+
 def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京") == ("dong jing", "tokyo")
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
