@@ -291,6 +291,18 @@ def _inherent_vowels(text: str) -> str:
     return "".join(out)
 
 
+# Khmer: unidecode spells the consonants by their Sanskrit values (ប p, ដ t, ព b, ទ d,
+# គ g) and the vowel carrier អ as q; Khmer romanization (UNGEGN) reads them as spoken.
+_KHMER = re.compile("[\u1780-\u17ff]")
+_KHMER_SPOKEN = "k kh k kh ng ch chh ch chh nh d th d th n t th t th n b ph p ph m y r l v s h l"
+_KHMER_TABLE = str.maketrans(
+    dict(zip("កខគឃងចឆជឈញដឋឌឍណតថទធនបផពភមយរលវសហឡ", _KHMER_SPOKEN.split(), strict=True)) | {"អ": ""}
+)
+# Foreign sounds written as clusters or with the series shifter: ហ្គ and ហ្ក g
+# (កុងហ្គោ Congo), ហ្វ f, ហ្ស z, ប៉ p (ប៉ាឡូ Palau); and ាំ before ង is a (សាំង sang).
+_KHMER_CLUSTERS = {"ហ្គ": "g", "ហ្ក": "g", "ហ្វ": "f", "ហ្ស": "z", "ប៉": "p", "ាំង": "ang", "ាំ": "am"}
+_KHMER_CLUSTER = re.compile("|".join(_KHMER_CLUSTERS))
+
 # Scripts unidecode has no letter of at all: Chakma and Ol Chiki (Santali).
 _CHAKMA = re.compile("[\U00011100-\U0001114f]")
 _OL_CHIKI = re.compile("[\u1c50-\u1c7f]")
@@ -353,6 +365,9 @@ def _respell(prepared: str) -> str:
         prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
+    if _KHMER.search(prepared):
+        prepared = _KHMER_CLUSTER.sub(lambda m: _KHMER_CLUSTERS[m.group(0)], prepared)
+        prepared = prepared.translate(_KHMER_TABLE)
     if _CHAKMA.search(prepared):
         prepared = _chakma(prepared)
     if _OL_CHIKI.search(prepared):
@@ -400,6 +415,8 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
+        if _KHMER.search(prepared):
+            latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):
         reading = _finish(_japanese(prepared))

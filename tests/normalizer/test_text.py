@@ -78,6 +78,19 @@ def test_scripts_unidecode_leaves_empty(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("បាកដាដ", "bakdad"),  # ប b and ដ d as spoken (unidecode: p, t), long vowels single
+        ("ប៉ាឡូ", "palu"),  # the series shifter makes ប p
+        ("កុងហ្គោ", "kunggo"),  # ហ្គ g in foreign names
+        ("សាំងម៉ារ៊ាំង", "sangmarang"),  # ាំង ang
+    ],
+)
+def test_khmer_reads_as_spoken(text, folded):
+    assert fold(text) == folded
+
+
 def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京") == ("dong jing", "tokyo")
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
