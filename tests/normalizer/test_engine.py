@@ -96,7 +96,8 @@ def test_scores_are_probabilities(engine):
         res = engine.normalize(q, limit=50)
         scores = [c.score for c in res.candidates]
         assert all(0 <= s <= 1 for s in scores) and scores == sorted(scores, reverse=True)
-        assert sum(scores) <= 1.0001
+        # Shares of one softmax: at most 1, up to each score's rounding to 4 decimals.
+        assert sum(scores) <= 1 + 0.00005 * len(scores)
 
 
 def test_get_place_with_names(mini_engine):
