@@ -78,6 +78,13 @@ _INDIC_LONG = re.compile(r"(aa|ii|uu|ee|oo)")
 # unidecode also spells every consonant bare (पर्ट "prtt", मेगाडन "megaaddn") and
 # retroflexes doubled; Port and Magadan need the inherent a and single letters.
 _RETROFLEX = {"TTA": "t", "TTHA": "th", "DDA": "d", "DDHA": "dh", "NNA": "n", "LLA": "l"}
+# and spells ष/ഷ "ss" (Maharashtra, not maharassttra), Malayalam ഴ "lll" (Kozhikode), റ "rr".
+_RETROFLEX |= {"SSA": "sh", "LLLA": "zh", "RRA": "r", "NNNA": "n"}
+# Malayalam chillus are consonants without a vowel, unknown to unidecode: written as the
+# consonant and a virama; റ്റ is spoken and romanized tt (ഇൻലെറ്റ് inlet).
+_MALAYALAM = str.maketrans(
+    {"ൺ": "ണ്", "ൻ": "ന്", "ർ": "ര്", "ൽ": "ല്", "ൾ": "ള്", "ൿ": "ക്", "ൔ": "മ്", "ൕ": "യ്", "ൖ": "ഴ്"}
+)
 
 
 def _indic_plain() -> dict[int, str]:
@@ -271,7 +278,13 @@ def _inherent_vowels(text: str) -> str:
         j = past_nukta(i + 1, 1)
         return kinds[j] if j < n else ""
 
-    voiced = [k == "c" and kind_after(i) in ("c", "i", "s") for i, k in enumerate(kinds)]
+    # At a word's end the a is spoken in the Dravidian scripts and Sinhala (from Tamil,
+    # U+0B80, on: Malayalam വിയന്ന is viyanna), silent in the Indo-Aryan ones.
+    voiced = [
+        k == "c"
+        and (kind_after(i) in ("c", "i", "s") or (not kind_after(i) and (text[i] >= "\u0b80")))
+        for i, k in enumerate(kinds)
+    ]
     for i in range(n - 1, -1, -1):  # right to left: a syllable's vowel decides the one before
         if not voiced[i] or text[i] > "\u0b7f":
             continue
@@ -409,6 +422,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     if prepared.isascii():
         return (_finish(prepared),)
     if _INDIC.search(prepared):
+        prepared = prepared.translate(_MALAYALAM).replace("റ്റ", "ട്ട")
         latin = _finish(unidecode(_inherent_vowels(prepared).translate(_INDIC_PLAIN)))
         latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
     elif _HAN.search(prepared):

@@ -91,6 +91,21 @@ def test_khmer_reads_as_spoken(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("വിയന്ന", "viyanna"),  # the final a is spoken in Malayalam (not in Hindi: नेल्सन)
+        ("ലുവാൻഡ", "luvanda"),  # a chillu is a consonant without a vowel
+        ("റാങ്കിൻ ഇൻലെറ്റ്", "rangkin inlett"),  # റ്റ tt
+        ("കോഴിക്കോട്", "kozhikkot"),  # ഴ zh
+        ("ഉഷിയ", "ushiya"),  # ष/ഷ sh, not unidecode's ss
+        ("சென்னை", "cennai"),  # Tamil ன n, not nnn
+    ],
+)
+def test_dravidian_scripts(text, folded):
+    assert fold(text) == folded
+
+
 def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京") == ("dong jing", "tokyo")
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
