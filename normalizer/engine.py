@@ -331,16 +331,19 @@ class Normalizer:
         lim = self.limits
         if len(text) > lim.max_query_chars * 4:
             raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
-        text = text.translate(_INVISIBLE)
-        for ch in text:
-            if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
-                raise QueryError(f"query contains control character U+{ord(ch):04X}")
+        # Printable ASCII (most queries) holds no control or invisible character.
+        plain = text.isascii() and text.isprintable()
+        if not plain:
+            text = text.translate(_INVISIBLE)
+            for ch in text:
+                if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
+                    raise QueryError(f"query contains control character U+{ord(ch):04X}")
         text = " ".join(text.split())
         if not text:
             raise QueryError("query is empty")
         if len(text) > lim.max_query_chars:
             raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
-        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        if not (any(map(str.isalnum, text)) if plain else _has_letter(text)):
             raise QueryError("query has no letters or digits")
         return text
 
@@ -747,6 +750,10 @@ class Normalizer:
 def _native_kind(text: str) -> str:
     native = native_key(text)
     return native_generic(native)[1] if native else ""
+
+
+def _has_letter(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 def _is_latin(name: str) -> bool:

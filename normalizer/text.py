@@ -444,6 +444,8 @@ def native_key(text: str) -> str | None:
 
     None when the name is Latin: then the folded form is already the key.
     """
+    if text.isascii():
+        return None  # most names and queries: nothing to scan
     prepared = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     if all(ord(ch) < 0x250 or not ch.isalpha() for ch in prepared):
         return None
