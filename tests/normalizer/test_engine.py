@@ -115,6 +115,9 @@ def test_get_place_with_names(mini_engine):
         (dict(query=" \u200b "), "query is empty"),
         (dict(query="a\x00b"), "control character U+0000"),
         (dict(query="🙂🙂"), "no letters or digits"),
+        (dict(query="-- , ?"), "no letters or digits"),  # printable ASCII takes a fast path
+        (dict(query="a\x7fb"), "control character U+007F"),
+        (dict(query="   "), "query is empty"),
         (dict(query="x" * 300), "at most 256"),
         (dict(query="Susa", limit=51), "limit 51 out of range 1..50"),
         (dict(query="Susa", limit=-1), "limit -1 out of range"),
