@@ -424,6 +424,8 @@ class Normalizer:
             if key:
                 nids = self._allowed(self.index.lookup("fold", key), q)
                 self._add(found, nids, 1.0, None, query_latin, cost)
+                if query_latin and nids.size and not q.text.isascii():
+                    self._mark_verbatim(found, nids, q.text)
         folded = forms[0] if forms else ""
         if found:
             if query_latin and folded:
@@ -503,6 +505,16 @@ class Normalizer:
                 old.flags & CANONICAL,
             ):
                 found[place] = Hit(place, sim, kind, nid, flags, self._langs[lang], cost)
+
+    def _mark_verbatim(self, found: dict[int, Hit], nids: np.ndarray, text: str) -> None:
+        """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"):
+        that name becomes the hit's, flagged VERBATIM (a bonus in the ranking)."""
+        spelled = unicodedata.normalize("NFC", text).casefold()
+        for nid in nids.tolist():
+            if unicodedata.normalize("NFC", self._names[nid]).casefold() == spelled:
+                h = found.get(int(self._name_place[nid]))
+                if h is not None:
+                    h.name_id, h.flags = nid, int(self._name_flags[nid]) | ranking.VERBATIM
 
     def _variant_cost(self, folded: str, nid: int) -> float:
         """One edit for a systematic romanization difference (Naxcivan / Nakhchivan), more

@@ -395,3 +395,10 @@ def test_merged_counts_is_unique_with_counts(runs):
     want_ids, want_counts = np.unique(np.concatenate(arrays), return_counts=True)
     assert ids.tolist() == want_ids.tolist()
     assert counts.tolist() == want_counts.tolist()
+
+
+def test_a_name_spelled_exactly_with_its_diacritics_is_preferred(mini_engine):
+    # "Şuşa" and "Susa" fold alike; only Shusha is written Şuşa (Azerbaijani). Plain
+    # "Susa" stays with the bigger places that bear it.
+    assert mini_engine.normalize("Şuşa").best.place.id == "geonames:147105"
+    assert mini_engine.normalize("Susa").best.place.id != "geonames:147105"
