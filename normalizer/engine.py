@@ -484,14 +484,17 @@ class Normalizer:
         )
         for nid, place, flags, lang, cost in rows:
             kind = mtype
-            if kind is MatchType.FUZZY:
+            name = None
+            if kind is MatchType.FUZZY or not query_latin:
                 name = self._names[nid]
-                if len(name) <= 4 and name.isupper():
-                    continue  # a code ("KSE", "NYC"): matched exactly or not at all
-                if query_latin and not _is_latin(name):
+                if len(name) <= 4 and name.isascii() and name.isupper():
+                    # A code ("KSE", "NYC") is typed in Latin capitals: matched exactly or
+                    # not at all, and never by a transliteration (صدد, sdd, is not SDD).
+                    continue
+                if kind is MatchType.FUZZY and query_latin and not _is_latin(name):
                     cost += 0.5  # a typo measured against a transliteration: less certain
             if kind is None:
-                if _is_latin(self._names[nid]) != query_latin:
+                if _is_latin(self._names[nid] if name is None else name) != query_latin:
                     kind = MatchType.TRANSLITERATED
                 elif flags & (CANONICAL | ASCII):
                     kind = MatchType.EXACT

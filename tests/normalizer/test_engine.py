@@ -402,3 +402,9 @@ def test_a_name_spelled_exactly_with_its_diacritics_is_preferred(mini_engine):
     # "Susa" stays with the bigger places that bear it.
     assert mini_engine.normalize("Şuşa").best.place.id == "geonames:147105"
     assert mini_engine.normalize("Susa").best.place.id != "geonames:147105"
+
+
+def test_a_transliterated_query_never_meets_a_code(tiny_engine):
+    # Cyrillic "Ксе" spells kse, as Kasese's code KSE; codes are typed in Latin capitals.
+    assert tiny_engine.normalize("KSE").best.place.id == "t:14"
+    assert all(c.place.id != "t:14" for c in tiny_engine.normalize("Ксе").candidates)
