@@ -368,6 +368,17 @@ def _chakma(text: str) -> str:
     return "".join(out)
 
 
+# Greek as romanized today (ELOT 743, the spelling of GeoNames' Greek names): β v, η i,
+# υ y, φ f, χ ch, γγ ng, and the diphthongs ου ou, αυ av, ευ ev; unidecode spells the
+# ancient values (Αγία Παρασκευή "agia paraskeue", not Agia Paraskevi).
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_GREEK_PAIRS = {"ου": "ou", "ού": "ou", "αυ": "av", "αύ": "av", "ευ": "ev", "εύ": "ev", "γγ": "ng"}
+_GREEK_PAIR = re.compile("|".join(_GREEK_PAIRS))
+_GREEK_LETTERS = str.maketrans(
+    {"β": "v", "η": "i", "ή": "i", "υ": "y", "ύ": "y", "ϋ": "y", "ΰ": "y", "φ": "f", "χ": "ch"}
+)
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -378,6 +389,9 @@ def _respell(prepared: str) -> str:
         prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
+    if _GREEK.search(prepared):
+        prepared = _GREEK_PAIR.sub(lambda m: _GREEK_PAIRS[m.group(0)], prepared)
+        prepared = prepared.translate(_GREEK_LETTERS)
     if _KHMER.search(prepared):
         prepared = _KHMER_CLUSTER.sub(lambda m: _KHMER_CLUSTERS[m.group(0)], prepared)
         prepared = prepared.translate(_KHMER_TABLE)

@@ -106,6 +106,20 @@ def test_dravidian_scripts(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Αγία Παρασκευή", "agia paraskevi"),  # ευ ev, η i (unidecode: paraskeue)
+        ("Καλύβια", "kalyvia"),  # υ y, β v
+        ("Αγγελοχώρι", "angelochori"),  # γγ ng, χ ch
+        ("ΚΕΦΑΛΛΟΝΙΑ", "kefallonia"),  # φ f, capitals too
+        ("Κούμανη", "koumani"),  # ου ou
+    ],
+)
+def test_greek_reads_as_romanized_today(text, folded):
+    assert fold(text) == folded
+
+
 def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京") == ("dong jing", "tokyo")
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
