@@ -453,3 +453,34 @@ def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+def test_cancelled_streams_leave_no_task_behind(mini_server):
+    # Each stream reads its requests in a task of its own: a client that goes away
+    # mid-stream must leave no task of its stream on the server's event loop.
+    import asyncio
+
+    loop = mini_server.server._loop
+
+    def tasks() -> int:
+        async def count() -> int:
+            return len(asyncio.all_tasks())
+
+        return asyncio.run_coroutine_threadsafe(count(), loop).result(timeout=10)
+
+    def endless():
+        while True:
+            yield pb.NormalizeRequest(query="Yerevan")
+
+    before = tasks()
+    for _ in range(20):
+        call = mini_server.stub.NormalizeStream(endless())
+        for i, _resp in enumerate(call):
+            if i == 100:
+                call.cancel()
+                break
+    deadline = time.monotonic() + 10
+    while tasks() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert tasks() <= before
+    assert mini_server.stub.Normalize(pb.NormalizeRequest(query="Yerevan")).candidates
