@@ -494,7 +494,9 @@ class Normalizer:
                 if kind is MatchType.FUZZY and query_latin and not _is_latin(name):
                     cost += 0.5  # a typo measured against a transliteration: less certain
             if kind is None:
-                if _is_latin(self._names[nid] if name is None else name) != query_latin:
+                if name is None:
+                    name = self._names[nid]
+                if _is_latin(name) != query_latin:
                     kind = MatchType.TRANSLITERATED
                 elif flags & (CANONICAL | ASCII):
                     kind = MatchType.EXACT

@@ -75,6 +75,13 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # blocks (U+0900-U+0D7F): unidecode spells long vowels doubled ("dillii").
 _INDIC = re.compile(r"[\u0900-\u0dff]")  # with Sinhala (U+0D80-0DFF)
 _INDIC_LONG = re.compile(r"(aa|ii|uu|ee|oo)")
+
+
+def _single_vowels(latin: str) -> str:
+    """Long vowels written once: unidecode doubles them in Indic, Khmer and Lao text."""
+    return _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+
+
 # unidecode also spells every consonant bare (पर्ट "prtt", मेगाडन "megaaddn") and
 # retroflexes doubled; Port and Magadan need the inherent a and single letters.
 _RETROFLEX = {"TTA": "t", "TTHA": "th", "DDA": "d", "DDHA": "dh", "NNA": "n", "LLA": "l"}
@@ -342,7 +349,7 @@ def _chakma_letter(ch: str) -> tuple[str, str]:
         stem = word[:-1] if word.endswith("AA") else word + "A"  # KAA: k and its a
         return "c", _RETROFLEX.get(stem) or _CHAKMA_Y.get(stem) or stem[:-1].lower()
     if " VOWEL SIGN " in name or name.endswith(" MARK") and word in ("O", "AU"):
-        return "s", _INDIC_LONG.sub(lambda m: m.group(0)[0], word.lower())
+        return "s", _single_vowels(word.lower())
     if word in ("VIRAMA", "MAAYYAA"):
         return "k", ""
     if word in _CHAKMA_MARKS:
@@ -438,13 +445,13 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     if _INDIC.search(prepared):
         prepared = prepared.translate(_MALAYALAM).replace("റ്റ", "ട്ട")
         latin = _finish(unidecode(_inherent_vowels(prepared).translate(_INDIC_PLAIN)))
-        latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+        latin = _single_vowels(latin)
     elif _HAN.search(prepared):
         latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
         if _KHMER.search(prepared):
-            latin = _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
+            latin = _single_vowels(latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):
         reading = _finish(_japanese(prepared))
