@@ -833,7 +833,16 @@ def cmd_build(args) -> int:
 
 
 # ------------------------------------------------------------------ serve
+# gRPC core experiments the server runs with unless GRPC_EXPERIMENTS says otherwise.
+# tcp_frame_size_tuning (socket reads sized by the messages they carry) cut the server's
+# CPU per streamed name from 74.5 to 68.5 us and raised streamed names/s by 7% (medians
+# of ten alternating A/B runs on two workers); unary and batch calls unchanged.
+GRPC_EXPERIMENTS = "tcp_frame_size_tuning"
+
+
 def cmd_serve(args) -> int:
+    # Read once, when gRPC's core starts: set before anything imports grpc.
+    os.environ.setdefault("GRPC_EXPERIMENTS", GRPC_EXPERIMENTS)
     from normalizer.config import ServerConfig, read_token
     from normalizer.logs import setup_logging
 

@@ -386,6 +386,20 @@ def test_node_client_calls_normalize_from_the_proto_alone(mini_server):
     assert bad.returncode == 1 and bad.stderr.startswith("3 ")  # INVALID_ARGUMENT
 
 
+@pytest.mark.parametrize("mode", ["decoded", "encoded"])
+def test_node_stream_load_generator_gets_every_answer(mini_server, tmp_path, mode):
+    """The benchmark's Node.js stream load, both ways: every answer arrives, none fails
+    (encoded mode decodes one answer in 256 and checks it is its query's)."""
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@grpc").exists():
+        pytest.skip("node or tests/node/node_modules missing")
+    from tests.bench.service import node_stream_load
+
+    names = ["Susa", "Stepanakert", "Yerevan", "Shusha  ", "Naxcivan"] * 60
+    got = node_stream_load(mini_server.address, names, tmp_path, seconds=1, streams=2, mode=mode)
+    rate, p50, p99, failed = got
+    assert failed == 0 and rate > 0 and p50 <= p99
+
+
 def test_metrics_endpoint_counts_calls(tmp_path, mini_snapshot):
     import socket
     import urllib.request
