@@ -29,11 +29,13 @@ from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.index import Index
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
+    abbreviate,
     compact,
     fold,
     fold_forms,
     generic_kind,
     generic_only,
+    has_abbreviation,
     native_generic,
     native_key,
     strip_generic,
@@ -436,6 +438,11 @@ class Normalizer:
                 if nids.size:
                     nids = self._allowed(nids, q)
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, ranking.SPACING_EDIT)
+                if has_abbreviation(folded):
+                    # "St. Ann" is as much Saint Ann as a place that bears "St. Ann".
+                    nids = self._allowed(self.index.lookup("variant", variant_key(folded)), q)
+                    costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
+                    self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
             return self._capped(found)
         if folded:
             variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
@@ -525,12 +532,14 @@ class Normalizer:
         """One edit for a systematic romanization difference (Naxcivan / Nakhchivan), more
         when the spellings are far apart: a variant key can collapse a long query into a
         short one ("bahyiii" and Chinese "ba xi" share "bahi")."""
-        name = fold(self._names[nid])
+        folded, name = abbreviate(folded), abbreviate(fold(self._names[nid]))
+        if folded == name:  # an abbreviation written out or not: St. Ann, Saint Ann
+            return 0.0
         d = min(
             OSA.distance(compact(folded), compact(name)),
             OSA.distance(compact(strip_generic(folded)), compact(strip_generic(name))),
         )
-        if d == 0:  # the same letters: only spaces, hyphens or a generic word differ
+        if d == 0:  # the same letters: only spaces, hyphens or generic words differ
             return ranking.SPACING_EDIT
         return max(1.0, ranking.VARIANT_EDIT_SHARE * d)
 

@@ -517,9 +517,33 @@ _INITIAL_YE = re.compile(r"^(ye|je|ie)")  # Yerevan / Jerevan / Erevan
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+# Words names abbreviate, each with its abbreviation: "St. Ann" is Saint Ann, "Ft.
+# Myers" Fort Myers, "Sv. Nikole" Sveti Nikole. Unified in variant keys (so the spelled
+# out and the abbreviated name meet) and before comparing spellings.
+_ABBREVIATED = {
+    **dict.fromkeys(("saint", "sainte", "sankt", "st", "ste"), "st"),
+    **dict.fromkeys(("sveti", "sveta", "sveto", "sv"), "sv"),
+    **dict.fromkeys(("mount", "mt"), "mt"),
+    **dict.fromkeys(("fort", "ft"), "ft"),
+}
+
+
+def abbreviate(folded: str) -> str:
+    """Words that have an abbreviation written as it: `saint ann` -> `st ann`."""
+    words = folded.split(" ")
+    if not any(w in _ABBREVIATED for w in words):
+        return folded
+    return " ".join(_ABBREVIATED.get(w, w) for w in words)
+
+
+def has_abbreviation(folded: str) -> bool:
+    return any(w in _ABBREVIATED for w in folded.split(" "))
+
+
 def variant_key(folded: str) -> str:
-    """Collapse systematic romanization differences: Nakhchivan, Naxçıvan -> nahcivan."""
-    key = _INITIAL_YE.sub("e", compact(folded))
+    """Collapse systematic romanization differences: Nakhchivan, Naxçıvan -> nahcivan;
+    and abbreviations: St. Ann, Saint Ann -> stan."""
+    key = _INITIAL_YE.sub("e", compact(abbreviate(folded)))
     key = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], key)
     key = _DOUBLED.sub(r"\1", key)
     return key[:-1] if key.endswith("h") and len(key) > 2 else key

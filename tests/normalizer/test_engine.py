@@ -319,6 +319,10 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:21", "name": "Republica", "country_code": "BR", "population": 60720},
         {"id": "t:22", "name": "Laos", "country_code": "LA", "feature_class": "A",
          "feature_code": "PCLI", "population": 7000000},
+        # Abbreviated words: a hamlet bears "St. Ann" itself, the town is Saint Ann.
+        {"id": "t:23", "name": "Saint Ann", "country_code": "US", "population": 13000},
+        {"id": "t:24", "name": "St. Ann", "country_code": "CA", "population": 40},
+        {"id": "t:25", "name": "Mount Vernon", "country_code": "US", "population": 67000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -359,6 +363,13 @@ def test_a_name_short_for_a_longer_one_competes_with_exact_hits(tiny_engine):
 def test_formal_country_names_in_other_languages(tiny_engine, query):
     expected = {"K": "t:18", "L": "t:22", "R": "t:20"}[query[0]]
     assert tiny_engine.normalize(query).best.place.id == expected
+
+
+def test_abbreviated_words_meet_the_spelled_out_name(tiny_engine):
+    assert tiny_engine.normalize("Mt. Vernon").best.place.id == "t:25"
+    # Beside the hamlet that bears "St. Ann" exactly, the town it is as much the name of.
+    assert [c.place.id for c in tiny_engine.normalize("St. Ann").candidates] == ["t:23", "t:24"]
+    assert tiny_engine.normalize("St. Ann", countries=["CA"]).best.place.id == "t:24"
 
 
 def test_generic_words_in_native_scripts(tiny_engine):

@@ -138,13 +138,28 @@ def test_han_has_both_readings_japanese_first_when_told():
         ("Nagorno-Karabakh", "Nagornokarabakh"),
         ("Kharkiv", "Harkiv"),
         ("Muenchen", "München"),
+        ("St. Ann", "Saint Ann"),
+        ("Ste-Geneviève", "Sainte Genevieve"),
+        ("St. Gallen", "Sankt Gallen"),
+        ("Mt. Vernon", "Mount Vernon"),
+        ("Ft Myers", "Fort Myers"),
+        ("Sv. Nikole", "Sveti Nikole"),
     ],
 )
 def test_variant_keys_unify_romanizations(a, b):
     assert variant_key(fold(a)) == variant_key(fold(b))
 
 
-@pytest.mark.parametrize(("a", "b"), [("Paris", "Perth"), ("Moscow", "Mosul"), ("Baku", "Bukhara")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Paris", "Perth"),
+        ("Moscow", "Mosul"),
+        ("Baku", "Bukhara"),
+        ("Saint Paul", "San Pablo"),  # only the words names abbreviate are unified
+        ("Fortaleza", "Ft Aleza"),  # and only whole words
+    ],
+)
 def test_variant_keys_keep_different_names_apart(a, b):
     assert variant_key(fold(a)) != variant_key(fold(b))
 
