@@ -43,6 +43,7 @@ from normalizer.text import (
 )
 from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
 from normalizer.typos import slips
+from normalizer.wadegiles import pinyin_readings
 
 __all__ = ["Limits", "Normalizer"]
 
@@ -443,6 +444,7 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", variant_key(folded)), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
+                self._add_wade_giles(found, q)
             return self._capped(found)
         if folded:
             variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
@@ -451,6 +453,8 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
+            if query_latin:
+                self._add_wade_giles(found, q)
         dropped = 0.0
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
@@ -527,6 +531,17 @@ class Normalizer:
                 h = found.get(int(self._name_place[nid]))
                 if h is not None:
                     h.name_id, h.flags = nid, int(self._name_flags[nid]) | ranking.VERBATIM
+
+    def _add_wade_giles(self, found: dict[int, Hit], q: Query) -> None:
+        """A Chinese name in Wade-Giles (Hsing-hua, Chan-chiang-shih) met through each of
+        its pinyin readings (Xinghua; Zhanjiang Shi, so Zhanjiang too)."""
+        for reading in pinyin_readings(q.text):
+            head = reading.partition(" ")[0]  # without the administrative syllable
+            for text, cost in {(reading, 0.0), (head, ranking.SPACING_EDIT)}:
+                nids = self._allowed(self.index.lookup("variant", variant_key(text)), q)
+                cost += ranking.ROMANIZATION_EDIT
+                costs = [cost + self._variant_cost(text, nid) for nid in nids.tolist()]
+                self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
 
     def _variant_cost(self, folded: str, nid: int) -> float:
         """One edit for a systematic romanization difference (Naxcivan / Nakhchivan), more

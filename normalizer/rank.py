@@ -114,6 +114,9 @@ SLIP_DISCOUNT = 0.15
 # populous "Yinma" a y/j variant away. Measured 0.1 / 0.25 / 0.5 / 1: +0.9 / +0.8 / +0.1
 # / 0 points on held-out Latin variants, no loss elsewhere.
 SPACING_EDIT = 0.25
+# A Wade-Giles name matched through one of its pinyin readings (normalizer/wadegiles.py)
+# costs this much on top of the reading's own difference from the name.
+ROMANIZATION_EDIT = 0.5
 # Up to this many candidates are ranked with plain floats, more with numpy.
 SMALL = 24
 

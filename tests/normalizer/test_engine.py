@@ -323,6 +323,10 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:23", "name": "Saint Ann", "country_code": "US", "population": 13000},
         {"id": "t:24", "name": "St. Ann", "country_code": "CA", "population": 40},
         {"id": "t:25", "name": "Mount Vernon", "country_code": "US", "population": 67000},
+        # Pinyin names a Wade-Giles spelling reads as.
+        {"id": "t:26", "name": "Zhanjiang", "country_code": "CN", "population": 1400709},
+        {"id": "t:27", "name": "Zhenjiang", "country_code": "CN", "population": 950516},
+        {"id": "t:28", "name": "Xiagang", "country_code": "CN", "population": 0},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -370,6 +374,12 @@ def test_abbreviated_words_meet_the_spelled_out_name(tiny_engine):
     # Beside the hamlet that bears "St. Ann" exactly, the town it is as much the name of.
     assert [c.place.id for c in tiny_engine.normalize("St. Ann").candidates] == ["t:23", "t:24"]
     assert tiny_engine.normalize("St. Ann", countries=["CA"]).best.place.id == "t:24"
+
+
+def test_wade_giles_names_are_read_as_pinyin(tiny_engine):
+    assert tiny_engine.normalize("Chan-chiang-shih").best.place.id == "t:26"
+    assert tiny_engine.normalize("Chen-chiang").best.place.id == "t:27"
+    assert tiny_engine.normalize("Hsia-kang").best.place.id == "t:28"
 
 
 def test_generic_words_in_native_scripts(tiny_engine):

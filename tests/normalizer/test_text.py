@@ -15,6 +15,7 @@ from normalizer.text import (
     strip_generic,
     variant_key,
 )
+from normalizer.wadegiles import MAX_READINGS, pinyin_readings
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,29 @@ def test_expanded_spelling():
     assert expanded_spelling("Ålborg") == "aalborg"
     assert expanded_spelling("Tromsø") == "tromsoe"
     assert expanded_spelling("Paris") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reading"),
+    [
+        ("Chan-chiang-shih", "zhanjiang shi"),  # ch before a: zh; the city word apart
+        ("Hsing-hua", "xinghua"),
+        ("Ch'ung-ch'ing", "chongqing"),  # the apostrophe: aspirated
+        ("Pei-chia-tsao", "beijiazao"),  # ch before i: j; ts: z
+        ("Tzu-kung", "zigong"),
+        ("Kuo-erh-lo-ssu", "guoerluosi"),
+        ("Lin Hsi", "linxi"),  # spaced, with a syllable only Wade-Giles writes
+        ("Yen-ling", "yanling"),
+    ],
+)
+def test_wade_giles_reads_as_pinyin(name, reading):
+    readings = pinyin_readings(name)
+    assert readings[0] == reading
+    assert len(readings) <= MAX_READINGS
+
+
+@pytest.mark.parametrize(
+    "name", ["Paris", "New York", "Hong Kong", "San Jose", "Lin Xi", "Nan-jing"]
+)
+def test_names_that_are_not_wade_giles(name):
+    assert pinyin_readings(name) == []
