@@ -38,6 +38,7 @@ from normalizer.text import (
     has_abbreviation,
     native_generic,
     native_key,
+    skeleton,
     strip_generic,
     variant_key,
 )
@@ -132,6 +133,8 @@ class Normalizer:
         self._place_cached = functools.lru_cache(maxsize=65_536)(
             lambda i, with_names: me()._decode_place(i, with_names)  # type: ignore[union-attr]
         )
+        self._skeletons: dict[str, str] = {}  # first-order division name -> skeleton
+        self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
         )
@@ -365,18 +368,36 @@ class Normalizer:
             # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
             # than other names of a text do.
             sub = replace(q, text=head)
-            strong = self._anchors(qualifiers)
-            result = self._normalize_with(sub, anchors, strong)
+            strong: list[int] = []
+            regions: list[str] = []
+            for qualifier in qualifiers:
+                found = self._anchors([qualifier])
+                strong += found
+                unlatin = native_key(qualifier) is not None
+                if (unlatin or not found) and len(key := skeleton(fold(qualifier))) >= 3:
+                    # A region's name, compared by its consonants too: state names in
+                    # Persian or Urdu (تگزاس, Texas) resolve to nothing, or to another
+                    # place (جورجیا to the country Georgia).
+                    regions.append(key)
+            result = self._normalize_with(sub, anchors, strong, regions)
             if result.candidates:
                 return replace(result, query=q.text)
         return self._normalize_with(q, anchors, ())
 
-    def _normalize_with(self, q: Query, anchors: Sequence[int], strong: Sequence[int]) -> Result:
+    def _normalize_with(
+        self,
+        q: Query,
+        anchors: Sequence[int],
+        strong: Sequence[int],
+        regions: Sequence[str] = (),
+    ) -> Result:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
+        if regions and forms[0]:
+            hits = self._with_region_hits(q, forms[0], hits, regions)
         if q.context and not anchors:
             anchors = self._context_anchors(q)
-        return self._finish(q, forms[0], hits, anchors, strong)
+        return self._finish(q, forms[0], hits, anchors, strong, regions)
 
     def _finish(
         self,
@@ -385,6 +406,7 @@ class Normalizer:
         hits: list[Hit],
         anchors: Sequence[int],
         strong: Sequence[int] = (),
+        regions: Sequence[str] = (),
     ) -> Result:
         if len(hits) <= 1:
             # One candidate takes the whole share whatever its evidence: skip the priors.
@@ -396,6 +418,9 @@ class Normalizer:
         if strong:
             coherence = self._coherence(places, np.array(strong, dtype=np.int64))
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
+        if regions:
+            inside = self._in_named_region(places, regions)
+            extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * inside
         priors = self._priors(hits, places)
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
         return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
@@ -709,6 +734,80 @@ class Normalizer:
             if level[j] == 2:
                 inside &= a2 == a2[j]
             out[j] = float(inside.any())
+        return out
+
+    def _with_region_hits(
+        self, q: Query, folded: str, hits: list[Hit], regions: Sequence[str]
+    ) -> list[Hit]:
+        """When no hit lies in the region a qualifier names, the places there whose names
+        have the query's consonants: Urdu مونٹگمری، ٹیکساس is Montgomery, Texas, though
+        only other Montgomerys bear that spelling and mwntgmry is three edits from it."""
+        want = skeleton(folded)
+        places = np.fromiter((h.place for h in hits), np.int64, len(hits))
+        if len(want) < 3 or self._in_named_region(places, regions).any():
+            return hits
+        region_of, table = self._regions()
+        keys = [
+            k
+            for have, ks in table.items()
+            for k in ks
+            if any(
+                have == r or (min(len(have), len(r)) >= 5 and OSA.distance(have, r) <= 1)
+                for r in regions
+            )
+        ]
+        inside = np.flatnonzero(np.isin(region_of, keys))
+        if q.countries or q.feature_classes:
+            country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
+            inside = inside[country_ok[self._pcountry[inside]] & class_ok[self._pclass[inside]]]
+        start = self._a["place.names_start"]
+        names = self._str["name"]
+        added = [
+            Hit(
+                p,
+                0.9,
+                MatchType.VARIANT,
+                int(start[p]),
+                int(self._name_flags[start[p]]),
+                "",
+                ranking.SPACING_EDIT + 1.0,
+            )
+            for p in inside[:5000].tolist()
+            if skeleton(fold(names[p])) == want
+        ]
+        return hits + added
+
+    def _regions(self) -> tuple[np.ndarray, dict[str, list[int]]]:
+        """Per place a key of its (country, first-order division); per skeleton of a
+        division's name, the keys of the divisions bearing it."""
+        if self._region_table is None:
+            a1 = self._admin1_keys()
+            region_of = self._pcountry.astype(np.int64) * (int(a1.max()) + 2) + a1 + 1
+            region_of = np.where(a1 >= 0, region_of, -1)
+            keys, first = np.unique(region_of, return_index=True)
+            names = self._str["admin1_name"]
+            table: dict[str, list[int]] = {}
+            for key, i in zip(keys.tolist(), first.tolist(), strict=True):
+                if key >= 0 and names[i]:
+                    table.setdefault(skeleton(fold(names[i])), []).append(key)
+            self._region_table = (region_of, table)
+        return self._region_table
+
+    def _in_named_region(self, places: np.ndarray, keys: Sequence[str]) -> np.ndarray:
+        """1 for candidates whose first-order division's name has one of these consonant
+        skeletons (or one a consonant apart, when both are long), else 0."""
+        names = self._str["admin1_name"]
+        out = np.zeros(places.size)
+        for i, place in enumerate(places.tolist()):
+            name = names[place]
+            if name not in self._skeletons:
+                self._skeletons[name] = skeleton(fold(name))
+            have = self._skeletons[name]
+            if any(
+                have == k or (min(len(have), len(k)) >= 5 and OSA.distance(have, k) <= 1)
+                for k in keys
+            ):
+                out[i] = 1.0
         return out
 
     def _coherence(self, places: np.ndarray, anchors: np.ndarray) -> np.ndarray:

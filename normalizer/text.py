@@ -540,6 +540,22 @@ def has_abbreviation(folded: str) -> bool:
     return any(w in _ABBREVIATED for w in folded.split(" "))
 
 
+# Consonant skeletons: what an abjad (Arabic, Persian, Urdu, Hebrew) writes of a name,
+# vowels and the letters that stand for them (w, y, h after a consonant) left out, the
+# consonants an alphabet tells apart and an abjad spells alike merged.
+_SKELETON = str.maketrans("cqgjzxv", "kkkksxw")
+_SKELETON_DROP = re.compile(r"(?<=.)[aeiouywh]")
+
+
+def skeleton(folded: str) -> str:
+    """`texas`, Persian `tgzas`, Urdu `tyksas` -> `tkss`; a leading vowel is `a`."""
+    key = compact(folded).replace("th", "t").replace("sh", "s").replace("ch", "k")
+    key = key.replace("ph", "f")
+    key = key.translate(_SKELETON).replace("x", "ks")
+    key = ("a" + key[1:] if key[:1] in "aeiouyw" else key) if key else key
+    return _DOUBLED.sub(r"\1", _SKELETON_DROP.sub("", key))
+
+
 def variant_key(folded: str) -> str:
     """Collapse systematic romanization differences: Nakhchivan, Naxçıvan -> nahcivan;
     and abbreviations: St. Ann, Saint Ann -> stan."""

@@ -327,6 +327,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:26", "name": "Zhanjiang", "country_code": "CN", "population": 1400709},
         {"id": "t:27", "name": "Zhenjiang", "country_code": "CN", "population": 950516},
         {"id": "t:28", "name": "Xiagang", "country_code": "CN", "population": 0},
+        # Two Montgomerys; only Alabama's bears the Urdu spelling.
+        {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
+         "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
+        {"id": "t:30", "name": "Montgomery", "country_code": "US", "population": 806,
+         "admin1_code": "TX", "admin1_name": "Texas"},
+        {"id": "t:31", "name": "Frost", "country_code": "US", "population": 651,
+         "admin1_code": "TX", "admin1_name": "Texas"},
+        {"id": "t:32", "name": "Frost", "country_code": "US", "population": 5000,
+         "admin1_code": "MN", "admin1_name": "Minnesota"},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
@@ -380,6 +389,15 @@ def test_wade_giles_names_are_read_as_pinyin(tiny_engine):
     assert tiny_engine.normalize("Chan-chiang-shih").best.place.id == "t:26"
     assert tiny_engine.normalize("Chen-chiang").best.place.id == "t:27"
     assert tiny_engine.normalize("Hsia-kang").best.place.id == "t:28"
+
+
+def test_a_region_named_in_an_abjad_places_the_name(tiny_engine):
+    # "Montgomery, Texas" in Urdu and "Frost, Texas" in Persian: the state's name
+    # resolves to nothing, yet its consonants are Texas's.
+    assert tiny_engine.normalize("مونٹگمری").best.place.id == "t:29"
+    assert tiny_engine.normalize("مونٹگمری، ٹیکساس").best.place.id == "t:30"
+    assert tiny_engine.normalize("فراست، تگزاس").best.place.id == "t:31"
+    assert tiny_engine.normalize("فراست").best.place.id == "t:32"
 
 
 def test_generic_words_in_native_scripts(tiny_engine):

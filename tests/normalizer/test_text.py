@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from normalizer.text import (
     expanded_spelling,
@@ -12,6 +13,7 @@ from normalizer.text import (
     fold_forms,
     native_generic,
     native_key,
+    skeleton,
     strip_generic,
     variant_key,
 )
@@ -277,3 +279,27 @@ def test_wade_giles_reads_as_pinyin(name, reading):
 )
 def test_names_that_are_not_wade_giles(name):
     assert pinyin_readings(name) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("تگزاس", "Texas"),  # Persian
+        ("ٹیکساس", "Texas"),  # Urdu
+        ("ماساچوست", "Massachusetts"),
+        ("نیوجرسی", "New Jersey"),
+        ("جورجیا", "Georgia"),
+        ("کالیفرنیا", "California"),
+        ("راندولف", "Randolph"),
+    ],
+)
+def test_consonant_skeletons_meet_across_abjad_and_alphabet(written, name):
+    a, b = skeleton(fold(written)), skeleton(fold(name))
+    assert a == b or (min(len(a), len(b)) >= 5 and OSA.distance(a, b) <= 1)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Texas", "Tuxpan"), ("Montana", "Minnesota"), ("Georgia", "Virginia")]
+)
+def test_consonant_skeletons_keep_different_names_apart(a, b):
+    assert skeleton(fold(a)) != skeleton(fold(b))
