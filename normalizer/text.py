@@ -569,7 +569,8 @@ def variant_key(folded: str) -> str:
 # something remains, so "Rayon" alone still matches a place called Rayon. Besides the
 # English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
 # other languages (Departamento de Masaya, Gemeente Coevorden, Ortaca Ilcesi, Songbu
-# Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong). Not the one-syllable city words
+# Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong, Občina Osilnica, Raahen seutukunta,
+# Județul Cluj, Srŏk Pech Chreada, Liangshan Yizu Zizhizhou). Not the one-syllable city words
 # (Chinese shi, Korean si, Japanese ku): "X shi" would merge city X with country X.
 GENERIC = frozenset(
     """city of town of village of the district province region oblast oblys krai kray rayon
@@ -577,7 +578,12 @@ GENERIC = frozenset(
     autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
     kota department departement departamento gemeente comuna comune municipio distrito
     provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
-    condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina""".split()
+    condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina
+    obcina opcina obec seutukunta kunta maakunta fylke vald maakond novads megye jaras
+    judet judetul municipiul dimos nomos belediyesi bashkia qarku rrethi mkhare
+    munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
+    tehsil taluka kecamatan kelurahan provinsi changwat tambon huyen srok khet zizhiqu
+    zizhizhou zizhixian""".split()
 ) | frozenset(
     # The words of countries' formal names in other languages: republic, democratic,
     # people's ("Laos Democratische Volksrepubliek", "Coreea, Republica democrata populara").

@@ -180,6 +180,10 @@ def test_strip_generic_keeps_something():
     assert strip_generic("wilaya ya namutumba") == "namutumba"
     assert strip_generic("santa clara de olimar") == "santa clara de olimar"
     assert strip_generic("songbu zhen") == "songbu"
+    assert strip_generic(fold("Občina Osilnica")) == "osilnica"
+    assert strip_generic(fold("Raahen seutukunta")) == "raahen"
+    assert strip_generic(fold("Județul Cluj")) == "cluj"
+    assert strip_generic(fold("Liangshan Yizu Zizhizhou")) == "liangshan yizu"
 
 
 @settings(max_examples=300, deadline=None)
@@ -206,6 +210,7 @@ def test_generic_kind():
     assert generic_kind("masaya department") == "A"
     assert generic_kind("condado de upton") == "A"
     assert generic_kind("songbu zhen") == "P"
+    assert generic_kind("obcina osilnica") == "A"
     assert generic_kind("city of london") == "P"
     assert generic_kind("district") == ""  # a bare word names a place called that
     assert generic_kind("stepanakert") == ""
