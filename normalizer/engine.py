@@ -363,6 +363,14 @@ class Normalizer:
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
         head, qualifiers = split_qualified(q.text)
+        if len(qualifiers) == 1 and _inverted(fold(qualifiers[0])):
+            # "Korea, Democratic People's Republic of": a list's inverted name, first
+            # looked up in its natural order (the DPRK, not the Republic of Korea).
+            natural = replace(q, text=f"{qualifiers[0]} {head}")
+            result = self._normalize_with(natural, anchors, ())
+            best = result.best
+            if best is not None and best.match_type <= MatchType.TRANSLITERATED:
+                return replace(result, query=q.text)
         # "Korea, Republic of": words of the name put after it, not a place qualifying it.
         if qualifiers and not all(generic_only(fold(x)) for x in qualifiers):
             # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
@@ -901,6 +909,16 @@ def _is_latin(name: str) -> bool:
 
 
 _COMMAS = re.compile("[,，、،]")
+
+
+_INVERSION_ENDS = frozenset("of the de del la da do di du des".split())
+
+
+def _inverted(folded_tail: str) -> bool:
+    """The part after a list's comma that belongs before the name: "Republic of",
+    "Democratic Republic of the", "République démocratique du"."""
+    words = folded_tail.split()
+    return bool(words) and (words[-1] in _INVERSION_ENDS or generic_only(folded_tail))
 
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:

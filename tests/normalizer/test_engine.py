@@ -327,6 +327,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:26", "name": "Zhanjiang", "country_code": "CN", "population": 1400709},
         {"id": "t:27", "name": "Zhenjiang", "country_code": "CN", "population": 950516},
         {"id": "t:28", "name": "Xiagang", "country_code": "CN", "population": 0},
+        {"id": "t:33", "name": "North Korea", "country_code": "KP", "feature_class": "A",
+         "feature_code": "PCLI", "population": 25000000,
+         "alt_names": ["Democratic People's Republic of Korea"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -363,6 +366,13 @@ def test_a_name_short_for_a_longer_one_competes_with_exact_hits(tiny_engine):
     ranked = [c.place.id for c in tiny_engine.normalize("Korea").candidates]
     assert ranked[:2] == ["t:18", "t:19"]
     assert tiny_engine.normalize("Koréa", countries=["CI"]).best.place.id == "t:19"
+
+
+def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
+    # ISO 3166's English names put the name first: the DPRK is not the Republic of Korea.
+    north = tiny_engine.normalize("Korea, Democratic People's Republic of").best
+    assert (north.place.id, north.match_type) == ("t:33", MatchType.ALTERNATE)
+    assert tiny_engine.normalize("Korea, Republic of").best.place.id == "t:18"
 
 
 @pytest.mark.parametrize(
