@@ -33,6 +33,7 @@ from normalizer.text import (
     compact,
     fold,
     fold_forms,
+    formal_classes,
     generic_kind,
     generic_only,
     has_abbreviation,
@@ -488,6 +489,13 @@ class Normalizer:
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
             if query_latin:
                 self._add_wade_giles(found, q)
+        core = strip_generic(folded) if query_latin and folded else ""
+        if core and core != folded:
+            # A formal name ("Korea, República Popular Democrática de"): the names with
+            # the same core, the nearer the more their formal words say the same.
+            nids = self._allowed(self.index.lookup("bare", core), q)
+            costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
+            self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
         dropped = 0.0
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
@@ -587,9 +595,13 @@ class Normalizer:
             OSA.distance(compact(folded), compact(name)),
             OSA.distance(compact(strip_generic(folded)), compact(strip_generic(name))),
         )
+        # Formal words the query has and the name says otherwise (or not at all): the
+        # "democratic people's republic" is not the "republic" of the same name.
+        said = formal_classes(folded)
+        unsaid = ranking.FORMAL_EDIT * len(said ^ formal_classes(name)) if said else 0.0
         if d == 0:  # the same letters: only spaces, hyphens or generic words differ
-            return ranking.SPACING_EDIT
-        return max(1.0, ranking.VARIANT_EDIT_SHARE * d)
+            return ranking.SPACING_EDIT + unsaid
+        return max(1.0, ranking.VARIANT_EDIT_SHARE * d) + unsaid
 
     def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:
         """Names whose places pass the query's restrictions, at most MAX_NAMES_PER_KEY."""

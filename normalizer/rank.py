@@ -117,6 +117,8 @@ SPACING_EDIT = 0.25
 # A Wade-Giles name matched through one of its pinyin readings (normalizer/wadegiles.py)
 # costs this much on top of the reading's own difference from the name.
 ROMANIZATION_EDIT = 0.5
+# Each of republic / democratic / people's that a formal query and a name disagree on.
+FORMAL_EDIT = 0.5
 # Up to this many candidates are ranked with plain floats, more with numpy.
 SMALL = 24
 

@@ -591,9 +591,38 @@ GENERIC = frozenset(
     repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht tasavalta
     rzeczpospolita vabariik jamhuri volksrepubliek volksrepublik democratic democratica
     democratico democratique democratische demokratische demokratik demokratikong
-    demokratska demokraticheskaya demokratyczna democrata popular populara populare
-    populaire narodna narodnaya ludowa lidova""".split()
+    demokratska demokraticheskaya demokratyczna democrata demokraticka demokraticke popular
+    populara populare populaire narodna narodnaya ludowa lidova lidove peoples xalq""".split()
 )
+# Formal words of country names by what they say (republic, democratic, people's): two
+# names with the same core ("korea") are told apart by them, across languages.
+_FORMAL = {
+    **dict.fromkeys(
+        """republic republica republicii republika republike republiky republiek republique
+        republik repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht
+        tasavalta rzeczpospolita vabariik jamhuri""".split(),
+        "R",
+    ),
+    **dict.fromkeys(
+        """democratic democratica democratico democratique democratische demokratische
+        demokratik demokratikong demokratska demokraticheskaya demokratyczna democrata
+        demokraticka demokraticke""".split(),
+        "D",
+    ),
+    **dict.fromkeys(
+        """peoples popular populara populare populaire narodna narodnaya ludowa lidova
+        lidove xalq""".split(),
+        "P",
+    ),
+    **dict.fromkeys(("volksrepubliek", "volksrepublik"), "PR"),
+}
+
+
+def formal_classes(folded: str) -> frozenset[str]:
+    """What a name's formal words say: `korea republica popular democratica de` -> R, P, D."""
+    return frozenset(c for w in folded.split() for c in _FORMAL.get(w, ""))
+
+
 # Linking words dropped right after a generic word: "Condado de X", "Wilaya ya X",
 # "Republika e X", "Poblacht na X".
 _LINKS = frozenset("of de del di do da du ya ng e na".split())

@@ -308,3 +308,12 @@ def test_consonant_skeletons_meet_across_abjad_and_alphabet(written, name):
 )
 def test_consonant_skeletons_keep_different_names_apart(a, b):
     assert skeleton(fold(a)) != skeleton(fold(b))
+
+
+def test_formal_classes_say_what_formal_words_say():
+    from normalizer.text import formal_classes
+
+    assert formal_classes(fold("Democratic People's Republic of Korea")) == {"D", "P", "R"}
+    assert formal_classes(fold("Korea, Demokratische Volksrepublik")) == {"D", "P", "R"}
+    assert formal_classes(fold("República de Corea")) == {"R"}
+    assert formal_classes(fold("Korea")) == frozenset()
