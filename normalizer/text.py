@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 
 from unidecode import unidecode
@@ -115,11 +116,18 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _JA_LONG = re.compile(r"(ou|oo|uu)")
 
 
+# The readers below are built on first use, from any thread: pypinyin's dictionary
+# loading is not thread-safe (two servers' threads loading it at once raised
+# "dictionary changed size during iteration"), so first uses take turns.
+_FIRST_USE = threading.Lock()
+
+
 @functools.cache
 def _kakasi():
     import pykakasi
 
-    return pykakasi.kakasi()
+    with _FIRST_USE:
+        return pykakasi.kakasi()
 
 
 def _japanese(text: str) -> str:
@@ -136,11 +144,14 @@ _PLACE_WORDS = {"朝阳": [["cháo"], ["yáng"]], "朝陽": [["cháo"], ["yáng"
 
 @functools.cache
 def _pinyin():
-    from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
+    with _FIRST_USE:
+        from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
 
-    load_single_dict({ord(ch): reading for ch, reading in _PLACE_READINGS.items()})
-    load_phrases_dict(_PLACE_WORDS)
-    return functools.partial(lazy_pinyin, style=Style.NORMAL, v_to_u=True)
+        load_single_dict({ord(ch): reading for ch, reading in _PLACE_READINGS.items()})
+        load_phrases_dict(_PLACE_WORDS)
+        read = functools.partial(lazy_pinyin, style=Style.NORMAL, v_to_u=True)
+        read("长")  # pypinyin finishes building its tables on the first reading
+        return read
 
 
 def _mandarin(text: str) -> str:

@@ -317,3 +317,29 @@ def test_formal_classes_say_what_formal_words_say():
     assert formal_classes(fold("Korea, Demokratische Volksrepublik")) == {"D", "P", "R"}
     assert formal_classes(fold("República de Corea")) == {"R"}
     assert formal_classes(fold("Korea")) == frozenset()
+
+
+def test_first_folds_from_many_threads_at_once():
+    """The Chinese and Japanese readers are built on first use; servers fold from many
+    threads, so the first uses can coincide (a fresh process, so the readers are cold)."""
+    import subprocess
+    import sys
+
+    code = """
+import threading
+from normalizer.text import fold
+barrier, errors = threading.Barrier(16), []
+def use(text):
+    barrier.wait()
+    try:
+        fold(text)
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=use, args=(t,)) for t in ["长沙市", "とうきょう"] * 8]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(len(errors), errors[:1])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("0 "), out.stdout
