@@ -37,6 +37,7 @@ from normalizer.build import build_snapshot, ensure_default, fold_fingerprint
 from normalizer.config import ServerConfig
 from normalizer.engine import Normalizer
 from normalizer.errors import NotReady, PlaceNotFound, QueryError
+from normalizer.text import load_readers
 from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
@@ -977,6 +978,9 @@ def load_initial(state: State, config: ServerConfig) -> None:
                 "reloaded",
                 path,
             )
+        # Before health says SERVING: the first Chinese name would otherwise hold the
+        # event loop for the second pypinyin takes to load.
+        load_readers()
         state.swap(engine)
     except (SnapshotError, SourceError, OSError) as exc:
         log.error("cannot load a gazetteer: %s", exc)

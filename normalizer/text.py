@@ -154,6 +154,13 @@ def _pinyin():
         return read
 
 
+def load_readers() -> None:
+    """Build the Chinese and Japanese readers now (about a second, ~50 MB) rather than
+    on the first query that needs them, which would wait that second."""
+    _pinyin()
+    _kakasi()
+
+
 def _mandarin(text: str) -> str:
     """Han characters in pinyin, other text kept. unidecode gives each character one old
     reading and so misreads simplified ones: 广州 "yan zhou", 宁波 "zhu bo", 厦门 "sha men";

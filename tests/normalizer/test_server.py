@@ -556,3 +556,24 @@ def test_a_snapshot_keyed_by_another_folding_is_served_with_a_warning(
     state, warnings = serve(old)
     assert state.engine.normalize("Shushi").best.place.id == "geonames:147105"
     assert any("another version of the name folding" in w for w in warnings)
+
+
+def test_server_start_builds_the_name_readers(mini_snapshot, tmp_path):
+    """The Chinese and Japanese readers are loaded before the gazetteer is served, not by
+    the first query that needs one (a fresh process: nothing loaded them before)."""
+    import subprocess
+    import sys
+
+    code = f"""
+from pathlib import Path
+from normalizer import text
+from normalizer.config import ServerConfig
+from normalizer.server import State, load_initial
+assert text._pinyin.cache_info().currsize == 0
+config = ServerConfig(data_dir=Path({str(tmp_path)!r}), snapshot=Path({str(mini_snapshot)!r}))
+load_initial(State(), config)
+print(text._pinyin.cache_info().currsize, text._kakasi.cache_info().currsize)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1"]
