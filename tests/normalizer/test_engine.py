@@ -368,18 +368,6 @@ def test_a_name_short_for_a_longer_one_competes_with_exact_hits(tiny_engine):
     assert tiny_engine.normalize("Koréa", countries=["CI"]).best.place.id == "t:19"
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("Korea, República Popular Democrática de", "t:33"),  # democratic, people's
-        ("Korea, Demokratische Volksrepublik", "t:33"),
-        ("Korea, Republica", "t:18"),  # republic alone
-    ],
-)
-def test_formal_words_tell_countries_of_one_name_apart(tiny_engine, query, expected):
-    assert tiny_engine.normalize(query).best.place.id == expected
-
-
 def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
     # ISO 3166's English names put the name first: the DPRK is not the Republic of Korea.
     north = tiny_engine.normalize("Korea, Democratic People's Republic of").best
@@ -407,19 +395,36 @@ def test_abbreviated_words_meet_the_spelled_out_name(tiny_engine):
     assert tiny_engine.normalize("St. Ann", countries=["CA"]).best.place.id == "t:24"
 
 
-def test_wade_giles_names_are_read_as_pinyin(tiny_engine):
-    assert tiny_engine.normalize("Chan-chiang-shih").best.place.id == "t:26"
-    assert tiny_engine.normalize("Chen-chiang").best.place.id == "t:27"
-    assert tiny_engine.normalize("Hsia-kang").best.place.id == "t:28"
-
-
-def test_a_region_named_in_an_abjad_places_the_name(tiny_engine):
+# One query, the place it must resolve to in the tiny gazetteer, and why.
+BEST = {
+    # Wade-Giles read as pinyin.
+    "Chan-chiang-shih": ("t:26", "wade-giles, the city word apart"),
+    "Chen-chiang": ("t:27", "wade-giles ch before e: zh"),
+    "Hsia-kang": ("t:28", "wade-giles hs, k: x, g"),
     # "Montgomery, Texas" in Urdu and "Frost, Texas" in Persian: the state's name
     # resolves to nothing, yet its consonants are Texas's.
-    assert tiny_engine.normalize("مونٹگمری").best.place.id == "t:29"
-    assert tiny_engine.normalize("مونٹگمری، ٹیکساس").best.place.id == "t:30"
-    assert tiny_engine.normalize("فراست، تگزاس").best.place.id == "t:31"
-    assert tiny_engine.normalize("فراست").best.place.id == "t:32"
+    "مونٹگمری": ("t:29", "urdu Montgomery alone: the one bearing that spelling"),
+    "مونٹگمری، ٹیکساس": ("t:30", "urdu Montgomery, Texas: the one in Texas"),
+    "فراست": ("t:32", "persian Frost alone: the bigger one"),
+    "فراست، تگزاس": ("t:31", "persian Frost, Texas: the one in Texas"),
+    # One edit from both: h and b are neighbouring keys, t and b are not.
+    "Brutben": ("t:8", "a keyboard slip beats a bigger place as many edits away"),
+    "Brutten": ("t:9", "without the slip, the bigger place"),
+    # Both are variant matches (j/y); only spaces and the generic "zhen" differ from
+    # "Jin Ma Zhen", letters from the far bigger Yinma.
+    "Jinma Zhen": ("t:12", "a spacing difference costs less than a romanization variant"),
+    "Jinma": ("t:12", "a spacing difference and a generic word"),
+    "Yinma": ("t:13", "exact"),
+    # Formal words tell countries of one name apart.
+    "Korea, República Popular Democrática de": ("t:33", "democratic, people's: the DPRK"),
+    "Korea, Demokratische Volksrepublik": ("t:33", "volksrepublik: the DPRK"),
+    "Korea, Republica": ("t:18", "republic alone: the Republic of Korea"),
+}
+
+
+@pytest.mark.parametrize("query", list(BEST), ids=[why for _, why in BEST.values()])
+def test_best_answer_in_the_tiny_gazetteer(tiny_engine, query):
+    assert tiny_engine.normalize(query).best.place.id == BEST[query][0]
 
 
 def test_generic_words_in_native_scripts(tiny_engine):
@@ -433,23 +438,9 @@ def test_generic_words_in_native_scripts(tiny_engine):
     assert tiny_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"
 
 
-def test_keyboard_slip_beats_a_bigger_place_as_many_edits_away(tiny_engine):
-    # One edit from both: h and b are neighbouring keys, t and b are not.
-    assert tiny_engine.normalize("Brutben").best.place.id == "t:8"
-    assert tiny_engine.normalize("Brutten").best.place.id == "t:9"
-
-
 def test_umlauts_spelled_out_are_exact(tiny_engine):
     best = tiny_engine.normalize("Loettorp").best
     assert (best.place.id, best.match_type) == ("t:10", MatchType.EXACT)
-
-
-def test_a_spacing_difference_costs_less_than_a_romanization_variant(tiny_engine):
-    # Both are variant matches (j/y); only spaces and the generic "zhen" differ from
-    # "Jin Ma Zhen", letters from the far bigger Yinma.
-    assert tiny_engine.normalize("Jinma Zhen").best.place.id == "t:12"
-    assert tiny_engine.normalize("Jinma").best.place.id == "t:12"
-    assert tiny_engine.normalize("Yinma").best.place.id == "t:13"
 
 
 def test_codes_are_not_misspelled(tiny_engine):
