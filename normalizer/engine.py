@@ -136,6 +136,7 @@ class Normalizer:
         )
         self._skeletons: dict[str, str] = {}  # first-order division name -> skeleton
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
+        self._city_state_map: dict[int, int] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
         )
@@ -479,7 +480,7 @@ class Normalizer:
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
                 self._add_wade_giles(found, q)
-            return self._capped(found)
+            return self._capped(self._with_city_states(found))
         if folded:
             variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
             for key, sim in variants:
@@ -512,7 +513,52 @@ class Normalizer:
                 folded, dropped = fold(bare, language=q.language) or folded, 1.0
         if folded:
             self._fuzzy(found, folded, query_latin, q, dropped)
-        return self._capped(found)
+        return self._capped(self._with_city_states(found))
+
+    def _with_city_states(self, found: dict[int, Hit]) -> dict[int, Hit]:
+        """A city-state's capital met by a name stands for the country too (Гонконг is
+        Hong Kong the city and the territory; the territory leads by importance)."""
+        city_states = self._city_states()
+        for hit in [h for h in found.values() if h.place in city_states]:
+            country = city_states[hit.place]
+            if country not in found:
+                found[country] = Hit(
+                    country,
+                    hit.sim,
+                    hit.match_type,
+                    hit.name_id,
+                    hit.flags,
+                    hit.language,
+                    hit.edits,
+                )
+        return found
+
+    def _city_states(self) -> dict[int, int]:
+        """Capital -> country, where the capital bears the country's name and holds at
+        least half its people (Hong Kong, Macau, Singapore, Monaco, Vatican City,
+        Djibouti; not Mexico City, whose names, CDMX among them, are not the country's,
+        nor Nassau, which is not called Bahamas)."""
+        if self._city_state_map is None:
+            fcode, pop = self._a["place.fcode"], self._a["place.population"]
+            pcl = [k for k, c in enumerate(self._fcodes) if c.startswith("PCL")]
+            pplc = [k for k, c in enumerate(self._fcodes) if c == "PPLC"]
+            countries: dict[int, int] = {}
+            for i in np.flatnonzero(np.isin(fcode, pcl)).tolist():
+                cc = int(self._pcountry[i])
+                if cc not in countries or pop[i] > pop[countries[cc]]:
+                    countries[cc] = i
+            out = {}
+            for i in np.flatnonzero(np.isin(fcode, pplc)).tolist():
+                country = countries.get(int(self._pcountry[i]))
+                if country is None or not 0 < pop[country] <= 2 * pop[i]:
+                    continue
+                named = strip_generic(fold(self._str["name"][country]))
+                start = self._a["place.names_start"]
+                names = range(int(start[i]), int(start[i + 1]))
+                if any(strip_generic(fold(self._names[n])) == named for n in names):
+                    out[i] = country
+            self._city_state_map = out
+        return self._city_state_map
 
     def _add(
         self,

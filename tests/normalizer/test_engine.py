@@ -330,6 +330,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:33", "name": "North Korea", "country_code": "KP", "feature_class": "A",
          "feature_code": "PCLI", "population": 25000000,
          "alt_names": ["Democratic People's Republic of Korea"]},
+        # A city-state and its capital; a capital that is not its country.
+        {"id": "t:34", "name": "Hong Kong", "country_code": "HK", "feature_class": "A",
+         "feature_code": "PCLI", "population": 7500000},
+        {"id": "t:35", "name": "Hong Kong", "country_code": "HK", "feature_code": "PPLC",
+         "population": 7400000, "alt_names": ["Гонконг"]},
+        {"id": "t:36", "name": "Mexico", "country_code": "MX", "feature_class": "A",
+         "feature_code": "PCLI", "population": 126000000},
+        {"id": "t:37", "name": "Mexico City", "country_code": "MX", "feature_code": "PPLC",
+         "population": 12000000, "alt_names": ["CDMX"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -366,6 +375,14 @@ def test_a_name_short_for_a_longer_one_competes_with_exact_hits(tiny_engine):
     ranked = [c.place.id for c in tiny_engine.normalize("Korea").candidates]
     assert ranked[0] == "t:18" and "t:19" in ranked
     assert tiny_engine.normalize("Koréa", countries=["CI"]).best.place.id == "t:19"
+
+
+def test_a_city_states_capital_stands_for_the_country(tiny_engine):
+    # Only the city bears the Russian name; the territory is as much meant, and leads.
+    ranked = [c.place.id for c in tiny_engine.normalize("Гонконг").candidates]
+    assert ranked[:2] == ["t:34", "t:35"]
+    # Mexico City is not Mexico: its names stay its own.
+    assert [c.place.id for c in tiny_engine.normalize("CDMX").candidates] == ["t:37"]
 
 
 def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
