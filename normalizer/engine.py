@@ -365,9 +365,13 @@ class Normalizer:
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
         head, qualifiers = split_qualified(q.text)
-        if len(qualifiers) == 1 and _inverted(fold(qualifiers[0])):
-            # "Korea, Democratic People's Republic of": a list's inverted name, first
-            # looked up in its natural order (the DPRK, not the Republic of Korea).
+        if qualifiers and self.index.lookup("fold", fold(q.text)).size:
+            qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
+        tail = fold(qualifiers[0]) if len(qualifiers) == 1 else ""
+        if tail and (_inverted(tail) or len(tail.split()) <= 2):
+            # "Korea, Democratic People's Republic of", "Virgin Islands, British",
+            # "Korea, North": a list's inverted name, first looked up in its natural
+            # order (the DPRK, not the Republic of Korea), taken only if a place bears it.
             natural = replace(q, text=f"{qualifiers[0]} {head}")
             result = self._normalize_with(natural, anchors, ())
             best = result.best

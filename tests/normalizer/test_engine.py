@@ -339,6 +339,13 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 126000000},
         {"id": "t:37", "name": "Mexico City", "country_code": "MX", "feature_code": "PPLC",
          "population": 12000000, "alt_names": ["CDMX"]},
+        {"id": "t:38", "name": "British Virgin Islands", "country_code": "VG",
+         "feature_class": "A", "feature_code": "PCLI", "population": 30000},
+        {"id": "t:39", "name": "U.S. Virgin Islands", "country_code": "VI", "feature_class": "A",
+         "feature_code": "PCLI", "population": 100000, "alt_names": ["Virgin Islands"]},
+        {"id": "t:40", "name": "Bonaire, Sint Eustatius and Saba", "country_code": "BQ",
+         "feature_class": "A", "feature_code": "PCLI", "population": 25000},
+        {"id": "t:41", "name": "Bonaire", "country_code": "US", "population": 2000},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -436,6 +443,13 @@ BEST = {
     "Korea, República Popular Democrática de": ("t:33", "democratic, people's: the DPRK"),
     "Korea, Demokratische Volksrepublik": ("t:33", "volksrepublik: the DPRK"),
     "Korea, Republica": ("t:18", "republic alone: the Republic of Korea"),
+    # Lists' inverted names read in their natural order when a place bears it.
+    "Korea, North": ("t:33", "inverted: North Korea"),
+    "Korea, South": ("t:18", "inverted: South Korea"),
+    "Virgin Islands, British": ("t:38", "inverted: British Virgin Islands, not a qualifier"),
+    "Virgin Islands, U.S.": ("t:39", "inverted: U.S. Virgin Islands"),
+    "Bonaire, Sint Eustatius and Saba": ("t:40", "a name borne comma and all"),
+    "Bonaire": ("t:41", "the town alone"),
 }
 
 
