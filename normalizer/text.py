@@ -546,16 +546,15 @@ _ABBREVIATED = {
 }
 
 
-def abbreviate(folded: str) -> str:
-    """Words that have an abbreviation written as it: `saint ann` -> `st ann`."""
-    words = folded.split(" ")
-    if not any(w in _ABBREVIATED for w in words):
-        return folded
-    return " ".join(_ABBREVIATED.get(w, w) for w in words)
-
-
 def has_abbreviation(folded: str) -> bool:
     return any(w in _ABBREVIATED for w in folded.split(" "))
+
+
+def abbreviate(folded: str) -> str:
+    """Words that have an abbreviation written as it: `saint ann` -> `st ann`."""
+    if not has_abbreviation(folded):
+        return folded
+    return " ".join(_ABBREVIATED.get(w, w) for w in folded.split(" "))
 
 
 # Consonant skeletons: what an abjad (Arabic, Persian, Urdu, Hebrew) writes of a name,
@@ -583,35 +582,6 @@ def variant_key(folded: str) -> str:
     return key[:-1] if key.endswith("h") and len(key) > 2 else key
 
 
-# Generic words that news text adds to or drops from names. Stripped only when
-# something remains, so "Rayon" alone still matches a place called Rayon. Besides the
-# English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
-# other languages (Departamento de Masaya, Gemeente Coevorden, Ortaca Ilcesi, Songbu
-# Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong, Občina Osilnica, Raahen seutukunta,
-# Județul Cluj, Srŏk Pech Chreada, Liangshan Yizu Zizhizhou). Not the one-syllable city words
-# (Chinese shi, Korean si, Japanese ku): "X shi" would merge city X with country X.
-GENERIC = frozenset(
-    """city of town of village of the district province region oblast oblys krai kray rayon
-    rayonu raion gorod selo municipality county parish governorate prefecture state republic
-    autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
-    kota department departement departamento gemeente comuna comune municipio distrito
-    provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
-    condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina
-    obcina opcina obec seutukunta kunta maakunta fylke vald maakond novads megye jaras
-    judet judetul municipiul dimos nomos belediyesi bashkia qarku rrethi mkhare
-    munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
-    tehsil taluka kecamatan kelurahan provinsi changwat tambon huyen srok khet zizhiqu
-    zizhizhou zizhixian""".split()
-) | frozenset(
-    # The words of countries' formal names in other languages: republic, democratic,
-    # people's ("Laos Democratische Volksrepubliek", "Coreea, Republica democrata populara").
-    """republica republicii republika republike republiky republiek republique republik
-    repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht tasavalta
-    rzeczpospolita vabariik jamhuri volksrepubliek volksrepublik democratic democratica
-    democratico democratique democratische demokratische demokratik demokratikong
-    demokratska demokraticheskaya demokratyczna democrata demokraticka demokraticke popular
-    populara populare populaire narodna narodnaya ludowa lidova lidove peoples xalq""".split()
-)
 # Formal words of country names by what they say (republic, democratic, people's): two
 # names with the same core ("korea") are told apart by them, across languages.
 _FORMAL = {
@@ -634,6 +604,32 @@ _FORMAL = {
     ),
     **dict.fromkeys(("volksrepubliek", "volksrepublik"), "PR"),
 }
+
+
+# Generic words that news text adds to or drops from names. Stripped only when
+# something remains, so "Rayon" alone still matches a place called Rayon. Besides the
+# English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
+# other languages (Departamento de Masaya, Gemeente Coevorden, Ortaca Ilcesi, Songbu
+# Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong, Občina Osilnica, Raahen seutukunta,
+# Județul Cluj, Srŏk Pech Chreada, Liangshan Yizu Zizhizhou). Not the one-syllable city words
+# (Chinese shi, Korean si, Japanese ku): "X shi" would merge city X with country X.
+GENERIC = frozenset(
+    """city of town of village of the district province region oblast oblys krai kray rayon
+    rayonu raion gorod selo municipality county parish governorate prefecture state republic
+    autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
+    kota department departement departamento gemeente comuna comune municipio distrito
+    provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
+    condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina
+    obcina opcina obec seutukunta kunta maakunta fylke vald maakond novads megye jaras
+    judet judetul municipiul dimos nomos belediyesi bashkia qarku rrethi mkhare
+    munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
+    tehsil taluka kecamatan kelurahan provinsi changwat tambon huyen srok khet zizhiqu
+    zizhizhou zizhixian""".split()
+) | frozenset(
+    # The words of countries' formal names (above) are generic too: "Laos Democratische
+    # Volksrepubliek", "Coreea, Republica democrata populara".
+    _FORMAL
+)
 
 
 def formal_classes(folded: str) -> frozenset[str]:
