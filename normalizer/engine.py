@@ -134,7 +134,6 @@ class Normalizer:
         self._place_cached = functools.lru_cache(maxsize=65_536)(
             lambda i, with_names: me()._decode_place(i, with_names)  # type: ignore[union-attr]
         )
-        self._skeletons: dict[str, str] = {}  # first-order division name -> skeleton
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
@@ -368,11 +367,11 @@ class Normalizer:
         if qualifiers and self.index.lookup("fold", fold(q.text)).size:
             qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
         tail = fold(qualifiers[0]) if len(qualifiers) == 1 else ""
-        if tail and (_inverted(tail) or len(tail.split()) <= 2):
+        natural = replace(q, text=f"{qualifiers[0]} {head}") if tail else q
+        if tail and (_inverted(tail) or len(tail.split()) <= 2) and self._borne(natural):
             # "Korea, Democratic People's Republic of", "Virgin Islands, British",
             # "Korea, North": a list's inverted name, first looked up in its natural
             # order (the DPRK, not the Republic of Korea), taken only if a place bears it.
-            natural = replace(q, text=f"{qualifiers[0]} {head}")
             result = self._normalize_with(natural, anchors, ())
             best = result.best
             if best is not None and best.match_type <= MatchType.TRANSLITERATED:
@@ -383,7 +382,7 @@ class Normalizer:
             # than other names of a text do.
             sub = replace(q, text=head)
             strong: list[int] = []
-            regions: list[str] = []
+            named: list[str] = []
             for qualifier in qualifiers:
                 found = self._anchors([qualifier])
                 strong += found
@@ -392,7 +391,8 @@ class Normalizer:
                     # A region's name, compared by its consonants too: state names in
                     # Persian or Urdu (تگزاس, Texas) resolve to nothing, or to another
                     # place (جورجیا to the country Georgia).
-                    regions.append(key)
+                    named.append(key)
+            regions = self._named_regions(named) if named else ()
             result = self._normalize_with(sub, anchors, strong, regions)
             if result.candidates:
                 return replace(result, query=q.text)
@@ -403,11 +403,11 @@ class Normalizer:
         q: Query,
         anchors: Sequence[int],
         strong: Sequence[int],
-        regions: Sequence[str] = (),
+        regions: Sequence[int] = (),
     ) -> Result:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
-        if regions and forms[0]:
+        if len(regions) and forms[0]:
             hits = self._with_region_hits(q, forms[0], hits, regions)
         if q.context and not anchors:
             anchors = self._context_anchors(q)
@@ -420,7 +420,7 @@ class Normalizer:
         hits: list[Hit],
         anchors: Sequence[int],
         strong: Sequence[int] = (),
-        regions: Sequence[str] = (),
+        regions: Sequence[int] = (),
     ) -> Result:
         if len(hits) <= 1:
             # One candidate takes the whole share whatever its evidence: skip the priors.
@@ -432,8 +432,8 @@ class Normalizer:
         if strong:
             coherence = self._coherence(places, np.array(strong, dtype=np.int64))
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
-        if regions:
-            inside = self._in_named_region(places, regions)
+        if len(regions):
+            inside = np.isin(self._regions()[0][places], regions)
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * inside
         priors = self._priors(hits, places)
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
@@ -552,12 +552,12 @@ class Normalizer:
                 if cc not in countries or pop[i] > pop[countries[cc]]:
                     countries[cc] = i
             out = {}
+            start = self._a["place.names_start"]
             for i in np.flatnonzero(np.isin(fcode, pplc)).tolist():
                 country = countries.get(int(self._pcountry[i]))
                 if country is None or not 0 < pop[country] <= 2 * pop[i]:
                     continue
                 named = strip_generic(fold(self._str["name"][country]))
-                start = self._a["place.names_start"]
                 names = range(int(start[i]), int(start[i + 1]))
                 if any(strip_generic(fold(self._names[n])) == named for n in names):
                     out[i] = country
@@ -807,26 +807,17 @@ class Normalizer:
         return out
 
     def _with_region_hits(
-        self, q: Query, folded: str, hits: list[Hit], regions: Sequence[str]
+        self, q: Query, folded: str, hits: list[Hit], regions: Sequence[int]
     ) -> list[Hit]:
-        """When no hit lies in the region a qualifier names, the places there whose names
+        """When no hit lies in the regions a qualifier names, the places there whose names
         have the query's consonants: Urdu مونٹگمری، ٹیکساس is Montgomery, Texas, though
         only other Montgomerys bear that spelling and mwntgmry is three edits from it."""
         want = skeleton(folded)
+        region_of = self._regions()[0]
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
-        if len(want) < 3 or self._in_named_region(places, regions).any():
+        if len(want) < 3 or np.isin(region_of[places], regions).any():
             return hits
-        region_of, table = self._regions()
-        keys = [
-            k
-            for have, ks in table.items()
-            for k in ks
-            if any(
-                have == r or (min(len(have), len(r)) >= 5 and OSA.distance(have, r) <= 1)
-                for r in regions
-            )
-        ]
-        inside = np.flatnonzero(np.isin(region_of, keys))
+        inside = np.flatnonzero(np.isin(region_of, regions))
         if q.countries or q.feature_classes:
             country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
             inside = inside[country_ok[self._pcountry[inside]] & class_ok[self._pclass[inside]]]
@@ -863,22 +854,23 @@ class Normalizer:
             self._region_table = (region_of, table)
         return self._region_table
 
-    def _in_named_region(self, places: np.ndarray, keys: Sequence[str]) -> np.ndarray:
-        """1 for candidates whose first-order division's name has one of these consonant
-        skeletons (or one a consonant apart, when both are long), else 0."""
-        names = self._str["admin1_name"]
-        out = np.zeros(places.size)
-        for i, place in enumerate(places.tolist()):
-            name = names[place]
-            if name not in self._skeletons:
-                self._skeletons[name] = skeleton(fold(name))
-            have = self._skeletons[name]
+    def _named_regions(self, skeletons: Sequence[str]) -> list[int]:
+        """The (country, first-order division) keys whose division's name has one of these
+        consonant skeletons, or one a consonant apart when both are long."""
+        return [
+            key
+            for have, keys in self._regions()[1].items()
             if any(
                 have == k or (min(len(have), len(k)) >= 5 and OSA.distance(have, k) <= 1)
-                for k in keys
-            ):
-                out[i] = 1.0
-        return out
+                for k in skeletons
+            )
+            for key in keys
+        ]
+
+    def _borne(self, q: Query) -> bool:
+        """Whether some place bears this text exactly, in any of its readings."""
+        keys = (*fold_forms(q.text, language=q.language), native_key(q.text))
+        return any(self.index.lookup("fold", k).size for k in keys if k)
 
     def _coherence(self, places: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """0..1 per candidate: how well it fits the anchor places (country, region, distance)."""
