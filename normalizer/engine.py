@@ -690,11 +690,21 @@ class Normalizer:
             codes = np.flatnonzero(self._restriction(q.countries, ())[0])
             scan = self.index.country_candidates(folded, codes)
             ids = np.concatenate([ids, scan[~np.isin(scan, ids)]])
+        keys, sim, edits = self._scored(folded, ids)
+        if not q.countries and (edits.size == 0 or edits.min() > 1):
+            # Nothing within one edit: every key within two that begins with the same
+            # letter (a two-edit typo of a village, whose trigrams and single deletions
+            # all miss). With a country hint, that country's keys were all compared.
+            more = self.index.initial_neighbours(folded)
+            more = more[~np.isin(more, ids)]
+            if more.size:
+                more_keys, more_sim, more_edits = self._scored(folded, more)
+                ids = np.concatenate([ids, more])
+                keys += more_keys
+                sim = np.concatenate([sim, more_sim])
+                edits = np.concatenate([edits, more_edits])
         if ids.size == 0:
             return
-        keys = self.index.fkeys.many(ids)
-        vkeys = self.index.fkey_variants.many(ids)
-        sim, edits = similarity(folded, keys, vkeys)
         # People rarely get the first letter wrong: a key that differs there is less likely.
         edits = (
             edits
@@ -711,6 +721,14 @@ class Normalizer:
             self._add(found, nids, s, MatchType.FUZZY, query_latin, float(edits[j]))
             if len(found) > MAX_HITS:
                 break
+
+    def _scored(self, folded: str, ids: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """These candidate keys, their similarity to the query and their edit cost."""
+        if ids.size == 0:
+            return [], np.zeros(0), np.zeros(0)
+        keys = self.index.fkeys.many(ids)
+        sim, edits = similarity(folded, keys, self.index.fkey_variants.many(ids))
+        return keys, sim, edits
 
     def _capped(self, found: dict[int, Hit]) -> list[Hit]:
         """The hits, at most MAX_HITS (restrictions were applied as names came in, `_allowed`)."""

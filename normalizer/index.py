@@ -225,6 +225,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
 # short names whose typo breaks most of their trigrams (Vleden / Velden share only
 # "den", "en "), while a single deletion from each side meets ("veden").
 DELETE_MAX_LEN = 16
+# Below this length two edits reach too many keys to compare them all.
+INITIAL_MIN_LEN = 5
 
 
 def deletions(key: str) -> set[str]:
@@ -331,6 +333,7 @@ class Index:
         self._ckey_post = a["ckey.post"]
         self._ckey_len = a["ckey.len"]
         self._fkey_mask = a["fkey.mask"]
+        self._by_initial: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._tables = {
             t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"])
             for t in ("fold", "variant", "pid", "bare")
@@ -395,6 +398,46 @@ class Index:
                 )[0]
                 parts.append(ids[dist <= max_edits])
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
+
+    def initial_neighbours(self, key: str, *, max_edits: int = 2, limit: int = 150) -> np.ndarray:
+        """Key ids within `max_edits` edits (OSA) of `key` that begin with its letter (at
+        most `limit`, keys of populous places first).
+
+        Every key of that letter and about its length is compared (length and letter set
+        rule most out first): a two-edit typo of a village, whose trigrams and single
+        deletions all miss, is still found. People rarely get the first letter wrong;
+        typos there are left to the other candidates."""
+        if len(key) < INITIAL_MIN_LEN:
+            return _EMPTY
+        code, post, mask = self._initial_groups()
+        first, n = key.encode()[0] << 16, len(key)
+        a = int(np.searchsorted(code, first | max(n - max_edits, 0), side="left"))
+        b = int(np.searchsorted(code, first | (n + max_edits), side="right"))
+        qmask = np.uint32(letter_mask(key))
+        m = mask[a:b]
+        ok = np.flatnonzero(
+            (np.bitwise_count(qmask & ~m) <= max_edits) & (np.bitwise_count(m & ~qmask) <= max_edits)
+        )
+        if ok.size == 0:
+            return _EMPTY
+        ids = post[a:b][ok]
+        dist = cdist([key], self.fkeys.many(ids), scorer=OSA.distance, score_cutoff=max_edits)[0]
+        return self._by_population(ids[dist <= max_edits], limit)
+
+    def _initial_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Keys grouped by first character, then length: (group code, key ids, letter masks)."""
+        if self._by_initial is None:
+            offsets = self._a["fkey.offsets"]
+            blob = self._a["fkey.blob"]
+            starts = offsets[:-1]
+            lengths = np.diff(offsets).astype(np.int64)
+            first = np.zeros(starts.size, dtype=np.int64)
+            nonempty = lengths > 0
+            first[nonempty] = blob[starts[nonempty]]
+            code = (first << 16) | np.minimum(lengths, 0xFFFF)
+            order = np.argsort(code, kind="stable")
+            self._by_initial = (code[order], order.astype(np.int32), self._fkey_mask[order])
+        return self._by_initial
 
     def _by_population(self, ids: np.ndarray, limit: int) -> np.ndarray:
         if ids.size > limit:

@@ -229,17 +229,42 @@ def test_split_qualified():
 @pytest.mark.parametrize(
     ("query", "country", "expected"),
     [
-        # Two edits that break every trigram and the one-deletion neighbourhood; without
-        # the country's own keys the global candidates (populous places first) miss them.
+        # Two edits that break every trigram and the one-deletion neighbourhood, where
+        # other places' names are as near: the country's own keys settle it.
         ("Jpbbo", "CU", "Jobabo"),
         ("Begrvkara", "SE", "Bergkvara"),
         ("Vsalawter", "ZA", "Vaalwater"),
     ],
 )
 def test_country_hint_finds_village_typos(engine, query, country, expected):
-    assert all(c.place.name != expected for c in engine.normalize(query).candidates)
     best = engine.normalize(query, countries=[country]).best
     assert best.place.name == expected and best.match_type.name == "FUZZY"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Begrvkara", "Bergkvara"), ("Vsalawter", "Vaalwater"), ("Springjisde", "Springside")],
+)
+def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
+    # Neither the trigram nor the deletion candidates (populous places first) hold these
+    # villages; nothing lies within one edit, so every key of the same first letter
+    # within two is compared.
+    index, key = engine.index, fold(query)
+    assert fold(expected) not in index.fkeys.many(index.fuzzy_candidates(key))
+    assert fold(expected) in index.fkeys.many(index.initial_neighbours(key))
+    best = engine.normalize(query).best
+    assert best.place.name == expected and best.match_type.name == "FUZZY"
+
+
+def test_initial_neighbours_are_every_key_within_two_edits_of_the_same_letter(mini_engine):
+    index = mini_engine.index
+    everything = index.fkeys.many(range(len(index.fkeys)))
+    for query in ("shusa", "nakhcivan", "stepanakertt", "xankendi"):
+        keys = index.fkeys.many(index.initial_neighbours(query, limit=10_000))
+        near = {k for k in everything if k[:1] == query[0] and OSA.distance(query, k) <= 2}
+        assert near and set(keys) == near
+    assert index.initial_neighbours("shu").size == 0  # too short: two edits reach anything
 
 
 def test_country_candidates_are_within_two_edits(mini_engine):
