@@ -415,9 +415,8 @@ class Index:
         b = int(np.searchsorted(code, first | (n + max_edits), side="right"))
         qmask = np.uint32(letter_mask(key))
         m = mask[a:b]
-        ok = np.flatnonzero(
-            (np.bitwise_count(qmask & ~m) <= max_edits) & (np.bitwise_count(m & ~qmask) <= max_edits)
-        )
+        missing, extra = np.bitwise_count(qmask & ~m), np.bitwise_count(m & ~qmask)
+        ok = np.flatnonzero((missing <= max_edits) & (extra <= max_edits))
         if ok.size == 0:
             return _EMPTY
         ids = post[a:b][ok]
