@@ -465,7 +465,7 @@ class Normalizer:
         for key, cost in keys:
             if key:
                 nids = self._allowed(self.index.lookup("fold", key), q)
-                self._add(found, nids, 1.0, None, query_latin, cost)
+                self._add(found, nids, 1.0, None, query_latin, cost, native=native)
                 if query_latin and nids.size and not q.text.isascii():
                     self._mark_verbatim(found, nids, q.text)
         folded = forms[0] if forms else ""
@@ -525,7 +525,7 @@ class Normalizer:
         city_states = self._city_states()
         for hit in [h for h in found.values() if h.place in city_states]:
             country = city_states[hit.place]
-            if country not in found:
+            if country not in found or found[country].edits > hit.edits:
                 found[country] = Hit(
                     country,
                     hit.sim,
@@ -572,9 +572,16 @@ class Normalizer:
         mtype: MatchType | None,
         query_latin: bool,
         edits: float | Sequence[float] = 0.0,
+        *,
+        native: str | None = None,
     ) -> None:
         """Record these names' places, each through its best name so far (fewest edits,
-        then closest, then the plainest match type, then the place's own name)."""
+        then closest, then the plainest match type, then the place's own name).
+
+        `native`, the query's original-script key, tells a name written as the query is
+        from one in the same or another script that only reads alike (油田 and 有田 are
+        both "you tian"; Барань and ਬਰਨ both "baran"): a transliteration, TRANSLITERATED_EDIT
+        dearer."""
         costs = [edits] * len(nids) if isinstance(edits, float) else edits
         rows = zip(
             nids.tolist(),
@@ -600,6 +607,9 @@ class Normalizer:
                     name = self._names[nid]
                 if _is_latin(name) != query_latin:
                     kind = MatchType.TRANSLITERATED
+                elif native and _letters(native_key(name) or "") != _letters(native):
+                    kind = MatchType.TRANSLITERATED
+                    cost += ranking.TRANSLITERATED_EDIT
                 elif flags & (CANONICAL | ASCII):
                     kind = MatchType.EXACT
                 else:
@@ -974,6 +984,18 @@ def _native_kind(text: str) -> str:
 
 def _has_letter(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+# One letter, several code points: Arabic and Persian yeh and kaf, alef with hamza.
+_LETTER_FORMS = str.maketrans("يىكأإآ", "ییکااا")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _letters(native: str) -> str:
+    """An original-script key as its letters: vowel signs and accents off (سَهرَن is
+    سهرن), one code point per letter."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", native) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).translate(_LETTER_FORMS)
 
 
 def _is_latin(name: str) -> bool:

@@ -371,6 +371,17 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:40", "name": "Bonaire, Sint Eustatius and Saba", "country_code": "BQ",
          "feature_class": "A", "feature_code": "PCLI", "population": 25000},
         {"id": "t:41", "name": "Bonaire", "country_code": "US", "population": 2000},
+        # Names that only read as a query does: other characters (有田, "you tian" like
+        # 油田), another script (Gurmukhi ਸਾਨ ਗੁਆਨ, "san guan" like 三官); Persian and
+        # Arabic letters for one sound (شیت / شيت) are the same name.
+        {"id": "t:42", "name": "Arida", "country_code": "JP", "population": 26755,
+         "alt_names": ["有田"]},
+        {"id": "t:43", "name": "You Tian", "country_code": "CN", "population": 0},
+        {"id": "t:44", "name": "San Ġwann", "country_code": "MT", "population": 14720,
+         "alt_names": ["ਸਾਨ ਗੁਆਨ"]},
+        {"id": "t:45", "name": "San Guan", "country_code": "CN", "population": 0},
+        {"id": "t:46", "name": "Shit", "country_code": "IR", "population": 896,
+         "alt_names": ["شیت"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -437,6 +448,13 @@ def test_formal_country_names_in_other_languages(tiny_engine, query):
     assert tiny_engine.normalize(query).best.place.id == expected
 
 
+@pytest.mark.parametrize("query", ["شيت", "شیت"])
+def test_one_letter_in_other_code_points_is_the_same_name(tiny_engine, query):
+    # Arabic yeh for Persian yeh: the name as written, not a reading of another.
+    best = tiny_engine.normalize(query).best
+    assert (best.place.id, best.match_type) == ("t:46", MatchType.ALTERNATE)
+
+
 def test_abbreviated_words_meet_the_spelled_out_name(tiny_engine):
     assert tiny_engine.normalize("Mt. Vernon").best.place.id == "t:25"
     # Beside the hamlet that bears "St. Ann" exactly, the town it is as much the name of.
@@ -456,6 +474,10 @@ BEST = {
     "مونٹگمری، ٹیکساس": ("t:30", "urdu Montgomery, Texas: the one in Texas"),
     "فراست": ("t:32", "persian Frost alone: the bigger one"),
     "فراست، تگزاس": ("t:31", "persian Frost, Texas: the one in Texas"),
+    # Written as no place's name is: a name with other letters that reads alike is a
+    # transliteration like any other, not a name of the query's own.
+    "油田": ("t:43", "han: other characters read alike"),
+    "三官": ("t:45", "han: a gurmukhi name read alike"),
     # One edit from both: h and b are neighbouring keys, t and b are not.
     "Brutben": ("t:8", "a keyboard slip beats a bigger place as many edits away"),
     "Brutten": ("t:9", "without the slip, the bigger place"),
