@@ -26,9 +26,10 @@ from gazetteer import snapshot
 from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, Name, Place
 from normalizer import rank as ranking
 from normalizer.errors import PlaceNotFound, QueryError
-from normalizer.index import Index
+from normalizer.index import Index, deletions
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
+    STATE_WORDS,
     abbreviate,
     compact,
     fold,
@@ -124,6 +125,10 @@ class Normalizer:
             a["place.fcode"],
             [i for i, c in enumerate(self._fcodes) if c.startswith("PCL") or c in ("ADM1", "TERR")],
         )
+        self._is_country = np.isin(
+            a["place.fcode"], [i for i, c in enumerate(self._fcodes) if c.startswith("PCL")]
+        )
+        self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
@@ -501,6 +506,8 @@ class Normalizer:
             nids = self._allowed(self.index.lookup("bare", core), q)
             costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
             self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
+        if STATE_WORDS.intersection(folded.split()):
+            self._country_words(found, folded, q)
         dropped = 0.0
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
@@ -518,6 +525,46 @@ class Normalizer:
         if folded:
             self._fuzzy(found, folded, query_latin, q, dropped)
         return self._capped(self._with_city_states(found))
+
+    def _country_words(self, found: dict[int, Hit], folded: str, q: Query) -> None:
+        """A state's formal name in some language ("República Árabe de Siria", "Federación
+        Rusa", "Iránska islamská republika"): the countries another of its words names,
+        a letter apart or an ending added ("Rusa" / Rusia, "Iránska" / Irán), a word
+        dearer than the name itself, and dearer still for each formal word the query says
+        and no name of the country does (a republic said: not Dominica)."""
+        said = formal_classes(folded)
+        for word in folded.split():
+            if len(word) < 4 or word in STATE_WORDS or generic_only(word):
+                continue
+            named: list[tuple[np.ndarray, float]] = []
+            ids = self.index.deletion_neighbours(deletions(word))
+            for kid, key in zip(ids.tolist(), self.index.fkeys.many(ids), strict=True):
+                edits = OSA.distance(word, key, score_cutoff=1)
+                if edits <= 1:
+                    edits += ranking.FIRST_LETTER_EDIT * (key[:1] != word[:1])
+                    named.append((self.index.names_of_key(kid), edits))
+            for end in range(max(4, len(word) - 4), len(word)):
+                named.append((self.index.lookup("fold", word[:end]), 1.0))
+            for nids, edits in named:
+                nids = self._allowed(nids, q)
+                nids = nids[self._is_country[self._name_place[nids]]]
+                costs = [
+                    ranking.STATE_WORD_EDIT
+                    + edits
+                    + ranking.FORMAL_EDIT * len(said - self._formal_of(p))
+                    for p in self._name_place[nids].tolist()
+                ]
+                self._add(found, nids, 0.9, MatchType.VARIANT, True, costs)
+
+    def _formal_of(self, place: int) -> frozenset[str]:
+        """The formal words (republic / democratic / people's) any name of a country says."""
+        got = self._formal_cache.get(place)
+        if got is None:
+            start = self._a["place.names_start"]
+            names = range(int(start[place]), int(start[place + 1]))
+            got = frozenset().union(*(formal_classes(fold(self._names[n])) for n in names))
+            self._formal_cache[place] = got
+        return got
 
     def _with_city_states(self, found: dict[int, Hit]) -> dict[int, Hit]:
         """A city-state's capital met by a name stands for the country too (Гонконг is

@@ -588,13 +588,16 @@ _FORMAL = {
     **dict.fromkeys(
         """republic republica republicii republika republike republiky republiek republique
         republik repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht
-        tasavalta rzeczpospolita vabariik jamhuri""".split(),
+        tasavalta rzeczpospolita vabariik jamhuri republikang republiki respubliki
+        respublikasy respublikahy dimokratia gonghwagug kyowakoku ganrajy ganarajya
+        prajatantr prajatantra jumhuriya jumhuriyat lydveldid""".split(),
         "R",
     ),
     **dict.fromkeys(
         """democratic democratica democratico democratique democratische demokratische
         demokratik demokratikong demokratska demokraticheskaya demokratyczna democrata
-        demokraticka demokraticke""".split(),
+        demokraticka demokraticke demokratiske demokratisk demokrat demokratike demokratiese
+        demokratiska demokratikus demokraatlik""".split(),
         "D",
     ),
     **dict.fromkeys(
@@ -629,6 +632,16 @@ GENERIC = frozenset(
     # The words of countries' formal names (above) are generic too: "Laos Democratische
     # Volksrepubliek", "Coreea, Republica democrata populara".
     _FORMAL
+)
+
+
+# The words that make a name a state's formal name: a republic (above), a federation, a
+# kingdom. "Federación Rusa", "República Árabe de Siria": another word names the country.
+STATE_WORDS = frozenset(w for w, c in _FORMAL.items() if "R" in c) | frozenset(
+    """federation federacion federacio federazione federasi foderation foderacio
+    federatsiia federatsiya federatsyia federatsiiasy federatsiiahy federacija federacao
+    federacja federakundea kingdom reino royaume konigreich koenigreich regno koninkrijk
+    kongeriket kongeriget kungariket""".split()
 )
 
 

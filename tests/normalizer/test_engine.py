@@ -382,6 +382,22 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:45", "name": "San Guan", "country_code": "CN", "population": 0},
         {"id": "t:46", "name": "Shit", "country_code": "IR", "population": 896,
          "alt_names": ["شیت"]},
+        # States by a formal name in another language, beside places bearing one of its
+        # words: the Argentine town Federación, France in Inari Sami (Ranska).
+        {"id": "t:48", "name": "Russia", "country_code": "RU", "feature_class": "A",
+         "feature_code": "PCLI", "population": 144000000, "alt_names": ["Rusia"]},
+        {"id": "t:49", "name": "Federación", "country_code": "AR", "population": 13789},
+        {"id": "t:50", "name": "Iran", "country_code": "IR", "feature_class": "A",
+         "feature_code": "PCLI", "population": 81800000,
+         "alt_names": ["Irán", "Islamic Republic of Iran"]},
+        {"id": "t:51", "name": "France", "country_code": "FR", "feature_class": "A",
+         "feature_code": "PCLI", "population": 67000000, "alt_names": ["Ranska"]},
+        {"id": "t:52", "name": "Democratic Republic of the Congo", "country_code": "CD",
+         "feature_class": "A", "feature_code": "PCLI", "population": 84000000,
+         "alt_names": ["Kongo"]},
+        {"id": "t:53", "name": "Republic of the Congo", "country_code": "CG",
+         "feature_class": "A", "feature_code": "PCLI", "population": 5200000,
+         "alt_names": ["Kongo"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -478,6 +494,10 @@ BEST = {
     # transliteration like any other, not a name of the query's own.
     "油田": ("t:43", "han: other characters read alike"),
     "三官": ("t:45", "han: a gurmukhi name read alike"),
+    # A state's formal name: another of its words names the country.
+    "Federación Rusa": ("t:48", "spanish: an adjective a letter from the name"),
+    "Iránska islamská republika": ("t:50", "slovak: the name with an ending added"),
+    "Konga Demokratik Respublikasy": ("t:52", "the democratic one of two Congos"),
     # One edit from both: h and b are neighbouring keys, t and b are not.
     "Brutben": ("t:8", "a keyboard slip beats a bigger place as many edits away"),
     "Brutten": ("t:9", "without the slip, the bigger place"),
