@@ -747,7 +747,7 @@ class Normalizer:
             codes = np.flatnonzero(self._restriction(q.countries, ())[0])
             scan = self.index.country_candidates(folded, codes)
             ids = np.concatenate([ids, scan[~np.isin(scan, ids)]])
-        keys, sim, edits = self._scored(folded, ids)
+        keys, sim, edits = self._scored(folded, ids, not query_latin)
         if not q.countries and (edits.size == 0 or edits.min() > 1):
             # Nothing within one edit: every key within two that begins with the same
             # letter (a two-edit typo of a village, whose trigrams and single deletions
@@ -755,7 +755,7 @@ class Normalizer:
             more = self.index.initial_neighbours(folded)
             more = more[~np.isin(more, ids)]
             if more.size:
-                more_keys, more_sim, more_edits = self._scored(folded, more)
+                more_keys, more_sim, more_edits = self._scored(folded, more, not query_latin)
                 ids = np.concatenate([ids, more])
                 keys += more_keys
                 sim = np.concatenate([sim, more_sim])
@@ -779,12 +779,15 @@ class Normalizer:
             if len(found) > MAX_HITS:
                 break
 
-    def _scored(self, folded: str, ids: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def _scored(
+        self, folded: str, ids: np.ndarray, spelled_out: bool
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
         """These candidate keys, their similarity to the query and their edit cost."""
         if ids.size == 0:
             return [], np.zeros(0), np.zeros(0)
         keys = self.index.fkeys.many(ids)
-        sim, edits = similarity(folded, keys, self.index.fkey_variants.many(ids))
+        vkeys = self.index.fkey_variants.many(ids)
+        sim, edits = similarity(folded, keys, vkeys, spelled_out=spelled_out)
         return keys, sim, edits
 
     def _capped(self, found: dict[int, Hit]) -> list[Hit]:
@@ -1074,12 +1077,17 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     return parts[0], tuple(parts[1:])
 
 
-def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def similarity(
+    folded: str, keys: list[str], vkeys: list[str], *, spelled_out: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """(similarity 0..1, edit cost) of a folded query to candidate keys.
 
     The best of: OSA (a transposition is one edit) on the folded form; OSA on variant
     keys, half an edit dearer; word containment (the query is some of the key's words,
-    or the reverse) for dropped or added words ("Karabakh" / "Nagorno-Karabakh").
+    or the reverse) for dropped or added words ("Karabakh" / "Nagorno-Karabakh"); and,
+    for a query `spelled_out` from another script, OSA on consonant skeletons,
+    SKELETON_EDIT dearer: its vowels are a transliteration's guess (Tamil ஃபோர்டாலெசா,
+    "haportaleca", is Fortaleza; Persian لگژمبرگ, "lgjmbrg", Luxembourg).
     The edit cost ranks candidates; the similarity is the match quality in the score.
     """
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
@@ -1117,4 +1125,12 @@ def similarity(folded: str, keys: list[str], vkeys: list[str]) -> tuple[np.ndarr
             elif fuzz.token_set_ratio(core, key) >= 90:
                 sim[j] = max(sim[j], 0.75)
                 edits[j] = min(edits[j], 3.0)
+    if spelled_out:
+        qs, ks = skeleton(folded), [skeleton(k) for k in keys]
+        sdist = cdist([qs], ks, scorer=OSA.distance, workers=1)[0] + ranking.SKELETON_EDIT
+        slens = np.maximum(np.fromiter(map(len, ks), np.float64, len(ks)), len(qs))
+        ssim = (1 - (sdist - ranking.SKELETON_EDIT) / np.maximum(slens, 1)) * ranking.SKELETON_SIM
+        nearer = sdist < edits
+        sim = np.where(nearer, np.maximum(sim, ssim), sim)
+        edits = np.where(nearer, sdist, edits)
     return sim, edits

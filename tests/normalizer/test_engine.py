@@ -398,6 +398,12 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:53", "name": "Republic of the Congo", "country_code": "CG",
          "feature_class": "A", "feature_code": "PCLI", "population": 5200000,
          "alt_names": ["Kongo"]},
+        # Spelled out from other scripts, vowels guessed: Bengali ঔগাডোগো ("augadogo"),
+        # Persian لگژمبرگ ("lgjmbrg").
+        {"id": "t:54", "name": "Ouagadougou", "country_code": "BF", "population": 1086505},
+        {"id": "t:55", "name": "Adogo", "country_code": "NG", "population": 3000},
+        {"id": "t:56", "name": "Luxembourg", "country_code": "LU", "population": 76684},
+        {"id": "t:57", "name": "Lugumbero", "country_code": "TZ", "population": 20000},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -498,6 +504,9 @@ BEST = {
     "Federación Rusa": ("t:48", "spanish: an adjective a letter from the name"),
     "Iránska islamská republika": ("t:50", "slovak: the name with an ending added"),
     "Konga Demokratik Respublikasy": ("t:52", "the democratic one of two Congos"),
+    # Spelled out from another script: the consonants say more than the vowels.
+    "ঔগাডোগো": ("t:54", "bengali: a capital, not a village a letter or two from it"),
+    "لگژمبرگ": ("t:56", "persian: no vowels written at all"),
     # One edit from both: h and b are neighbouring keys, t and b are not.
     "Brutben": ("t:8", "a keyboard slip beats a bigger place as many edits away"),
     "Brutten": ("t:9", "without the slip, the bigger place"),
