@@ -1125,8 +1125,8 @@ def similarity(
             elif fuzz.token_set_ratio(core, key) >= 90:
                 sim[j] = max(sim[j], 0.75)
                 edits[j] = min(edits[j], 3.0)
-    if spelled_out:
-        qs, ks = skeleton(folded), [skeleton(k) for k in keys]
+    if spelled_out and len(qs := skeleton(folded)) >= 3:  # shorter: too many keys alike
+        ks = [skeleton(k) for k in keys]
         sdist = cdist([qs], ks, scorer=OSA.distance, workers=1)[0] + ranking.SKELETON_EDIT
         slens = np.maximum(np.fromiter(map(len, ks), np.float64, len(ks)), len(qs))
         ssim = (1 - (sdist - ranking.SKELETON_EDIT) / np.maximum(slens, 1)) * ranking.SKELETON_SIM

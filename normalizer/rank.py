@@ -126,7 +126,8 @@ TRANSLITERATED_EDIT = 0.25
 # .similarity) costs this much besides the skeletons' own edits, its similarity scaled
 # by SKELETON_SIM. Measured 1 / 1.25 / 1.5 / 1.75 / 2: CLDR cities not in the gazetteer
 # -0.1 / +0.9 / +0.9 / +0.7 / +0.4 points, countries not in it +0.1 / +0.5 / +0.7 / +0.8
-# / +0.6, held-out other scripts -0.8 / -0.5 / -0.1 / -0.1 / -0.1.
+# / +0.6, held-out other scripts -0.8 / -0.5 / -0.1 / -0.1 / -0.1 (skeletons of three or
+# more consonants; shorter ones, "ks", name too many keys alike).
 SKELETON_EDIT = 1.5
 SKELETON_SIM = 0.9
 # A country met through one word of a state's formal name ("Siria" in "República Árabe
