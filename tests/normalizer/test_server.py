@@ -577,3 +577,11 @@ print(text._pinyin.cache_info().currsize, text._kakasi.cache_info().currsize)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "1"]
+
+
+def test_a_gazetteer_is_prepared_before_it_serves(mini_snapshot):
+    # Tables otherwise built by the first typo are built before the swap.
+    engine = Normalizer.load(mini_snapshot)
+    assert engine.index._by_initial is None
+    State().swap(engine)
+    assert engine.index._by_initial is not None
