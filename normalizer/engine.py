@@ -1086,8 +1086,8 @@ def similarity(
     keys, half an edit dearer; word containment (the query is some of the key's words,
     or the reverse) for dropped or added words ("Karabakh" / "Nagorno-Karabakh"); and,
     for a query `spelled_out` from another script, OSA on consonant skeletons,
-    SKELETON_EDIT dearer: its vowels are a transliteration's guess (Tamil ஃபோர்டாலெசா,
-    "haportaleca", is Fortaleza; Persian لگژمبرگ, "lgjmbrg", Luxembourg).
+    SKELETON_EDIT dearer: its vowels are a transliteration's guess (Bengali ঔগাডোগো,
+    "augadogo", is Ouagadougou; Persian لگژمبرگ, "lgjmbrg", Luxembourg).
     The edit cost ranks candidates; the similarity is the match quality in the score.
     """
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
