@@ -23,7 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.process import cdist
 
 from gazetteer.model import CANONICAL
 from gazetteer.sources import SourceSet
@@ -284,6 +287,50 @@ def accuracy_rows(
     return rows
 
 
+# String scorers compared on the same candidates (scorer name -> rapidfuzz scorer).
+SCORERS = {
+    "ratio (normalized Indel)": fuzz.ratio,
+    "WRatio": fuzz.WRatio,
+    "partial_ratio": fuzz.partial_ratio,
+    "token_sort_ratio": fuzz.token_sort_ratio,
+    "Levenshtein, normalized": Levenshtein.normalized_similarity,
+    "OSA, normalized (transposition = 1 edit)": OSA.normalized_similarity,
+    "Jaro-Winkler": JaroWinkler.normalized_similarity,
+}
+
+
+def scorer_rows(label: str, engine: Normalizer, results) -> list[list[object]]:
+    """Top-1 of each string scorer alone, choosing among the engine's own typo candidates
+    for each query (the same keys for every scorer; ties go to the more populous place),
+    beside the engine's full ranking and the share of queries whose gold place is among
+    the candidates at all."""
+    index = engine.index
+    right = dict.fromkeys(SCORERS, 0)
+    reachable = 0
+    for case, *_ in results:
+        query = fold(case.query)
+        ids = index.fuzzy_candidates(query) if query else np.zeros(0, dtype=np.int32)
+        if ids.size == 0:
+            continue
+        keys = index.fkeys.many(ids)
+        places = [
+            engine._str["id"][int(engine._name_place[index.names_of_key(int(k))[0]])]
+            for k in ids.tolist()
+        ]
+        reachable += case.gold in places
+        pops = engine.index._fkey_pop[ids]
+        for name, scorer in SCORERS.items():
+            scores = cdist([query], keys, scorer=scorer, workers=1)[0]
+            best = int(np.lexsort((-pops, -scores))[0])
+            right[name] += places[best] == case.gold
+    n = len(results)
+    engine_top1 = sum(ids[:1] == [c.gold] for c, ids, *_ in results) / n
+    rows = [[label, "engine (OSA + variants + priors)", n, round(engine_top1, 3)]]
+    rows += [[label, name, n, round(right[name] / n, 3)] for name in SCORERS]
+    rows.append([label, "gold place among the candidates", n, round(reachable / n, 3)])
+    return rows
+
+
 def reliability(all_results) -> None:
     buckets = [(0.9, 1.01), (0.7, 0.9), (0.5, 0.7), (0.3, 0.5), (0.0, 0.3)]
     rows = []
@@ -304,6 +351,7 @@ def run(
 ) -> list:
     n = 400 if quick else 1500
     rows: list[list[object]] = []
+    scorers: list[list[object]] = []
     everything = []
     base = Baselines(engine)
     if sources is not None:
@@ -313,10 +361,13 @@ def run(
             res = run_cases(held_engine, cases)
             everything += res
             rows += accuracy_rows(label, res, held_base)
+            if cases is latin:
+                scorers += scorer_rows(label, held_engine, res)
     unique, hinted = typo_sets(engine, n)
     res = run_cases(engine, unique)
     everything += res
     rows += accuracy_rows("typos, unique names, no hint", res, base)
+    scorers = scorer_rows("typos, unique names, no hint", engine, res) + scorers
     res = run_cases(engine, hinted, hint=True)
     rows += accuracy_rows("typos, all names, country hint", res, None)
     fuzzy_times = [t for *_, t in res]
@@ -334,6 +385,11 @@ def run(
         "Matching accuracy (top-1 / top-5) beside baselines",
         ["set", "group", "queries", "top-1", "top-5", "exact-lookup top-1", "brute-force top-1"],
         rows,
+    )
+    table(
+        "String scorers alone, each choosing among the engine's typo candidates (top-1)",
+        ["set", "scorer", "queries", "top-1"],
+        scorers,
     )
     reliability(everything)
     return fuzzy_times

@@ -575,3 +575,15 @@ def test_a_name_spelled_exactly_with_its_diacritics_is_preferred(mini_engine):
     # "Susa" stays with the bigger places that bear it.
     assert mini_engine.normalize("Şuşa").best.place.id == "geonames:147105"
     assert mini_engine.normalize("Susa").best.place.id != "geonames:147105"
+
+
+def test_scorer_table_compares_scorers_on_the_same_candidates(mini_engine):
+    from tests.bench.accuracy import SCORERS, Case, scorer_rows
+
+    gold = mini_engine.normalize("Stepanakert").best.place.id
+    case = Case(query="Stepanakret", gold=gold)  # a transposition
+    rows = scorer_rows("typos", mini_engine, [(case, [gold], 1.0, 0.0)])
+    top1 = {scorer: value for _, scorer, _, value in rows}
+    assert set(SCORERS) < set(top1)
+    assert top1["gold place among the candidates"] == 1.0
+    assert top1["OSA, normalized (transposition = 1 edit)"] == 1.0
