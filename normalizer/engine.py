@@ -192,7 +192,6 @@ class Normalizer:
         s, a = self._str, self._a
         names: tuple[Name, ...] = ()
         if with_names:
-            start = a["place.names_start"]
             names = tuple(
                 Name(
                     self._names[n],
@@ -200,7 +199,7 @@ class Normalizer:
                     int(self._name_flags[n]),
                     self._sources[int(a["name.source"][n])],
                 )
-                for n in range(int(start[i]), int(start[i + 1]))
+                for n in self._name_ids(i)
             )
         col = self._place_cols
         return Place(
@@ -560,8 +559,7 @@ class Normalizer:
         """The formal words (republic / democratic / people's) any name of a country says."""
         got = self._formal_cache.get(place)
         if got is None:
-            start = self._a["place.names_start"]
-            names = range(int(start[place]), int(start[place + 1]))
+            names = self._name_ids(place)
             got = frozenset().union(*(formal_classes(fold(self._names[n])) for n in names))
             self._formal_cache[place] = got
         return got
@@ -591,22 +589,19 @@ class Normalizer:
         nor Nassau, which is not called Bahamas)."""
         if self._city_state_map is None:
             fcode, pop = self._a["place.fcode"], self._a["place.population"]
-            pcl = [k for k, c in enumerate(self._fcodes) if c.startswith("PCL")]
             pplc = [k for k, c in enumerate(self._fcodes) if c == "PPLC"]
             countries: dict[int, int] = {}
-            for i in np.flatnonzero(np.isin(fcode, pcl)).tolist():
+            for i in np.flatnonzero(self._is_country).tolist():
                 cc = int(self._pcountry[i])
                 if cc not in countries or pop[i] > pop[countries[cc]]:
                     countries[cc] = i
             out = {}
-            start = self._a["place.names_start"]
             for i in np.flatnonzero(np.isin(fcode, pplc)).tolist():
                 country = countries.get(int(self._pcountry[i]))
                 if country is None or not 0 < pop[country] <= 2 * pop[i]:
                     continue
                 named = strip_generic(fold(self._str["name"][country]))
-                names = range(int(start[i]), int(start[i + 1]))
-                if any(strip_generic(fold(self._names[n])) == named for n in names):
+                if any(strip_generic(fold(self._names[n])) == named for n in self._name_ids(i)):
                     out[i] = country
             self._city_state_map = out
         return self._city_state_map
@@ -713,10 +708,18 @@ class Normalizer:
     def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:
         """Names whose places pass the query's restrictions, at most MAX_NAMES_PER_KEY."""
         if nids.size and (q.countries or q.feature_classes):
-            country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
-            places = self._name_place[nids]
-            nids = nids[country_ok[self._pcountry[places]] & class_ok[self._pclass[places]]]
+            nids = nids[self._permitted(self._name_place[nids], q)]
         return nids[:MAX_NAMES_PER_KEY]
+
+    def _permitted(self, places: np.ndarray, q: Query) -> np.ndarray:
+        """Per place, whether the query's country and feature-class restrictions let it in."""
+        country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
+        return country_ok[self._pcountry[places]] & class_ok[self._pclass[places]]
+
+    def _name_ids(self, place: int) -> range:
+        """The ids of a place's names (its own name first)."""
+        start = self._a["place.names_start"]
+        return range(int(start[place]), int(start[place + 1]))
 
     def _restriction_masks(
         self, countries: tuple[str, ...], feature_classes: tuple[str, ...]
@@ -897,8 +900,7 @@ class Normalizer:
             return hits
         inside = np.flatnonzero(np.isin(region_of, regions))
         if q.countries or q.feature_classes:
-            country_ok, class_ok = self._restriction(q.countries, q.feature_classes)
-            inside = inside[country_ok[self._pcountry[inside]] & class_ok[self._pclass[inside]]]
+            inside = inside[self._permitted(inside, q)]
         start = self._a["place.names_start"]
         names = self._str["name"]
         added = [
