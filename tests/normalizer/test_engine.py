@@ -587,3 +587,30 @@ def test_scorer_table_compares_scorers_on_the_same_candidates(mini_engine):
     assert set(SCORERS) < set(top1)
     assert top1["gold place among the candidates"] == 1.0
     assert top1["OSA, normalized (transposition = 1 edit)"] == 1.0
+
+
+def test_baselines_look_within_the_hinted_country(mini_engine):
+    from tests.bench.accuracy import Baselines
+
+    gold = mini_engine.normalize("Stepanakert").best.place.id
+    base = Baselines(mini_engine)
+    assert base.scan("Stepanakret") == gold  # a transposition: within two OSA edits
+    assert base.scan("Stepanakret", "AZ") == gold
+    assert base.scan("Stepanakret", "IT") == ""  # no name of Italy is that near
+    assert base.brute("Stepanakret", "AZ") == gold
+    assert base.exact("Stepanakert", "AZ") == gold
+    assert base.exact("Stepanakert", "IT") == ""
+    # Moscow: the capital of Russia (more people) unless the country is the US.
+    moscow_us = mini_engine.normalize("Moscow", countries=["US"]).best.place.id
+    assert base.exact("Moscow") != moscow_us
+    assert base.exact("Moscow", "US") == moscow_us
+
+
+def test_typo_cases_of_a_name_shared_within_the_country_are_told_apart(engine):
+    from tests.bench.accuracy import Case, _shared_in_country
+
+    springfield = engine.normalize("Springfield", countries=["US"]).best.place.id
+    mataro = engine.normalize("Mataró", countries=["ES"]).best.place.id
+    shared = Case("Sprinfgield", springfield, "US")
+    alone = Case("Matraó", mataro, "ES")
+    assert _shared_in_country(engine, [shared, alone]) == {shared}
