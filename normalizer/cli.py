@@ -350,7 +350,8 @@ def _remote_normalize(args) -> list[dict]:
             raise _rpc_error(exc, args) from None
     for r in resp.responses:
         if r.HasField("error"):
-            raise CliError(f"{r.error.code.lower()}: {r.query!r}: {r.error.message}", EXIT_REJECTED)
+            shown = r.query if len(r.query) <= 40 else r.query[:40] + "…"
+            raise CliError(f"{r.error.code.lower()}: {shown!r}: {r.error.message}", EXIT_REJECTED)
     return [_pb_result_dict(r) for r in resp.responses]
 
 

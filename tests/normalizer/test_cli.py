@@ -275,3 +275,10 @@ def test_bulk_order_kept_across_parallel_streams(mini_server, tmp_path):
             got = list(csv.DictReader(fh))
         assert [int(g["n"]) for g in got] == list(range(5000))
         assert all((g["place_id"] == "geonames:616052") == (g["name"] == "Yerevan") for g in got)
+
+
+def test_a_refused_name_is_one_short_line(mini_server):
+    r = cli("normalize", "Yerevan", "x" * 5000, "--server", mini_server.address)
+    assert r.returncode == 4 and "Traceback" not in r.stderr
+    (line,) = r.stderr.splitlines()
+    assert "at most 256" in line and len(line) < 160  # the name shown shortened
