@@ -614,3 +614,17 @@ def test_typo_cases_of_a_name_shared_within_the_country_are_told_apart(engine):
     shared = Case("Sprinfgield", springfield, "US")
     alone = Case("Matraó", mataro, "ES")
     assert _shared_in_country(engine, [shared, alone]) == {shared}
+
+
+def test_benchmark_typos_are_one_keyboard_edit_at_any_letter():
+    import random
+
+    from tests.bench.accuracy import typo
+
+    rng = random.Random(1)
+    firsts = 0
+    for _ in range(2000):
+        query = typo("Stepanakert", rng)
+        assert OSA.distance(query.lower(), "stepanakert") == 1
+        firsts += query[:1].lower() != "s"
+    assert 50 < firsts < 400  # the first letter too, about as often as any other
