@@ -45,7 +45,7 @@ from normalizer.text import (
     variant_key,
 )
 from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
-from normalizer.typos import slips
+from normalizer.typos import first_letter_slip, slips
 from normalizer.wadegiles import pinyin_readings
 
 __all__ = ["Limits", "Normalizer"]
@@ -770,7 +770,11 @@ class Normalizer:
             edits
             + dropped
             + ranking.FIRST_LETTER_EDIT
-            * np.fromiter((k[:1] != folded[:1] for k in keys), dtype=np.float64, count=len(keys))
+            * np.fromiter(
+                (k[:1] != folded[:1] and not first_letter_slip(folded, k) for k in keys),
+                dtype=np.float64,
+                count=len(keys),
+            )
         )
         top = np.lexsort((-sim, edits))[:FUZZY_KEEP]
         for j in top:

@@ -13,7 +13,7 @@ import math
 
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["NEIGHBOURS", "slips"]
+__all__ = ["NEIGHBOURS", "first_letter_slip", "slips"]
 
 _ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
 
@@ -50,3 +50,19 @@ def slips(query: str, name: str) -> int:
             around = query[op.src_pos - 1 : op.src_pos] + query[op.src_pos + 1 : op.src_pos + 2]
             count += any(c == extra or _near(extra, c) for c in around)
     return count
+
+
+def first_letter_slip(query: str, name: str) -> bool:
+    """Whether the query's first letter differs from the name's by a keyboard slip: a
+    neighbouring key struck instead of the first letter or just before it, the first two
+    letters swapped, or the first key missed. Slips fall on any letter alike; it is
+    spelling mistakes that spare the first one (the engine's first-letter penalty)."""
+    if len(query) < 2 or len(name) < 2:
+        return False
+    q0, q1, n0, n1 = query[0], query[1], name[0], name[1]
+    return (
+        (q1 == n1 and _near(q0, n0))  # struck instead
+        or (q1 == n0 and _near(q0, n0))  # struck before
+        or (q0 == n1 and q1 == n0)  # swapped
+        or (q0 == n1 and query[1:3] == name[2:4])  # missed
+    )

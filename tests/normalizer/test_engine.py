@@ -257,6 +257,18 @@ def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
     assert best.place.name == expected and best.match_type.name == "FUZZY"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("crévent", "Frévent"), ("lokweng", "Tlokweng"), ("ad Essen", "Bad Essen")],
+)
+def test_a_keyboard_slip_on_the_first_letter_costs_what_it_costs_elsewhere(engine, query, expected):
+    # Without the exemption, alternate names that keep the first letter won: Crescent
+    # City's "Cresent", Luojing's "Lokeng", Ardeşen.
+    best = engine.normalize(query).best
+    assert best.place.name == expected and best.match_type.name == "FUZZY"
+
+
 def test_initial_neighbours_are_every_key_within_two_edits_of_the_same_letter(mini_engine):
     index = mini_engine.index
     everything = index.fkeys.many(range(len(index.fkeys)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizer.typos import NEIGHBOURS, slips
+from normalizer.typos import NEIGHBOURS, first_letter_slip, slips
 
 
 def test_neighbours_follow_the_staggered_rows():
@@ -28,3 +28,21 @@ def test_neighbours_follow_the_staggered_rows():
 )
 def test_slips(query, name, count):
     assert slips(query, name) == count
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "slip"),
+    [
+        ("crevent", "frevent", True),  # c struck for f, neighbours
+        ("oparis", "paris", True),  # o struck before p, neighbours
+        ("aprsi", "paris", True),  # the first two swapped
+        ("lokweng", "tlokweng", True),  # the first key missed
+        ("wodoni", "dodoni", False),  # w and d are not neighbours
+        ("kansas", "cansas", False),  # a spelling, not a slip
+        ("ernstein", "bernstein", True),
+        ("rnstein", "bernstein", False),  # two letters gone
+        ("p", "paris", False),
+    ],
+)
+def test_first_letter_slips(query, name, slip):
+    assert first_letter_slip(query, name) is slip
