@@ -1,7 +1,9 @@
 """Keyboard slips: which edits between a query and a name a finger makes easily.
 
 A typo is most often a neighbouring key struck instead of the right one, or beside it
-(an extra letter next to the one meant, or the same letter twice). Between two names
+(an extra letter next to the one meant, or the same letter twice), or a key missed.
+A substitution by a distant key is not a slip (a spelling mistake, or no typo of this
+name at all). Between two names
 the same number of edits away, the one reached by such slips is the likelier meant:
 `Brutben` is Bruthen (h and b are neighbours), not Brütten (t and b are not).
 Neighbours come from the physical QWERTY layout, rows staggered as on a real keyboard.
@@ -49,6 +51,8 @@ def slips(query: str, name: str) -> int:
             extra = query[op.src_pos]
             around = query[op.src_pos - 1 : op.src_pos] + query[op.src_pos + 1 : op.src_pos + 2]
             count += any(c == extra or _near(extra, c) for c in around)
+        elif op.tag == "insert":  # a letter the name has and the query lacks: a key missed
+            count += 1
     return count
 
 

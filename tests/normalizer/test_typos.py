@@ -20,7 +20,8 @@ def test_neighbours_follow_the_staggered_rows():
         ("brutben", "bruthen", 1),  # h -> b, neighbours
         ("brutben", "brutten", 0),  # t -> b, not neighbours
         ("lieras", "liers", 1),  # an extra a beside s
-        ("bogao", "bogajo", 0),  # a letter left out: no key says which
+        ("bogao", "bogajo", 1),  # a key missed
+        ("bogaxo", "bogajo", 0),  # x for j: distant keys
         ("parris", "paris", 1),  # a doubled letter
         ("paris", "paris", 0),
         ("pzris", "paris", 1),  # a struck as z, its neighbour
