@@ -1098,9 +1098,14 @@ def similarity(
     """
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
     for j in np.flatnonzero((dist >= 1) & (dist <= 2)).tolist():
-        # A neighbouring key struck, or struck beside the right one: a cheaper edit.
-        if Levenshtein.distance(folded, keys[j]) == dist[j]:
+        # Keyboard slips are cheaper edits: a neighbouring key struck instead of the
+        # right one or beside it, a key missed, two keys struck in the wrong order (each
+        # transposition is two Levenshtein edits and one OSA edit).
+        lev = Levenshtein.distance(folded, keys[j])
+        if lev == dist[j]:
             dist[j] -= ranking.SLIP_DISCOUNT * slips(folded, keys[j])
+        else:
+            dist[j] -= ranking.SLIP_DISCOUNT * (lev - dist[j])
     vq = variant_key(folded)
     vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
     lens = np.maximum(np.fromiter(map(len, keys), np.float64, len(keys)), len(folded))

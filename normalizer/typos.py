@@ -1,7 +1,8 @@
 """Keyboard slips: which edits between a query and a name a finger makes easily.
 
 A typo is most often a neighbouring key struck instead of the right one, or beside it
-(an extra letter next to the one meant, or the same letter twice), or a key missed.
+(an extra letter next to the one meant, or the same letter twice), a key missed, or
+two keys struck in the wrong order (the engine counts those from the OSA distance).
 A substitution by a distant key is not a slip (a spelling mistake, or no typo of this
 name at all). Between two names
 the same number of edits away, the one reached by such slips is the likelier meant:

@@ -260,11 +260,12 @@ def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Mokwe", "Mokowe"), ("Malabao", "Malabago")],
+    [("Mokwe", "Mokowe"), ("Malabao", "Malabago"), ("Tnubao", "Tunbao")],
 )
 def test_a_missed_key_is_a_likelier_typo_than_a_distant_one(engine, query, expected):
     # One edit from both: Mokowe with its o missed, the bigger Mokwa with e for a (keys
-    # far apart); Malabago with its g missed, Malabo with an a put in for no key's sake.
+    # far apart); Malabago with its g missed, Malabo with an a put in for no key's sake;
+    # Tunbao with two keys struck in the wrong order, the bigger Tubao with an n added.
     best = engine.normalize(query).best
     assert best.place.name == expected and best.match_type.name == "FUZZY"
 
