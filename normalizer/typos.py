@@ -4,9 +4,9 @@ A typo is most often a neighbouring key struck instead of the right one, or besi
 (an extra letter next to the one meant, or the same letter twice), a key missed, or
 two keys struck in the wrong order (the engine counts those from the OSA distance).
 A substitution by a distant key is not a slip (a spelling mistake, or no typo of this
-name at all). Between two names
-the same number of edits away, the one reached by such slips is the likelier meant:
-`Brutben` is Bruthen (h and b are neighbours), not Brütten (t and b are not).
+name at all). Between two names the same number of edits away, the one reached by such
+slips is the likelier meant: `Brutben` is Bruthen (h and b are neighbours), not
+Brütten (t and b are not).
 Neighbours come from the physical QWERTY layout, rows staggered as on a real keyboard.
 """
 
@@ -41,8 +41,8 @@ def _near(a: str, b: str) -> bool:
 def slips(query: str, name: str) -> int:
     """How many of the edits from `name` to `query` are keyboard slips.
 
-    Counted on a Levenshtein alignment (transposed letters are already one edit in the
-    OSA distance the caller ranks by; they are not counted again here).
+    Counted on a Levenshtein alignment; transposed letters, one edit in the OSA distance
+    the caller ranks by and two here, the caller counts itself.
     """
     count = 0
     for op in Levenshtein.editops(query, name):
