@@ -121,12 +121,11 @@ class Normalizer:
         self._log_names_mv = memoryview(self._log_names)
         level_by_code = np.array([{"ADM1": 1, "ADM2": 2}.get(c, 0) for c in self._fcodes])
         self._adm_level = level_by_code.astype(np.uint8)[a["place.fcode"]]
-        self._is_region = np.isin(
-            a["place.fcode"],
-            [i for i, c in enumerate(self._fcodes) if c.startswith("PCL") or c in ("ADM1", "TERR")],
-        )
         self._is_country = np.isin(
             a["place.fcode"], [i for i, c in enumerate(self._fcodes) if c.startswith("PCL")]
+        )
+        self._is_region = self._is_country | np.isin(
+            a["place.fcode"], [i for i, c in enumerate(self._fcodes) if c in ("ADM1", "TERR")]
         )
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence

@@ -17,6 +17,7 @@ accents off, no transliteration), so a better fold cannot make the sets easier o
 
 from __future__ import annotations
 
+import functools
 import gettext
 import random
 import time
@@ -148,11 +149,7 @@ def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]
     total = engine.info().places
     unique: list[Case] = []
     hinted: list[Case] = []
-    # Which places hold a name, by its neutral form (not by the engine's own keys).
-    holders: dict[str, set[int]] = defaultdict(set)
-    texts = engine._names
-    for nid, place in enumerate(engine._name_place.tolist()):
-        holders[_neutral(texts[nid])].add(place)
+    holders = _holders(engine)
     while len(unique) < n or len(hinted) < n:
         i = rng.randrange(total)
         p = engine.place(i)
@@ -453,19 +450,26 @@ def _first_mistyped(engine: Normalizer, results) -> list:
     ]
 
 
+@functools.lru_cache(maxsize=2)
+def _holders(engine: Normalizer) -> dict[str, set[int]]:
+    """Which places hold a name, by its neutral form (not by the engine's own keys)."""
+    holders: dict[str, set[int]] = defaultdict(set)
+    texts = engine._names
+    for nid, place in enumerate(engine._name_place.tolist()):
+        holders[_neutral(texts[nid])].add(place)
+    return holders
+
+
 def _shared_in_country(engine: Normalizer, cases: list[Case]) -> set[Case]:
     """The typo cases whose original name another place of the same country bears too
     (by neutral form): a town and its same-name district, two villages. No spelling,
     and no hint short of one finer than the country, can tell those places apart."""
-    holders: dict[tuple[int, str], set[int]] = defaultdict(set)
-    countries = engine._pcountry
-    for nid, place in enumerate(engine._name_place.tolist()):
-        holders[int(countries[place]), _neutral(engine._names[nid])].add(place)
-    code = {cc: i for i, cc in enumerate(engine._countries)}
+    holders, countries = _holders(engine), engine._pcountry
     shared = set()
     for case in cases:
         gold = engine.get(case.gold)
-        if len(holders[code[gold.country_code], _neutral(gold.name)]) > 1:
+        country = engine._countries.index(gold.country_code)
+        if sum(int(countries[p]) == country for p in holders[_neutral(gold.name)]) > 1:
             shared.add(case)
     return shared
 
