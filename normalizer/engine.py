@@ -489,9 +489,8 @@ class Normalizer:
                 self._add_wade_giles(found, q)
             return self._capped(self._with_city_states(found))
         if folded:
-            variants = ((variant_key(folded), 0.95), (variant_key(strip_generic(folded)), 0.92))
-            for key, sim in variants:
-                if key:
+            for form, sim in ((folded, 0.95), (strip_generic(folded), 0.92)):
+                if telling(key := variant_key(form), form):
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
@@ -635,11 +634,12 @@ class Normalizer:
         for nid, place, flags, lang, cost in rows:
             kind = mtype
             name = None
-            if kind is MatchType.FUZZY or not query_latin:
+            if kind is not None or not query_latin:
                 name = self._names[nid]
                 if len(name) <= 4 and name.isascii() and name.isupper():
                     # A code ("KSE", "NYC") is typed in Latin capitals: matched exactly or
-                    # not at all, and never by a transliteration (صدد, sdd, is not SDD).
+                    # not at all, never by a variant ("xyz" is not XJZ), a typo, or a
+                    # transliteration (صدد, sdd, is not SDD).
                     continue
                 if kind is MatchType.FUZZY and query_latin and not _is_latin(name):
                     cost += 0.5  # a typo measured against a transliteration: less certain
@@ -1082,6 +1082,13 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     return parts[0], tuple(parts[1:])
 
 
+def telling(key: str, folded: str) -> bool:
+    """Whether a variant key still says something of the name it was made from: two
+    letters or more, and at least half of them ("aaaa" -> "a", "zzzzqqqxx" -> "zk" match
+    names by the one or two letters left)."""
+    return len(key) >= max(2, len(compact(folded)) // 2)
+
+
 def similarity(
     folded: str, keys: list[str], vkeys: list[str], *, spelled_out: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1107,6 +1114,8 @@ def similarity(
             dist[j] -= ranking.SLIP_DISCOUNT * (lev - dist[j])
     vq = variant_key(folded)
     vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
+    if not telling(vq, folded):
+        vdist[:] = np.inf
     lens = np.maximum(np.fromiter(map(len, keys), np.float64, len(keys)), len(folded))
     vlens = np.maximum(np.fromiter(map(len, vkeys), np.float64, len(vkeys)), len(vq))
     sim = np.maximum(

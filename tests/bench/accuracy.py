@@ -6,6 +6,8 @@
 - CLDR exemplar-city names (babel time zones) and pycountry's country-name translations:
   public name lists the gazetteer was not built from (CLDR territory names are, so the
   country set counts "not contained" names separately)
+- names of places the gazetteer lacks: villages removed whole from the held-out copy,
+  whose names no place left bears; every answer is wrong, the scores should say so
 Baselines: exact lookup of folded names; brute-force rapidfuzz extractOne over all
 folded names; the plain scan of DESIGN.md §4 (every name within two OSA edits, fewest
 edits first, then population). The last two on a subsample: they take 0.1-0.3 s a
@@ -104,8 +106,11 @@ def _neutral(text: str) -> str:
 # ------------------------------------------------------------------ evaluation sets
 def heldout_sets(
     sources: SourceSet, data_dir: Path, n: int = 1500
-) -> tuple[Normalizer, list[Case], list[Case]]:
-    """Remove one alternate name from each of n sampled places; build that gazetteer."""
+) -> tuple[Normalizer, list[Case], list[Case], list[Case]]:
+    """Remove one alternate name from each of n sampled places, and n other populated
+    places altogether; build that gazetteer. Returns it, the Latin and other-script
+    held-out names, and the names of the removed places that no place left bears (a
+    village the gazetteer lacks: every answer to it is wrong, and its score should say so)."""
     rng = random.Random(SEED)
     places = list(sources.places)
     candidates = [
@@ -139,9 +144,27 @@ def heldout_sets(
                 continue
             places[i] = replace(p, names=tuple(x for x in p.names if x is not nm))
             break
+    touched = {c.gold for c in latin + other}
+    gone = [
+        i
+        for i in rng.sample(range(len(places)), min(20 * n, len(places)))
+        if places[i].feature_class == "P"
+        and places[i].id not in touched
+        and native_key(places[i].name) is None
+        and len(_neutral(places[i].name)) >= 4
+    ][: 2 * n]
+    removed = [places[i] for i in gone]
+    ids = {p.id for p in removed}
+    places = [p for p in places if p.id not in ids]
+    borne = {_neutral(nm.text) for p in places for nm in p.names}
+    absent = [
+        Case(p.name, p.id, p.country_code, "absent")
+        for p in removed
+        if _neutral(p.name) not in borne
+    ][:n]
     path = data_dir / "bench" / "heldout.snapshot"
     build_snapshot(SourceSet(places=places, description=["held-out copy"]), path)
-    return Normalizer.load(path), latin, other
+    return Normalizer.load(path), latin, other, absent
 
 
 def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]]:
@@ -373,6 +396,25 @@ def reliability(all_results) -> None:
     )
 
 
+def false_answers(results) -> None:
+    """How sure the engine sounds about names of places the gazetteer lacks (every
+    answer wrong): the share of such names answered at or above each score."""
+    scores = sorted(s for _, ids, s, _ in results if ids)
+    n = len(results)
+    table(
+        f"Names of places the gazetteer lacks ({n:,} villages removed from the held-out "
+        "copy, names no other place bears): every answer is wrong",
+        ["answered", "score >= 0.9", ">= 0.7", ">= 0.5", ">= 0.3", "median score"],
+        [
+            [
+                f"{len(scores) / n:.3f}",
+                *(f"{sum(s >= t for s in scores) / n:.3f}" for t in (0.9, 0.7, 0.5, 0.3)),
+                round(scores[len(scores) // 2], 3) if scores else "-",
+            ]
+        ],
+    )
+
+
 def run(
     engine: Normalizer, sources: SourceSet | None, data_dir: Path, *, quick: bool = False
 ) -> list:
@@ -382,7 +424,7 @@ def run(
     everything = []
     base = Baselines(engine)
     if sources is not None:
-        held_engine, latin, other = heldout_sets(sources, data_dir, n)
+        held_engine, latin, other, absent = heldout_sets(sources, data_dir, n)
         held_base = Baselines(held_engine)
         for label, cases in (("held-out Latin variants", latin), ("held-out other scripts", other)):
             res = run_cases(held_engine, cases)
@@ -390,6 +432,7 @@ def run(
             rows += accuracy_rows(label, res, held_base)
             if cases is latin:
                 scorers += scorer_rows(label, held_engine, res)
+        unlisted = run_cases(held_engine, absent)
     # Typo sets are cheap to run (~2 ms a query): 5,000 each, since at 1,500 the figure
     # moved by two points from one seed to another.
     unique, hinted = typo_sets(engine, 400 if quick else 5000)
@@ -440,6 +483,8 @@ def run(
         scorers,
     )
     reliability(everything)
+    if sources is not None:
+        false_answers(unlisted)
     return fuzzy_times
 
 

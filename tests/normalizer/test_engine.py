@@ -428,6 +428,14 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:55", "name": "Adogo", "country_code": "NG", "population": 3000},
         {"id": "t:56", "name": "Luxembourg", "country_code": "LU", "population": 76684},
         {"id": "t:57", "name": "Lugumbero", "country_code": "TZ", "population": 20000},
+        # A station code, a division named by one letter, a one-syllable alias: variant
+        # keys of these ("hiz", "h", "a") would match junk.
+        {"id": "t:58", "name": "Saint-Jean-de-Luz", "country_code": "FR", "population": 14514,
+         "alt_names": ["XJZ"]},
+        {"id": "t:59", "name": "Northern Mindanao", "country_code": "PH", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2835574, "alt_names": ["Region X"]},
+        {"id": "t:60", "name": "Tripoli", "country_code": "LY", "feature_code": "PPLC",
+         "population": 1302947, "alt_names": ["Aea"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -583,6 +591,22 @@ def test_codes_are_not_misspelled(tiny_engine):
     assert all(c.place.id != "t:14" for c in tiny_engine.normalize("Ксе").candidates)
 
 
+@pytest.mark.parametrize(
+    ("query", "junk"), [("xyz", "t:58"), ("XYZ", "t:58"), ("xxxx", "t:59"), ("aaaa", "t:60")]
+)
+def test_variant_keys_that_say_too_little_match_nothing(tiny_engine, query, junk):
+    # "xyz" and the code XJZ share the variant key "hiz" (a code is matched exactly or
+    # not at all); "xxxx" collapses to "h", as "Region X" without its generic word does;
+    # "aaaa" to "a", as "Aea" does.
+    assert all(c.place.id != junk for c in tiny_engine.normalize(query).candidates)
+
+
+@pytest.mark.parametrize(("query", "place"), [("Tripolli", "t:60"), ("Yinma District", "t:13")])
+def test_variant_keys_still_match_real_variants(tiny_engine, query, place):
+    # A short name with a generic word: its key is judged against the name without it.
+    assert tiny_engine.normalize(query).best.place.id == place
+
+
 @given(st.lists(st.lists(st.integers(0, 60), unique=True, max_size=30), max_size=8))
 def test_merged_counts_is_unique_with_counts(runs):
     from normalizer.index import merged_counts
@@ -652,3 +676,29 @@ def test_benchmark_typos_are_one_keyboard_edit_at_any_letter():
         assert OSA.distance(query.lower(), "stepanakert") == 1
         firsts += query[:1].lower() != "s"
     assert 50 < firsts < 400  # the first letter too, about as often as any other
+
+
+def test_benchmark_absent_names_are_borne_by_no_place_left(tmp_path):
+    import json
+
+    from gazetteer.sources import load_sources
+    from normalizer.errors import PlaceNotFound
+    from tests.bench.accuracy import _neutral, heldout_sets
+
+    rows = [
+        {"id": f"geonames:{i}", "name": f"Dorf {i}" if i < 40 else "Zwilling",
+         "feature_class": "P", "country_code": "DE", "latitude": 50.0, "longitude": 10.0,
+         "alt_names": [f"Dorp {i}", f"Дорф {i}"]}
+        for i in range(60)
+    ]  # fmt: skip
+    src = tmp_path / "places.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    engine, latin, other, absent = heldout_sets(load_sources([str(src)]), tmp_path, 4)
+    assert len(latin) == len(other) == 4 and absent
+    borne = {_neutral(name) for name in engine._names}
+    for case in absent:
+        with pytest.raises(PlaceNotFound):
+            engine.get(case.gold)
+        assert _neutral(case.query) not in borne
+    assert all(c.query != "Zwilling" for c in absent)  # twenty places bear it
+    assert {c.gold for c in latin + other}.isdisjoint(c.gold for c in absent)
