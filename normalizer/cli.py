@@ -288,12 +288,29 @@ def cmd_normalize(args) -> int:
     if not args.names:
         raise CliError("nothing to normalize: give NAMEs or --input FILE", EXIT_USAGE)
     rows = _local_normalize(args) if args.local else _remote_normalize(args)
+    refused = [r for r in rows if r.get("error")]
+    if len(refused) == len(rows) and len({r["error"]["message"] for r in refused}) == 1:
+        # One reason for every name (an unknown --country, a bad --limit): said once.
+        raise CliError(_refusal(refused[0]), EXIT_REJECTED)
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
         _print_table(rows)
+    if refused:
+        # The other names were answered above; each refused one gets its line.
+        sys.stdout.flush()
+        for r in refused:
+            print(f"placenorm: {_refusal(r)}", file=sys.stderr)
+        return EXIT_REJECTED
     return EXIT_OK if all(r["candidates"] for r in rows) else EXIT_NO_MATCH
+
+
+def _refusal(row: dict) -> str:
+    """`code: 'name': message`, a long name shortened."""
+    query = row["query"]
+    shown = query if len(query) <= 40 else query[:40] + "…"
+    return f"{row['error']['code'].lower()}: {shown!r}: {row['error']['message']}"
 
 
 def _options(args) -> dict:
@@ -312,12 +329,19 @@ def _local_normalize(args) -> list[dict]:
     from normalizer.types import Query
 
     engine = _local_engine(args)
-    try:
-        queries = [Query(name, **_options(args)) for name in args.names]
-        results = engine.normalize_many(queries, as_document=args.document)
-    except QueryError as exc:
-        raise CliError(f"invalid_argument: {exc}", EXIT_REJECTED) from None
-    return [_result_dict(r, engine.version) for r in results]
+    rows: list[dict | None] = []
+    good: list[Query] = []
+    for name in args.names:
+        query = Query(name, **_options(args))
+        try:
+            engine.check(query)
+            good.append(query)
+            rows.append(None)
+        except QueryError as exc:
+            error = {"code": "INVALID_ARGUMENT", "message": str(exc)}
+            rows.append({"query": name, "error": error, "candidates": []})
+    answers = iter(engine.normalize_many(good, as_document=args.document))
+    return [row or _result_dict(next(answers), engine.version) for row in rows]
 
 
 def _request(args, name: str):
@@ -348,10 +372,6 @@ def _remote_normalize(args) -> list[dict]:
             resp = stub.NormalizeBatch(batch, timeout=args.timeout)
         except grpc.RpcError as exc:
             raise _rpc_error(exc, args) from None
-    for r in resp.responses:
-        if r.HasField("error"):
-            shown = r.query if len(r.query) <= 40 else r.query[:40] + "…"
-            raise CliError(f"{r.error.code.lower()}: {shown!r}: {r.error.message}", EXIT_REJECTED)
     return [_pb_result_dict(r) for r in resp.responses]
 
 
@@ -363,7 +383,8 @@ def _print_table(rows: list[dict]) -> None:
         for k, c in enumerate(cands):
             q = r["query"] if k == 0 else ""
             if c is None:
-                lines.append((q, "(no match)", "", "", "", "", "", ""))
+                q = q if len(q) <= 40 else q[:40] + "…"
+                lines.append((q, "(refused)" if r.get("error") else "(no match)", *[""] * 6))
                 continue
             p = c["place"]
             mark = "ambiguous" if r["ambiguous"] and k == 0 else ""

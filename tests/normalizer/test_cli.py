@@ -277,8 +277,31 @@ def test_bulk_order_kept_across_parallel_streams(mini_server, tmp_path):
         assert all((g["place_id"] == "geonames:616052") == (g["name"] == "Yerevan") for g in got)
 
 
-def test_a_refused_name_is_one_short_line(mini_server):
-    r = cli("normalize", "Yerevan", "x" * 5000, "--server", mini_server.address)
+@pytest.mark.parametrize("where", ["server", "local"])
+def test_a_refused_name_is_one_short_line_and_the_others_are_answered(
+    mini_server, mini_snapshot, where
+):
+    at = (
+        ["--server", mini_server.address]
+        if where == "server"
+        else ["--local", "--snapshot", str(mini_snapshot)]
+    )
+    r = cli("normalize", "Yerevan", "x" * 5000, "-", "Shushi", *at)
     assert r.returncode == 4 and "Traceback" not in r.stderr
+    long, dash = r.stderr.splitlines()
+    assert "at most 256" in long and len(long) < 160  # the name shown shortened
+    assert "'-': query has no letters or digits" in dash
+    rows = [line.split() for line in r.stdout.splitlines()[1:]]
+    assert [row[:2] for row in rows] == [
+        ["Yerevan", "Yerevan"],
+        ["x" * 40 + "…", "(refused)"],
+        ["-", "(refused)"],
+        ["Shushi", "Shusha"],
+    ]
+
+
+def test_one_reason_for_every_name_is_said_once(mini_server):
+    r = cli("normalize", "Yerevan", "Shushi", "--country", "XX", "--server", mini_server.address)
+    assert r.returncode == 4 and r.stdout == ""
     (line,) = r.stderr.splitlines()
-    assert "at most 256" in line and len(line) < 160  # the name shown shortened
+    assert "unknown country code 'XX'" in line
