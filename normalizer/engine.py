@@ -140,6 +140,7 @@ class Normalizer:
         )
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
+        self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
         )
@@ -366,10 +367,17 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
+        paren = _PARENTHESIZED.match(q.text)
+        if paren and not self.index.lookup("fold", fold(q.text)).size:
+            result = self._parenthesized(q, paren.group(1), paren.group(2), anchors)
+            if result is not None:
+                return result
         head, qualifiers = split_qualified(q.text)
         if qualifiers and self.index.lookup("fold", fold(q.text)).size:
             qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
-        tail = fold(qualifiers[0]) if len(qualifiers) == 1 else ""
+        coded = [self._coded(x) for x in qualifiers]
+        by_code = any(divisions or country for divisions, country in coded)
+        tail = fold(qualifiers[0]) if len(qualifiers) == 1 and not by_code else ""
         natural = replace(q, text=f"{qualifiers[0]} {head}") if tail else q
         if tail and (_inverted(tail) or len(tail.split()) <= 2) and self._borne(natural):
             # "Korea, Democratic People's Republic of", "Virgin Islands, British",
@@ -380,13 +388,20 @@ class Normalizer:
             if best is not None and best.match_type <= MatchType.TRANSLITERATED:
                 return replace(result, query=q.text)
         # "Korea, Republic of": words of the name put after it, not a place qualifying it.
-        if qualifiers and not all(generic_only(fold(x)) for x in qualifiers):
+        if qualifiers and (by_code or not all(generic_only(fold(x)) for x in qualifiers)):
             # "Winamac, Indiana": the qualifiers say where the place is, far more firmly
             # than other names of a text do.
             sub = replace(q, text=head)
             strong: list[int] = []
             named: list[str] = []
-            for qualifier in qualifiers:
+            coded_regions: list[int] = []
+            for qualifier, (divisions, country) in zip(qualifiers, coded, strict=True):
+                if divisions or country:
+                    # "Springfield, IL", "Bern, BE", "Paris, FR": a division's or a
+                    # country's code, not the Turkish word il or a town named Be.
+                    coded_regions += divisions
+                    strong += country
+                    continue
                 found = self._anchors([qualifier])
                 strong += found
                 unlatin = native_key(qualifier) is not None
@@ -395,7 +410,7 @@ class Normalizer:
                     # Persian or Urdu (تگزاس, Texas) resolve to nothing, or to another
                     # place (جورجیا to the country Georgia).
                     named.append(key)
-            regions = self._named_regions(named) if named else ()
+            regions = [*(self._named_regions(named) if named else ()), *coded_regions]
             result = self._normalize_with(sub, anchors, strong, regions)
             if result.candidates:
                 return replace(result, query=q.text)
@@ -937,6 +952,75 @@ class Normalizer:
             self._region_table = (region_of, table)
         return self._region_table
 
+    def _parenthesized(
+        self, q: Query, head: str, inner: str, anchors: Sequence[int]
+    ) -> Result | None:
+        """ "Paris (France)", "Springfield (IL)": the name, in the country or division the
+        parentheses name, when it is a name borne there. Otherwise None: parentheses
+        hold other things as often ("Holy See (Vatican City State)", an alias; "Puurs
+        (Breendonk)", a village of Puurs), and the text is matched whole."""
+        divisions, strong = self._coded(inner)
+        if not (divisions or strong):
+            # A country or first-order division by one of its names, nothing more
+            # ("Sint Maarten (Hollanda kısmı)", "Dutch part", is a name of its own).
+            hits = [h for h in self._hits(Query(inner, limit=1), fold_forms(inner))]
+            hits = [h for h in hits if h.match_type <= MatchType.TRANSLITERATED]
+            if not hits:
+                return None
+            places = np.array([h.place for h in hits], dtype=np.int64)
+            ordered, ambiguous = ranking.rank(hits, priors=self._prior[places], language=None)
+            if ambiguous or not self._is_region[ordered[0].place]:
+                return None
+            strong = [ordered[0].place]
+        result = self._normalize_with(replace(q, text=head), anchors, strong, divisions)
+        best = result.best
+        if best is None or best.match_type > MatchType.TRANSLITERATED:
+            return None
+        i = self.place_index(best.place.id)
+        region_of = self._regions()[0]
+        inside = region_of[i] in divisions or any(
+            self._pcountry[i] == self._pcountry[a]
+            and (self._is_country[a] or region_of[i] == region_of[a])
+            for a in strong
+        )
+        return replace(result, query=q.text) if inside else None
+
+    def _coded(self, qualifier: str) -> tuple[list[int], list[int]]:
+        """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR"): the keys of
+        the first-order divisions with that code (GeoNames' own, US states' postal ones,
+        or ISO 3166-2's: Ontario is CA-ON) and the country with that ISO code, if any."""
+        from gazetteer.default import subdivision_codes
+
+        code = qualifier.strip().rstrip(".")
+        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.isupper()):
+            return [], []
+        if self._code_table is None:
+            region_of = self._regions()[0]
+            keys, first = np.unique(region_of, return_index=True)
+            codes = self._str["admin1_code"]
+            divisions: dict[str, list[int]] = {}
+            key_of: dict[tuple[str, str], int] = {}
+            for key, i in zip(keys.tolist(), first.tolist(), strict=True):
+                if key >= 0:
+                    c = codes[i]
+                    key_of[(self._countries[int(self._pcountry[i])], c)] = key
+                    if c.isalpha():
+                        divisions.setdefault(c.upper(), []).append(key)
+            for iso, pairs in subdivision_codes().items():
+                found = {key_of[p] for p in pairs if p in key_of} - set(divisions.get(iso, ()))
+                if found:
+                    divisions.setdefault(iso, []).extend(sorted(found))
+            pop = self._a["place.population"]
+            countries: dict[str, int] = {}
+            for i in np.flatnonzero(self._is_country).tolist():
+                cc = self._countries[int(self._pcountry[i])]
+                if cc not in countries or pop[i] > pop[countries[cc]]:
+                    countries[cc] = i
+            self._code_table = (divisions, countries)
+        divisions, countries = self._code_table
+        country = countries.get(code)
+        return divisions.get(code, []), [] if country is None else [country]
+
     def _named_regions(self, skeletons: Sequence[str]) -> list[int]:
         """The (country, first-order division) keys whose division's name has one of these
         consonant skeletons, or one a consonant apart when both are long."""
@@ -1068,6 +1152,10 @@ def _inverted(folded_tail: str) -> bool:
     "Democratic Republic of the", "République démocratique du"."""
     words = folded_tail.split()
     return bool(words) and (words[-1] in _INVERSION_ENDS or generic_only(folded_tail))
+
+
+# "Paris (France)", "Springfield (IL)": a name, then in parentheses where it is.
+_PARENTHESIZED = re.compile(r"^(.*\w.*?)\s*[(（]([^()（）]*\w[^()（）]*)[)）]\s*$")
 
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:

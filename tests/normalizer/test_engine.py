@@ -436,6 +436,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "ADM1", "population": 2835574, "alt_names": ["Region X"]},
         {"id": "t:60", "name": "Tripoli", "country_code": "LY", "feature_code": "PPLC",
          "population": 1302947, "alt_names": ["Aea"]},
+        # Ontario's GeoNames code is 08, its ISO 3166-2 code CA-ON.
+        {"id": "t:61", "name": "London", "country_code": "CA", "population": 422324,
+         "admin1_code": "08", "admin1_name": "Ontario"},
+        {"id": "t:62", "name": "London", "country_code": "GB", "feature_code": "PPLC",
+         "population": 8961989, "admin1_code": "ENG", "admin1_name": "England"},
+        {"id": "t:63", "name": "France", "country_code": "FR", "feature_class": "A",
+         "feature_code": "PCLI", "population": 67000000},
+        {"id": "t:64", "name": "Canada", "country_code": "CA", "feature_class": "A",
+         "feature_code": "PCLI", "population": 38000000},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -480,6 +489,30 @@ def test_a_city_states_capital_stands_for_the_country(tiny_engine):
     assert ranked[:2] == ["t:34", "t:35"]
     # Mexico City is not Mexico: its names stay its own.
     assert [c.place.id for c in tiny_engine.normalize("CDMX").candidates] == ["t:37"]
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Montgomery, TX", "t:30"),  # a US state's postal code: the small one in Texas
+        ("Montgomery (TX)", "t:30"),
+        ("Frost, MN", "t:32"),
+        ("Frost, TX", "t:31"),
+        ("London, ON", "t:61"),  # ISO 3166-2 (CA-ON), not GeoNames' own code (08)
+        ("London (ON)", "t:61"),
+        ("London, CA", "t:61"),  # a country's ISO code
+        ("London (England)", "t:62"),
+    ],
+)
+def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, place):
+    assert tiny_engine.normalize(query).best.place.id == place
+
+
+def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
+    # France is a country, but no Montgomery is there: the text is matched whole.
+    assert tiny_engine.normalize("Montgomery (France)").best.place.id == "t:29"
+    # Frost is a town, not where Montgomery is: the text is matched whole, as before.
+    assert tiny_engine.normalize("Montgomery (Frost)").best.place.id == "t:29"
 
 
 def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
