@@ -483,15 +483,19 @@ class Normalizer:
         for key, cost in keys:
             if key:
                 nids = self._allowed(self.index.lookup("fold", key), q)
+                if query_latin and nids.size and len(compact(key)) < 3:
+                    # Two Latin letters are no reading of another script's name ("NA" is
+                    # not عنة, whose transliteration is "na"): its Latin names only.
+                    nids = nids[np.fromiter(map(_is_latin, self._names.many(nids)), bool)]
                 self._add(found, nids, 1.0, None, query_latin, cost, native=native)
                 if query_latin and nids.size and not q.text.isascii():
                     self._mark_verbatim(found, nids, q.text)
         folded = forms[0] if forms else ""
         if found:
-            if query_latin and folded:
+            if query_latin and len(compact(folded)) >= 3:
                 # Names this one is short for, a generic word apart, compete with the
                 # exact hits: "Korea" is the country named "Korea, Republic of" before
-                # a town named Koréa.
+                # a town named Koréa (not "Xi", Region XI, or "II", Region II).
                 nids = self.index.lookup("bare", folded)
                 if nids.size:
                     nids = self._allowed(nids, q)
@@ -534,7 +538,8 @@ class Normalizer:
                 # Nothing bears the rest: spell it out and misspell it, a word dearer
                 # (ປະເທດອັງໂກລາ, "country Angola", is matched as ອັງໂກລາ).
                 folded, dropped = fold(bare, language=q.language) or folded, 1.0
-        if folded:
+        if folded and (len(compact(folded)) >= 3 or not query_latin):
+            # Two Latin letters have no typo worth guessing: most pairs name something.
             self._fuzzy(found, folded, query_latin, q, dropped)
         return self._capped(self._with_city_states(found))
 
@@ -1174,7 +1179,7 @@ def telling(key: str, folded: str) -> bool:
     """Whether a variant key still says something of the name it was made from: two
     letters or more, and at least half of them ("aaaa" -> "a", "zzzzqqqxx" -> "zk" match
     names by the one or two letters left)."""
-    return len(key) >= max(2, len(compact(folded)) // 2)
+    return len(key) >= max(3, len(compact(folded)) // 2)
 
 
 def similarity(

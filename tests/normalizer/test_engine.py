@@ -445,6 +445,8 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 67000000},
         {"id": "t:64", "name": "Canada", "country_code": "CA", "feature_class": "A",
          "feature_code": "PCLI", "population": 38000000},
+        {"id": "t:65", "name": "‘Anah", "country_code": "IQ", "population": 27000,
+         "alt_names": ["عنة"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -625,12 +627,22 @@ def test_codes_are_not_misspelled(tiny_engine):
 
 
 @pytest.mark.parametrize(
-    ("query", "junk"), [("xyz", "t:58"), ("XYZ", "t:58"), ("xxxx", "t:59"), ("aaaa", "t:60")]
+    ("query", "junk"),
+    [
+        ("xyz", "t:58"),
+        ("XYZ", "t:58"),
+        ("xxxx", "t:59"),
+        ("aaaa", "t:60"),
+        ("X", "t:59"),  # "Region X" is not short for X
+        ("NA", "t:65"),  # nor "N/A" a reading of عنة ("na")
+        ("N/A", "t:65"),
+    ],
 )
 def test_variant_keys_that_say_too_little_match_nothing(tiny_engine, query, junk):
     # "xyz" and the code XJZ share the variant key "hiz" (a code is matched exactly or
     # not at all); "xxxx" collapses to "h", as "Region X" without its generic word does;
-    # "aaaa" to "a", as "Aea" does.
+    # "aaaa" to "a", as "Aea" does. Two letters or fewer name nothing by a generic word
+    # dropped or by another script's reading.
     assert all(c.place.id != junk for c in tiny_engine.normalize(query).candidates)
 
 
