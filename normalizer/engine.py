@@ -367,6 +367,16 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
+        if _POSTCODE.search(q.text) and not self.index.lookup("fold", fold(q.text)).size:
+            # "Paris 75001", "1100 Wien": a postal code beside the name says nothing the
+            # name does not (no postal data here), and as a word of it would cost edits.
+            rest = " ".join(_POSTCODE.sub(" ", q.text).split())
+            if sum(ch.isalpha() for ch in rest) >= 3:  # "CT 0015" is a name of its own
+                result = self._normalize(replace(q, text=rest), anchors=anchors)
+                best = result.best
+                if best is not None and best.match_type <= MatchType.TRANSLITERATED:
+                    return replace(result, query=q.text)
+                # Not a name with a code beside it ("CH 0015" is a name, numbers and all).
         paren = _PARENTHESIZED.match(q.text)
         if paren and not self.index.lookup("fold", fold(q.text)).size:
             result = self._parenthesized(q, paren.group(1), paren.group(2), anchors)
@@ -1159,6 +1169,8 @@ def _inverted(folded_tail: str) -> bool:
     return bool(words) and (words[-1] in _INVERSION_ENDS or generic_only(folded_tail))
 
 
+# A postal code: four to six digits standing alone.
+_POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
 # "Paris (France)", "Springfield (IL)": a name, then in parentheses where it is.
 _PARENTHESIZED = re.compile(r"^(.*\w.*?)\s*[(（]([^()（）]*\w[^()（）]*)[)）]\s*$")
 

@@ -447,6 +447,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 38000000},
         {"id": "t:65", "name": "‘Anah", "country_code": "IQ", "population": 27000,
          "alt_names": ["عنة"]},
+        {"id": "t:66", "name": "CT 0015", "country_code": "CA", "population": 0},
+        {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
+         "alt_names": ["CT"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
         {"id": "t:29", "name": "Montgomery", "country_code": "US", "population": 195287,
          "admin1_code": "AL", "admin1_name": "Alabama", "alt_names": ["مونٹگمری"]},
@@ -508,6 +511,19 @@ def test_a_city_states_capital_stands_for_the_country(tiny_engine):
 )
 def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, place):
     assert tiny_engine.normalize(query).best.place.id == place
+
+
+@pytest.mark.parametrize("query", ["London 10115", "10115 London", "London, 10115"])
+def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
+    result = tiny_engine.normalize(query)
+    assert result.query == query
+    assert (result.best.place.id, result.best.match_type) == ("t:62", MatchType.EXACT)
+
+
+def test_numbers_that_are_part_of_a_name_stay(tiny_engine):
+    # Without "0015" only two letters would be left: "CT 0015" is a name, numbers and all.
+    assert tiny_engine.normalize("CT 0015").best.place.id == "t:66"
+    assert tiny_engine.normalize("Ct 0016").best.place.id == "t:66"  # a typo of it
 
 
 def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
