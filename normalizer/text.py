@@ -536,13 +536,20 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 
 # Words names abbreviate, each with its abbreviation: "St. Ann" is Saint Ann, "Ft.
-# Myers" Fort Myers, "Sv. Nikole" Sveti Nikole. Unified in variant keys (so the spelled
-# out and the abbreviated name meet) and before comparing spellings.
+# Myers" Fort Myers, "Sv. Nikole" Sveti Nikole, and the Spanish and Portuguese ones
+# ("Sta. Cruz", "Sto. Domingo", "Pto. Montt", "Cd. Juárez", "Gral. Roca"). Unified in
+# variant keys (so the spelled out and the abbreviated name meet) and before comparing
+# spellings. Not the one-letter ones: "S." is San, Santa, Santo, São or South.
 _ABBREVIATED = {
     **dict.fromkeys(("saint", "sainte", "sankt", "st", "ste"), "st"),
     **dict.fromkeys(("sveti", "sveta", "sveto", "sv"), "sv"),
     **dict.fromkeys(("mount", "mt"), "mt"),
     **dict.fromkeys(("fort", "ft"), "ft"),
+    **dict.fromkeys(("santa", "sta"), "sta"),
+    **dict.fromkeys(("santo", "sto"), "sto"),
+    **dict.fromkeys(("puerto", "pto"), "pto"),
+    **dict.fromkeys(("ciudad", "cd"), "cd"),
+    **dict.fromkeys(("general", "gral"), "gral"),
 }
 
 

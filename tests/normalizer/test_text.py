@@ -147,6 +147,11 @@ def test_han_has_both_readings_japanese_first_when_told():
         ("Mt. Vernon", "Mount Vernon"),
         ("Ft Myers", "Fort Myers"),
         ("Sv. Nikole", "Sveti Nikole"),
+        ("Sta. Cruz de Tenerife", "Santa Cruz de Tenerife"),
+        ("Sto. Domingo", "Santo Domingo"),
+        ("Pto. Montt", "Puerto Montt"),
+        ("Cd. Juárez", "Ciudad Juárez"),
+        ("Gral. Roca", "General Roca"),
     ],
 )
 def test_variant_keys_unify_romanizations(a, b):
@@ -161,6 +166,8 @@ def test_variant_keys_unify_romanizations(a, b):
         ("Baku", "Bukhara"),
         ("Saint Paul", "San Pablo"),  # only the words names abbreviate are unified
         ("Fortaleza", "Ft Aleza"),  # and only whole words
+        ("Santa Cruz", "Santo Cruz"),
+        ("S. Paulo", "Sao Paulo"),  # not by one letter: San, Santa, Santo, São, South
     ],
 )
 def test_variant_keys_keep_different_names_apart(a, b):
