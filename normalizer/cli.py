@@ -339,7 +339,17 @@ def _local_normalize(args) -> list[dict]:
             rows.append(None)
         except QueryError as exc:
             error = {"code": "INVALID_ARGUMENT", "message": str(exc)}
-            rows.append({"query": name, "error": error, "candidates": []})
+            rows.append(
+                {
+                    "request_id": "",
+                    "query": name,
+                    "normalized_query": "",
+                    "ambiguous": False,
+                    "gazetteer_version": engine.version,
+                    "candidates": [],
+                    "error": error,
+                }
+            )
     answers = iter(engine.normalize_many(good, as_document=args.document))
     return [row or _result_dict(next(answers), engine.version) for row in rows]
 

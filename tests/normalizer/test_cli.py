@@ -300,6 +300,20 @@ def test_a_refused_name_is_one_short_line_and_the_others_are_answered(
     ]
 
 
+@pytest.mark.parametrize("where", ["server", "local"])
+def test_a_refused_name_in_json_has_the_response_fields_and_its_error(
+    mini_server, mini_snapshot, where
+):
+    at = ["--server", mini_server.address]
+    if where == "local":
+        at = ["--local", "--snapshot", str(mini_snapshot)]
+    r = cli("normalize", "Susa", "-", "--json", *at)
+    assert r.returncode == 4
+    answered, refused = (json.loads(line) for line in r.stdout.splitlines())
+    assert set(answered) - {"error"} == set(refused) - {"error"}
+    assert refused["error"]["code"] == "INVALID_ARGUMENT" and refused["candidates"] == []
+
+
 def test_one_reason_for_every_name_is_said_once(mini_server):
     r = cli("normalize", "Yerevan", "Shushi", "--country", "XX", "--server", mini_server.address)
     assert r.returncode == 4 and r.stdout == ""
