@@ -978,7 +978,7 @@ class Normalizer:
         if not (divisions or strong):
             # A country or first-order division by one of its names, nothing more
             # ("Sint Maarten (Hollanda kısmı)", "Dutch part", is a name of its own).
-            hits = [h for h in self._hits(Query(inner, limit=1), fold_forms(inner))]
+            hits = self._hits(Query(inner, limit=1), fold_forms(inner))
             hits = [h for h in hits if h.match_type <= MatchType.TRANSLITERATED]
             if not hits:
                 return None
@@ -1188,7 +1188,7 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def telling(key: str, folded: str) -> bool:
-    """Whether a variant key still says something of the name it was made from: two
+    """Whether a variant key still says something of the name it was made from: three
     letters or more, and at least half of them ("aaaa" -> "a", "zzzzqqqxx" -> "zk" match
     names by the one or two letters left)."""
     return len(key) >= max(3, len(compact(folded)) // 2)
