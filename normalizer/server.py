@@ -669,7 +669,7 @@ def _build_job(paths: list[str], fmt: str | None, staging: str, out) -> None:
     """Child process: read, validate, compile. Reports ("progress", ReloadProgress bytes),
     ("error", kind, errors, total, message) or ("done",) on `out`."""
     with contextlib.suppress(OSError):
-        os.nice(10)  # compiling yields the cores to the calls being served
+        os.nice(19)  # compiling yields the cores to the calls being served (README)
     _die_with_parent()
     try:
 
