@@ -366,7 +366,7 @@ class Normalizer:
             raise QueryError(f"unknown country code {code!r} (ISO 3166-1 alpha-2 expected)")
         return cc
 
-    def _normalize(self, q: Query, *, anchors: Sequence[int] = ()) -> Result:
+    def _normalize(self, q: Query, *, anchors: Sequence[int] = (), where: bool = True) -> Result:
         if _POSTCODE.search(q.text) and not self.index.lookup("fold", fold(q.text)).size:
             # "Paris 75001", "1100 Wien": a postal code beside the name says nothing the
             # name does not (no postal data here), and as a word of it would cost edits.
@@ -377,6 +377,23 @@ class Normalizer:
                 if best is not None and best.match_type <= MatchType.TRANSLITERATED:
                     return replace(result, query=q.text)
                 # Not a name with a code beside it ("CH 0015" is a name, numbers and all).
+        around = _AROUND.match(q.text) if where else None
+        if around and not self.index.lookup("fold", fold(q.text)).size:
+            # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv": where in a place,
+            # said before its name (Eastern, a region of Uganda, is not meant), when the
+            # rest is a name borne exactly ("North Korea", "West Bank" are looked up whole)
+            # and the whole is no misspelling of a name of as many words ("West Marino"
+            # is West Marion, not Marino).
+            rest = q.text[around.end() :]
+            if sum(ch.isalpha() for ch in rest) >= 3:
+                result = self._normalize(replace(q, text=rest), anchors=anchors)
+                best = result.best
+                if best is not None and best.match_type <= MatchType.TRANSLITERATED:
+                    whole = self._normalize(q, anchors=anchors, where=False)
+                    words = len(fold(q.text).split())
+                    if whole.best is None or len(fold(whole.best.matched_name).split()) != words:
+                        return replace(result, query=q.text)
+                    return whole
         paren = _PARENTHESIZED.match(q.text)
         if paren and not self.index.lookup("fold", fold(q.text)).size:
             result = self._parenthesized(q, paren.group(1), paren.group(2), anchors)
@@ -1169,6 +1186,13 @@ def _inverted(folded_tail: str) -> bool:
     return bool(words) and (words[-1] in _INVERSION_ENDS or generic_only(folded_tail))
 
 
+# Words news text puts before a place's name to say where in it: "eastern Ukraine",
+# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
+_AROUND = re.compile(
+    r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central"
+    r"|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
+    r"|(?:north|south)-(?:east|west)(?:ern)?)(?:[\s-]+|$))+"
+)
 # A postal code: four to six digits standing alone.
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
 # "Paris (France)", "Springfield (IL)": a name, then in parentheses where it is.

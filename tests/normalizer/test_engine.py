@@ -448,6 +448,13 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:65", "name": "‘Anah", "country_code": "IQ", "population": 27000,
          "alt_names": ["عنة"]},
         {"id": "t:66", "name": "CT 0015", "country_code": "CA", "population": 0},
+        # Where in a place, said before its name, beside names that hold such words.
+        {"id": "t:68", "name": "Ukraine", "country_code": "UA", "feature_class": "A",
+         "feature_code": "PCLI", "population": 41000000},
+        {"id": "t:69", "name": "Eastern", "country_code": "UG", "feature_class": "A",
+         "feature_code": "ADM1", "population": 6000000},
+        {"id": "t:70", "name": "West Marion", "country_code": "US", "population": 1300},
+        {"id": "t:71", "name": "Marino", "country_code": "IT", "population": 40000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
@@ -518,6 +525,22 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
     result = tiny_engine.normalize(query)
     assert result.query == query
     assert (result.best.place.id, result.best.match_type) == ("t:62", MatchType.EXACT)
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("eastern Ukraine", "t:68"),  # not the Ugandan region Eastern
+        ("north-east Ukraine", "t:68"),
+        ("the outskirts of London", "t:62"),
+        ("downtown Montgomery", "t:29"),
+        ("North Korea", "t:33"),  # a name borne whole stays whole
+        ("West Marino", "t:70"),  # a typo of a name of as many words: West Marion
+    ],
+)
+def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
+    result = tiny_engine.normalize(query)
+    assert (result.query, result.best.place.id) == (query, place)
 
 
 def test_numbers_that_are_part_of_a_name_stay(tiny_engine):
