@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--context", action="append", default=[], help="another name from the same text")
     n.add_argument("--document", action="store_true", help="resolve the NAMEs jointly, as one text")
     n.add_argument("--limit", type=int, default=1, help="candidates per name (default 1)")
+    n.add_argument(
+        "--min-score",
+        type=float,
+        default=0.0,
+        help="drop candidates scoring below this (0..1): a name it leaves none is no match",
+    )
     n.add_argument("--json", action="store_true", help="one JSON object per name")
     n.add_argument("--input", help="CSV or JSONL file of names, - for stdin")
     n.add_argument("--column", default="name", help="column / key holding the name (default name)")
@@ -319,6 +325,7 @@ def _options(args) -> dict:
         language=args.lang,
         feature_classes=tuple(args.feature_class),
         limit=args.limit,
+        min_score=args.min_score,
         context=tuple(args.context),
         prefer_countries=tuple(args.prefer_country),
     )
@@ -363,6 +370,7 @@ def _request(args, name: str):
         language=args.lang or "",
         feature_classes=args.feature_class,
         limit=args.limit,
+        min_score=args.min_score,
         context=args.context,
         prefer_country_codes=args.prefer_country,
     )

@@ -45,6 +45,25 @@ def test_options_map_to_request(mini_server):
     assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:147105"
 
 
+@pytest.mark.parametrize("where", ["server", "local"])
+def test_min_score_drops_the_weaker_candidates(mini_server, mini_snapshot, where):
+    at = ["--server", mini_server.address]
+    if where == "local":
+        at = ["--local", "--snapshot", str(mini_snapshot)]
+
+    def scores(*extra: str) -> list[float]:
+        r = cli("normalize", "Susa", "--limit", "5", "--json", *extra, *at)
+        return [c["score"] for c in json.loads(r.stdout)["candidates"]]
+
+    everything = scores()
+    assert len(everything) >= 2 and min(everything) < 0.3 < max(everything)
+    assert scores("--min-score", "0.3") == [x for x in everything if x >= 0.3]
+    r = cli("normalize", "Susa", "--min-score", "1", *at)
+    assert r.returncode == 1 and "(no match)" in r.stdout
+    r = cli("normalize", "Susa", "--min-score", "2", *at)
+    assert r.returncode == 4 and "min_score 2.0 out of range 0..1" in r.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "code", "stderr"),
     [
