@@ -245,10 +245,37 @@ def _local_engine(args):
     from normalizer.engine import Normalizer
 
     try:
-        path = args.snapshot or ensure_default(args.data_dir)
-        return Normalizer.load(path)
+        path = str(args.snapshot or ensure_default(args.data_dir))
+        if path not in _ENGINES:  # one load per command: the options check shares it
+            _ENGINES[path] = Normalizer.load(path)
+        return _ENGINES[path]
     except SnapshotError as exc:
         raise CliError(str(exc), EXIT_REJECTED) from None
+
+
+_ENGINES: dict[str, object] = {}
+
+
+def _check_options(args) -> None:
+    """Refuse options no name could pass (an unknown --country, --min-score 2) before a
+    bulk file is read and rows are written: every row would be refused alike."""
+    import grpc
+
+    from normalizer.errors import QueryError
+    from normalizer.types import Query
+
+    if args.local:
+        try:
+            _local_engine(args).check(Query("x", **_options(args)))
+        except QueryError as exc:
+            raise CliError(f"invalid_argument: {exc}", EXIT_REJECTED) from None
+        return
+    channel, stub = _stub(args)
+    with channel:
+        try:
+            stub.Normalize(_request(args, "x"), timeout=args.timeout)
+        except grpc.RpcError as exc:
+            raise _rpc_error(exc, args) from None
 
 
 def _result_dict(result, version: str = "") -> dict:
@@ -426,6 +453,7 @@ def _print_table(rows: list[dict]) -> None:
 # ------------------------------------------------------------------ bulk
 def _bulk(args) -> int:
     fmt = args.format or ("jsonl" if args.input.endswith((".jsonl", ".ndjson")) else "csv")
+    _check_options(args)
     try:
         src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:

@@ -46,6 +46,25 @@ def test_options_map_to_request(mini_server):
 
 
 @pytest.mark.parametrize("where", ["server", "local"])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [(("--country", "ZZ"), "unknown country code 'ZZ'"), (("--min-score", "2"), "0..1")],
+)
+def test_bulk_options_no_row_could_pass_are_refused_before_reading(
+    mini_server, mini_snapshot, tmp_path, where, option, message
+):
+    at = ["--server", mini_server.address]
+    if where == "local":
+        at = ["--local", "--snapshot", str(mini_snapshot)]
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("name\nYerevan\nShushi\n", encoding="utf-8")
+    r = cli("normalize", "--input", str(src), "--output", str(out), *option, *at)
+    assert r.returncode == 4 and not out.exists()
+    (line,) = r.stderr.splitlines()
+    assert "invalid_argument" in line and message in line
+
+
+@pytest.mark.parametrize("where", ["server", "local"])
 def test_min_score_drops_the_weaker_candidates(mini_server, mini_snapshot, where):
     at = ["--server", mini_server.address]
     if where == "local":
