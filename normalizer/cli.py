@@ -491,7 +491,7 @@ def _bulk(args) -> int:
         if src is not sys.stdin:
             src.close()
     if unresolved:
-        shown = ", ".join(f"row {n}" for n, _ in unresolved[:10])
+        shown = ", ".join(f"row {n} ({why})" for n, why in unresolved[:10])
         more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
         print(f"placenorm: {len(unresolved)} row(s) not resolved: {shown}{more}", file=sys.stderr)
     return EXIT_OK
@@ -545,7 +545,7 @@ def _stream(
         count[0] += 1
         n = count[0]
         if cand is None:
-            unresolved.append((n, error or row.get(args.column, "")))
+            unresolved.append((n, error or "no match"))
         p = cand["place"] if cand else {}
         added = {
             "place_id": p.get("id", ""),

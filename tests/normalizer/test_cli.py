@@ -150,7 +150,7 @@ def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
         "match_type",
         "ambiguous",
     }
-    assert "2 row(s) not resolved: row 3, row 4" in r.stderr
+    assert "2 row(s) not resolved: row 3 (query is empty), row 4 (no match)" in r.stderr
     assert "\r" not in r.stderr  # no progress bar when stderr is not a terminal
 
 
