@@ -399,6 +399,15 @@ class Normalizer:
             result = self._parenthesized(q, paren.group(1), paren.group(2), anchors)
             if result is not None:
                 return result
+        elif "," not in q.text and not self.index.lookup("fold", fold(q.text)).size:
+            # "Paris France", "Lagos Nigeria", "Paris/France", "Paris - France": a name,
+            # then where it is, read as in parentheses (a country or division's name
+            # exactly, the name before it borne there), or the text is matched whole.
+            for head, tail in _tails(q.text):
+                if self.index.lookup("fold", fold(tail)).size:
+                    result = self._parenthesized(q, head, tail, anchors)
+                    if result is not None:
+                        return result
         head, qualifiers = split_qualified(q.text)
         if qualifiers and self.index.lookup("fold", fold(q.text)).size:
             qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
@@ -1197,6 +1206,19 @@ _AROUND = re.compile(
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
 # "Paris (France)", "Springfield (IL)": a name, then in parentheses where it is.
 _PARENTHESIZED = re.compile(r"^(.*\w.*?)\s*[(（]([^()（）]*\w[^()（）]*)[)）]\s*$")
+
+
+_SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
+
+
+def _tails(text: str) -> list[tuple[str, str]]:
+    """Where a name may end and where it is begin: at the last slash, semicolon or
+    spaced dash, else before the last one or two words (at most three names long)."""
+    parts = _SEPARATOR.split(text.strip())
+    if len(parts) > 1:
+        return [(" ".join(parts[:-1]), parts[-1])] if parts[0] and parts[-1] else []
+    words = text.split()
+    return [(" ".join(words[:-k]), " ".join(words[-k:])) for k in (1, 2) if len(words) > k]
 
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:

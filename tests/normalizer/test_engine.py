@@ -514,6 +514,10 @@ def test_a_city_states_capital_stands_for_the_country(tiny_engine):
         ("London (ON)", "t:61"),
         ("London, CA", "t:61"),  # a country's ISO code
         ("London (England)", "t:62"),
+        ("London Canada", "t:61"),  # no comma at all: the country's name, exactly
+        ("London/Canada", "t:61"),
+        ("London - Canada", "t:61"),
+        ("London; Canada", "t:61"),
     ],
 )
 def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, place):
