@@ -547,6 +547,14 @@ def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     assert (result.query, result.best.place.id) == (query, place)
 
 
+@pytest.mark.parametrize(("query", "place"), [("S. Guan", "t:45"), ("s.guan", "t:45")])
+def test_one_letter_for_the_saints_word(tiny_engine, query, place):
+    # "S." is San, Santa, Santo, São, Saint...: whichever makes a name borne exactly.
+    best = tiny_engine.normalize(query).best
+    assert (best.place.id, best.match_type) == (place, MatchType.VARIANT)
+    assert tiny_engine.normalize("S. Ann").best.place.id in ("t:23", "t:24")
+
+
 def test_numbers_that_are_part_of_a_name_stay(tiny_engine):
     # Without "0015" only two letters would be left: "CT 0015" is a name, numbers and all.
     assert tiny_engine.normalize("CT 0015").best.place.id == "t:66"
