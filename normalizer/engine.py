@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import ftfy
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -342,6 +343,10 @@ class Normalizer:
         lim = self.limits
         if len(text) > lim.max_query_chars * 4:
             raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
+        if _MOJIBAKE.search(text):
+            # UTF-8 read as Latin-1 or Windows-1252 ("ZÃ¼rich"), HTML entities ("S&atilde;o
+            # Paulo"): ftfy repairs what it is sure of and leaves the rest ("España").
+            text = ftfy.fix_text(text)
         # Printable ASCII (most queries) holds no control or invisible character.
         plain = text.isascii() and text.isprintable()
         if not plain:
@@ -1236,6 +1241,12 @@ _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
 _PARENTHESIZED = re.compile(r"^(.*\w.*?)\s*[(（]([^()（）]*\w[^()（）]*)[)）]\s*$")
 
 
+# What mojibake and HTML entities look like: a UTF-8 lead byte read as Latin-1 (Ã, Â,
+# Ð, ...) before a continuation byte read as Latin-1 or Windows-1252; `&name;`, `&#NN;`.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|&#?\\w+;"
+)
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")

@@ -555,6 +555,29 @@ def test_one_letter_for_the_saints_word(tiny_engine, query, place):
     assert tiny_engine.normalize("S. Ann").best.place.id in ("t:23", "t:24")
 
 
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("BrÃ¼tten", "t:9"),  # UTF-8 read as Latin-1
+        ("LÃ¶ttorp", "t:10"),
+        ("Br&uuml;tten", "t:9"),  # an HTML entity
+        # Гонконг, its UTF-8 bytes read as Latin-1 (C1 controls among them): the territory
+        (
+            "\u00d0\u0093\u00d0\u00be\u00d0\u00bd\u00d0\u00ba\u00d0\u00be\u00d0\u00bd\u00d0\u00b3",
+            "t:34",
+        ),
+    ],
+)
+def test_mojibake_and_entities_are_repaired(tiny_engine, query, place):
+    result = tiny_engine.normalize(query)
+    assert result.best.place.id == place and result.best.match_type <= MatchType.ALTERNATE
+
+
+@pytest.mark.parametrize("text", ["España", "ESPAÑA", "Tromsø", "AT&T Park", "Şuşa"])
+def test_text_that_is_no_mojibake_is_left_alone(tiny_engine, text):
+    assert tiny_engine.clean(text) == text
+
+
 def test_numbers_that_are_part_of_a_name_stay(tiny_engine):
     # Without "0015" only two letters would be left: "CT 0015" is a name, numbers and all.
     assert tiny_engine.normalize("CT 0015").best.place.id == "t:66"
