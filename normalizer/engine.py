@@ -372,7 +372,15 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = (), where: bool = True) -> Result:
-        if _POSTCODE.search(q.text) and not self.index.lookup("fold", fold(q.text)).size:
+        borne: list[bool] = []
+
+        def whole_borne() -> bool:
+            """Whether a place bears the text as it is (asked once, only if needed)."""
+            if not borne:
+                borne.append(bool(self.index.lookup("fold", fold(q.text)).size))
+            return borne[0]
+
+        if _POSTCODE.search(q.text) and not whole_borne():
             # "Paris 75001", "1100 Wien": a postal code beside the name says nothing the
             # name does not (no postal data here), and as a word of it would cost edits.
             rest = " ".join(_POSTCODE.sub(" ", q.text).split())
@@ -383,7 +391,7 @@ class Normalizer:
                     return replace(result, query=q.text)
                 # Not a name with a code beside it ("CH 0015" is a name, numbers and all).
         around = _AROUND.match(q.text) if where else None
-        if around and not self.index.lookup("fold", fold(q.text)).size:
+        if around and not whole_borne():
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv": where in a place,
             # said before its name (Eastern, a region of Uganda, is not meant), when the
             # rest is a name borne exactly ("North Korea", "West Bank" are looked up whole)
@@ -400,26 +408,17 @@ class Normalizer:
                         return replace(result, query=q.text)
                     return whole
         initial = _S_DOT.match(q.text)
-        if initial and not self.index.lookup("fold", fold(q.text)).size:
+        if initial and not whole_borne():
             result = self._saint_or_san(q, initial.group(1), anchors)
             if result is not None:
                 return result
         paren = _PARENTHESIZED.match(q.text)
-        if paren and not self.index.lookup("fold", fold(q.text)).size:
+        if paren and not whole_borne():
             result = self._parenthesized(q, paren.group(1), paren.group(2), anchors)
             if result is not None:
                 return result
-        elif "," not in q.text and not self.index.lookup("fold", fold(q.text)).size:
-            # "Paris France", "Lagos Nigeria", "Paris/France", "Paris - France": a name,
-            # then where it is, read as in parentheses (a country or division's name
-            # exactly, the name before it borne there), or the text is matched whole.
-            for head, tail in _tails(q.text):
-                if self.index.lookup("fold", fold(tail)).size:
-                    result = self._parenthesized(q, head, tail, anchors)
-                    if result is not None:
-                        return result
         head, qualifiers = split_qualified(q.text)
-        if qualifiers and self.index.lookup("fold", fold(q.text)).size:
+        if qualifiers and whole_borne():
             qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
         coded = [self._coded(x) for x in qualifiers]
         by_code = any(divisions or country for divisions, country in coded)
@@ -460,7 +459,20 @@ class Normalizer:
             result = self._normalize_with(sub, anchors, strong, regions)
             if result.candidates:
                 return replace(result, query=q.text)
-        return self._normalize_with(q, anchors, ())
+        result = self._normalize_with(q, anchors, ())
+        best = result.best
+        spelled = best is not None and best.match_type <= MatchType.TRANSLITERATED
+        if not (qualifiers or paren or spelled):
+            # "Paris France", "Lagos Nigeria", "Paris/France", "Paris - France": a name,
+            # then where it is, read as in parentheses (a country or division's name
+            # exactly, the name before it borne there), when the whole matched no name as
+            # it is spelled (asked last: names that are borne, most queries, pay nothing).
+            for head, tail in _tails(q.text):
+                if self.index.lookup("fold", fold(tail)).size:
+                    qualified = self._parenthesized(q, head, tail, anchors)
+                    if qualified is not None:
+                        return qualified
+        return result
 
     def _normalize_with(
         self,
