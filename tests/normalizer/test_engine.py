@@ -584,6 +584,26 @@ def test_numbers_that_are_part_of_a_name_stay(tiny_engine):
     assert tiny_engine.normalize("Ct 0016").best.place.id == "t:66"  # a typo of it
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Paris (France)", ("Paris", "France")),
+        (" Paris ( France ) ", ("Paris", "France")),
+        ("X（中国）", ("X", "中国")),
+        ("Paris (a) (b)", ("Paris (a)", "b")),
+        ("(Paris)", None),
+        ("Paris ()", None),
+        ("Paris (", None),
+        ("Paris (Texas), USA", None),
+        ("a (" * 80 + "b", None),  # found by position: no backtracking over long text
+    ],
+)
+def test_parenthesized_parts(text, parts):
+    from normalizer.engine import _parenthesized_parts
+
+    assert _parenthesized_parts(text) == parts
+
+
 def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
     # France is a country, but no Montgomery is there: the text is matched whole.
     assert tiny_engine.normalize("Montgomery (France)").best.place.id == "t:29"
