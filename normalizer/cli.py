@@ -341,9 +341,13 @@ def cmd_normalize(args) -> int:
 
 def _refusal(row: dict) -> str:
     """`code: 'name': message`, a long name shortened."""
-    query = row["query"]
-    shown = query if len(query) <= 40 else query[:40] + "…"
-    return f"{row['error']['code'].lower()}: {shown!r}: {row['error']['message']}"
+    error = row["error"]
+    return f"{error['code'].lower()}: {_shortened(row['query'])!r}: {error['message']}"
+
+
+def _shortened(name: str) -> str:
+    """A name as the CLI shows it in a line: its first 40 characters, then an ellipsis."""
+    return name if len(name) <= 40 else name[:40] + "…"
 
 
 def _options(args) -> dict:
@@ -360,7 +364,7 @@ def _options(args) -> dict:
 
 def _local_normalize(args) -> list[dict]:
     from normalizer.errors import QueryError
-    from normalizer.types import Query
+    from normalizer.types import Query, Result
 
     engine = _local_engine(args)
     rows: list[dict | None] = []
@@ -372,18 +376,9 @@ def _local_normalize(args) -> list[dict]:
             good.append(query)
             rows.append(None)
         except QueryError as exc:
-            error = {"code": "INVALID_ARGUMENT", "message": str(exc)}
-            rows.append(
-                {
-                    "request_id": "",
-                    "query": name,
-                    "normalized_query": "",
-                    "ambiguous": False,
-                    "gazetteer_version": engine.version,
-                    "candidates": [],
-                    "error": error,
-                }
-            )
+            # The fields of an empty answer, as the server's refusal carries them.
+            refused = _result_dict(Result(name, "", (), False), engine.version)
+            rows.append(refused | {"error": {"code": "INVALID_ARGUMENT", "message": str(exc)}})
     answers = iter(engine.normalize_many(good, as_document=args.document))
     return [row or _result_dict(next(answers), engine.version) for row in rows]
 
@@ -428,8 +423,8 @@ def _print_table(rows: list[dict]) -> None:
         for k, c in enumerate(cands):
             q = r["query"] if k == 0 else ""
             if c is None:
-                q = q if len(q) <= 40 else q[:40] + "…"
-                lines.append((q, "(refused)" if r.get("error") else "(no match)", *[""] * 6))
+                what = "(refused)" if r.get("error") else "(no match)"
+                lines.append((_shortened(q), what, *[""] * 6))
                 continue
             p = c["place"]
             mark = "ambiguous" if r["ambiguous"] and k == 0 else ""

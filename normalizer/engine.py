@@ -141,6 +141,7 @@ class Normalizer:
         )
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
+        self._country_place_map: dict[int, int] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
@@ -383,13 +384,10 @@ class Normalizer:
         if _POSTCODE.search(q.text) and not whole_borne():
             # "Paris 75001", "1100 Wien": a postal code beside the name says nothing the
             # name does not (no postal data here), and as a word of it would cost edits.
-            rest = " ".join(_POSTCODE.sub(" ", q.text).split())
-            if sum(ch.isalpha() for ch in rest) >= 3:  # "CT 0015" is a name of its own
-                result = self._normalize(replace(q, text=rest), anchors=anchors)
-                best = result.best
-                if best is not None and best.match_type <= MatchType.TRANSLITERATED:
-                    return replace(result, query=q.text)
-                # Not a name with a code beside it ("CH 0015" is a name, numbers and all).
+            # ("CT 0015" is a name, numbers and all: "CT" is too short a rest.)
+            result = self._rest_of(q, " ".join(_POSTCODE.sub(" ", q.text).split()), anchors)
+            if result is not None:
+                return result
         around = _AROUND.match(q.text) if where else None
         if around and not whole_borne():
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv": where in a place,
@@ -397,16 +395,13 @@ class Normalizer:
             # rest is a name borne exactly ("North Korea", "West Bank" are looked up whole)
             # and the whole is no misspelling of a name of as many words ("West Marino"
             # is West Marion, not Marino).
-            rest = q.text[around.end() :]
-            if sum(ch.isalpha() for ch in rest) >= 3:
-                result = self._normalize(replace(q, text=rest), anchors=anchors)
-                best = result.best
-                if best is not None and best.match_type <= MatchType.TRANSLITERATED:
-                    whole = self._normalize(q, anchors=anchors, where=False)
-                    words = len(fold(q.text).split())
-                    if whole.best is None or len(fold(whole.best.matched_name).split()) != words:
-                        return replace(result, query=q.text)
-                    return whole
+            result = self._rest_of(q, q.text[around.end() :], anchors)
+            if result is not None:
+                whole = self._normalize(q, anchors=anchors, where=False)
+                words = len(fold(q.text).split())
+                if whole.best is None or len(fold(whole.best.matched_name).split()) != words:
+                    return result
+                return whole
         initial = _S_DOT.match(q.text)
         if initial and not whole_borne():
             result = self._saint_or_san(q, initial.group(1), anchors)
@@ -429,8 +424,7 @@ class Normalizer:
             # "Korea, North": a list's inverted name, first looked up in its natural
             # order (the DPRK, not the Republic of Korea), taken only if a place bears it.
             result = self._normalize_with(natural, anchors, ())
-            best = result.best
-            if best is not None and best.match_type <= MatchType.TRANSLITERATED:
+            if _spelled(result):
                 return replace(result, query=q.text)
         # "Korea, Republic of": words of the name put after it, not a place qualifying it.
         if qualifiers and (by_code or not all(generic_only(fold(x)) for x in qualifiers)):
@@ -460,9 +454,7 @@ class Normalizer:
             if result.candidates:
                 return replace(result, query=q.text)
         result = self._normalize_with(q, anchors, ())
-        best = result.best
-        spelled = best is not None and best.match_type <= MatchType.TRANSLITERATED
-        if not (qualifiers or paren or spelled):
+        if not (qualifiers or paren or _spelled(result)):
             # "Paris France", "Lagos Nigeria", "Paris/France", "Paris - France": a name,
             # then where it is, read as in parentheses (a country or division's name
             # exactly, the name before it borne there), when the whole matched no name as
@@ -473,6 +465,15 @@ class Normalizer:
                     if qualified is not None:
                         return qualified
         return result
+
+    def _rest_of(self, q: Query, rest: str, anchors: Sequence[int]) -> Result | None:
+        """The answer to what is left of the query once words that do not name the
+        place are set aside, as the answer to the query, if that rest (three letters or
+        more) is a name as it is spelled; None otherwise."""
+        if sum(ch.isalpha() for ch in rest) < 3:
+            return None
+        result = self._normalize(replace(q, text=rest), anchors=anchors)
+        return replace(result, query=q.text) if _spelled(result) else None
 
     def _normalize_with(
         self,
@@ -666,11 +667,7 @@ class Normalizer:
         if self._city_state_map is None:
             fcode, pop = self._a["place.fcode"], self._a["place.population"]
             pplc = [k for k, c in enumerate(self._fcodes) if c == "PPLC"]
-            countries: dict[int, int] = {}
-            for i in np.flatnonzero(self._is_country).tolist():
-                cc = int(self._pcountry[i])
-                if cc not in countries or pop[i] > pop[countries[cc]]:
-                    countries[cc] = i
+            countries = self._country_places()
             out = {}
             for i in np.flatnonzero(np.isin(fcode, pplc)).tolist():
                 country = countries.get(int(self._pcountry[i]))
@@ -681,6 +678,19 @@ class Normalizer:
                     out[i] = country
             self._city_state_map = out
         return self._city_state_map
+
+    def _country_places(self) -> dict[int, int]:
+        """Country (index into the country codes) -> its place: the most populous of the
+        places with a PCL feature code there."""
+        if self._country_place_map is None:
+            places: dict[int, int] = {}
+            pop = self._a["place.population"]
+            for i in np.flatnonzero(self._is_country).tolist():
+                cc = int(self._pcountry[i])
+                if cc not in places or pop[i] > pop[places[cc]]:
+                    places[cc] = i
+            self._country_place_map = places
+        return self._country_place_map
 
     def _add(
         self,
@@ -1059,10 +1069,9 @@ class Normalizer:
                 return None
             strong = [ordered[0].place]
         result = self._normalize_with(replace(q, text=head), anchors, strong, divisions)
-        best = result.best
-        if best is None or best.match_type > MatchType.TRANSLITERATED:
+        if not _spelled(result):
             return None
-        i = self.place_index(best.place.id)
+        i = self.place_index(result.candidates[0].place.id)
         region_of = self._regions()[0]
         inside = region_of[i] in divisions or any(
             self._pcountry[i] == self._pcountry[a]
@@ -1096,12 +1105,7 @@ class Normalizer:
                 found = {key_of[p] for p in pairs if p in key_of} - set(divisions.get(iso, ()))
                 if found:
                     divisions.setdefault(iso, []).extend(sorted(found))
-            pop = self._a["place.population"]
-            countries: dict[str, int] = {}
-            for i in np.flatnonzero(self._is_country).tolist():
-                cc = self._countries[int(self._pcountry[i])]
-                if cc not in countries or pop[i] > pop[countries[cc]]:
-                    countries[cc] = i
+            countries = {self._countries[cc]: i for cc, i in self._country_places().items()}
             self._code_table = (divisions, countries)
         divisions, countries = self._code_table
         country = countries.get(code)
@@ -1301,6 +1305,13 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     return parts[0], tuple(parts[1:])
 
 
+def _spelled(result: Result) -> bool:
+    """Whether the best answer met a name as it is spelled (or read, in another script):
+    exact, alternate or transliterated, not a variant or a typo."""
+    best = result.best
+    return best is not None and best.match_type <= MatchType.TRANSLITERATED
+
+
 def telling(key: str, folded: str) -> bool:
     """Whether a variant key still says something of the name it was made from: three
     letters or more, and at least half of them ("aaaa" -> "a", "zzzzqqqxx" -> "zk" match
@@ -1332,9 +1343,10 @@ def similarity(
         else:
             dist[j] -= ranking.SLIP_DISCOUNT * (lev - dist[j])
     vq = variant_key(folded)
-    vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
-    if not telling(vq, folded):
-        vdist[:] = np.inf
+    if telling(vq, folded):
+        vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5
+    else:  # a key of one or two letters meets names by those alone: not compared
+        vdist = np.full(len(vkeys), np.inf)
     lens = np.maximum(np.fromiter(map(len, keys), np.float64, len(keys)), len(folded))
     vlens = np.maximum(np.fromiter(map(len, vkeys), np.float64, len(vkeys)), len(vq))
     sim = np.maximum(
