@@ -395,12 +395,17 @@ class Normalizer:
             # rest is a name borne exactly ("North Korea", "West Bank" are looked up whole)
             # and the whole is no misspelling of a name of as many words ("West Marino"
             # is West Marion, not Marino).
-            result = self._rest_of(q, q.text[around.end() :], anchors)
+            # After a bare article the rest may be a two-letter code ("the UK", "the US").
+            shortest = 2 if around.group().lower().split() == ["the"] else 3
+            result = self._rest_of(q, q.text[around.end() :], anchors, shortest=shortest)
             if result is not None:
                 whole = self._normalize(q, anchors=anchors, where=False)
-                words = len(fold(q.text).split())
-                if whole.best is None or len(fold(whole.best.matched_name).split()) != words:
+                if whole.best is None:
                     return result
+                folded, named = fold(q.text), fold(whole.best.matched_name)
+                near = max(1, len(folded) // 5)  # edits a misspelling of this length may hold
+                if len(named.split()) != len(folded.split()) or OSA.distance(folded, named) > near:
+                    return result  # "the UAE" is no misspelling of Te-hua
                 return whole
         initial = _S_DOT.match(q.text)
         if initial and not whole_borne():
@@ -466,11 +471,13 @@ class Normalizer:
                         return qualified
         return result
 
-    def _rest_of(self, q: Query, rest: str, anchors: Sequence[int]) -> Result | None:
+    def _rest_of(
+        self, q: Query, rest: str, anchors: Sequence[int], *, shortest: int = 3
+    ) -> Result | None:
         """The answer to what is left of the query once words that do not name the
-        place are set aside, as the answer to the query, if that rest (three letters or
-        more) is a name as it is spelled; None otherwise."""
-        if sum(ch.isalpha() for ch in rest) < 3:
+        place are set aside, as the answer to the query, if that rest (`shortest`
+        letters or more) is a name as it is spelled; None otherwise."""
+        if sum(ch.isalpha() for ch in rest) < shortest:
             return None
         result = self._normalize(replace(q, text=rest), anchors=anchors)
         return replace(result, query=q.text) if _spelled(result) else None

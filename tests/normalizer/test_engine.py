@@ -455,6 +455,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "ADM1", "population": 6000000},
         {"id": "t:70", "name": "West Marion", "country_code": "US", "population": 1300},
         {"id": "t:71", "name": "Marino", "country_code": "IT", "population": 40000},
+        {"id": "t:72", "name": "United Kingdom", "country_code": "GB", "feature_class": "A",
+         "feature_code": "PCLI", "population": 67000000, "alt_names": ["UK"]},
+        {"id": "t:74", "name": "United Arab Emirates", "country_code": "AE", "feature_class": "A",
+         "feature_code": "PCLI", "population": 9800000, "alt_names": ["UAE"]},
+        {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
         # Two Montgomerys; only Alabama's bears the Urdu spelling.
@@ -540,6 +545,8 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
         ("downtown Montgomery", "t:29"),
         ("North Korea", "t:33"),  # a name borne whole stays whole
         ("West Marino", "t:70"),  # a typo of a name of as many words: West Marion
+        ("the UK", "t:72"),  # after an article, a code of two letters
+        ("the UAE", "t:74"),  # not the two-word Te-hua, too many edits away
     ],
 )
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
