@@ -169,13 +169,13 @@ def heldout_sets(
 
 def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]]:
     rng = random.Random(SEED + 1)
-    total = engine.info().places
+    # GeoNames places only, so that curated additions do not redraw the whole sample.
+    pool = [i for i in range(engine.info().places) if engine.place(i).id.startswith("geonames:")]
     unique: list[Case] = []
     hinted: list[Case] = []
     holders = _holders(engine)
     while len(unique) < n or len(hinted) < n:
-        i = rng.randrange(total)
-        p = engine.place(i)
+        p = engine.place(pool[rng.randrange(len(pool))])
         name = p.name
         if len(name) < 5 or native_key(name) is not None:
             continue
