@@ -981,7 +981,18 @@ class Normalizer:
         for j in np.flatnonzero(level):
             inside = is_p & (cc == cc[j]) & (a1 == a1[j])
             if level[j] == 2:
-                inside &= a2 == a2[j]
+                # A place whose second-order division GeoNames leaves blank (São Paulo the
+                # city, in São Paulo the municipality) is inside one whose point is near.
+                near = (a2 == "") & inside
+                if near.any():
+                    km = haversine_km(
+                        float(self._lat[places[j]]),
+                        float(self._lon[places[j]]),
+                        self._lat[places],
+                        self._lon[places],
+                    )
+                    near &= km <= HOMONYM_KM
+                inside &= (a2 == a2[j]) | near
             out[j] = float(inside.any())
         return out
 
@@ -1253,6 +1264,9 @@ def _inverted(folded_tail: str) -> bool:
 
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
+# How near a populated place whose second-order division is not recorded must lie to a
+# homonymous division's point to count as inside it.
+HOMONYM_KM = 25.0
 _AROUND = re.compile(
     r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"

@@ -872,3 +872,31 @@ def test_benchmark_absent_names_are_borne_by_no_place_left(tmp_path):
         assert _neutral(case.query) not in borne
     assert all(c.query != "Zwilling" for c in absent)  # twenty places bear it
     assert {c.gold for c in latin + other}.isdisjoint(c.gold for c in absent)
+
+
+def test_a_division_yields_to_its_homonymous_town_without_a_recorded_division(tmp_path):
+    # GeoNames leaves São Paulo the city without its municipality's code: the
+    # municipality (an ADM2 at the same point) still yields to the city it is named after;
+    # a town 300 km from a division of its name does not make that division yield.
+    from gazetteer.sources import load_sources
+    from normalizer.build import build_snapshot
+
+    rows = [  # id, name, lat, lon, class, code, admin1, admin2, population
+        ("1", "Vila Nova", -23.55, -46.64, "A", "ADM2", "27", "355", 11000000),
+        ("2", "Vila Nova", -23.56, -46.63, "P", "PPL", "27", "", 10000000),
+        ("3", "Porto Alto", -21.0, -47.0, "A", "ADM2", "27", "356", 11000000),
+        ("4", "Porto Alto", -23.0, -50.0, "P", "PPL", "27", "", 10000000),
+    ]
+    src = tmp_path / "BR.txt"
+    src.write_text(
+        "".join(
+            f"{i}\t{n}\t{n}\t\t{la}\t{lo}\t{fc}\t{code}\tBR\t\t{a1}\t{a2}\t\t\t{pop}"
+            "\t\t0\tAmerica/Sao_Paulo\t2024-01-01\n"
+            for i, n, la, lo, fc, code, a1, a2, pop in rows
+        ),
+        "utf-8",
+    )
+    build_snapshot(load_sources([str(src)]), tmp_path / "h.snapshot")
+    nz = Normalizer.load(tmp_path / "h.snapshot")
+    assert nz.normalize("Vila Nova").best.place.id == "geonames:2"
+    assert nz.normalize("Porto Alto").best.place.id == "geonames:3"
