@@ -956,6 +956,7 @@ class Normalizer:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
             )
+            extra -= ranking.HOMONYM_PENALTY * self._foreign_country_names(places, hits, q)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
         if q.prefer_countries:
@@ -967,6 +968,40 @@ class Normalizer:
         if anchors:
             extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
         return extra
+
+    def _foreign_country_names(self, places: np.ndarray, hits: list[Hit], q: Query) -> np.ndarray:
+        """1 for a country met through its name in a language neither its own nor English
+        (nor the query's) when a place inside it bears the query as its own name: Croatian
+        and Turkmen "Tunis" is Tunisia, Walser "England" the United Kingdom, but a text
+        that says Tunis or England means the city, the division (the part, not the whole;
+        a place elsewhere is no such part: Lingala "Somali" stays Somalia before Ethiopia's
+        Somali Region)."""
+        country = self._is_country[places]
+        if not country.any():
+            return np.zeros(places.size)
+        own = np.fromiter(
+            ((h.flags & (CANONICAL | ASCII)) != 0 and h.match_type <= MatchType.ALTERNATE
+             for h in hits),
+            bool,
+            len(hits),
+        )  # fmt: skip
+        out = np.zeros(places.size)
+        asked = (q.language or "").lower().split("-")[0]
+        cc = self._pcountry[places]
+        for j in np.flatnonzero(country & ~own).tolist():
+            lang = hits[j].language.split("-")[0]
+            if not lang or lang in ("en", asked) or not (own & ~country & (cc == cc[j])).any():
+                continue
+            if lang not in self._country_languages(int(self._pcountry[places[j]])):
+                out[j] = 1.0
+        return out
+
+    def _country_languages(self, country: int) -> frozenset[str]:
+        """The languages GeoNames lists for a country ("ar-TN,fr" -> {"ar", "fr"})."""
+        from gazetteer.default import country_table
+
+        langs = country_table().get(self._countries[country], {}).get("languages") or ""
+        return frozenset(x.split("-")[0] for x in langs.split(",") if x)
 
     def _homonym_divisions(self, places: np.ndarray) -> np.ndarray:
         """1 for a division candidate that contains a populated-place candidate (same query)."""

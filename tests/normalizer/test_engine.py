@@ -483,6 +483,17 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 67000000, "alt_names": ["UK"]},
         {"id": "t:74", "name": "United Arab Emirates", "country_code": "AE", "feature_class": "A",
          "feature_code": "PCLI", "population": 9800000, "alt_names": ["UAE"]},
+        # A country's name in another language that a place inside it bears as its own.
+        {"id": "t:75", "name": "Tunisia", "country_code": "TN", "feature_class": "A",
+         "feature_code": "PCLI", "population": 11500000,
+         "alt_names": [{"text": "Tunis", "lang": "hr"}]},
+        {"id": "t:76", "name": "Tunis", "country_code": "TN", "feature_code": "PPLC",
+         "population": 700000},
+        {"id": "t:77", "name": "Somalia", "country_code": "SO", "feature_class": "A",
+         "feature_code": "PCLI", "population": 15000000,
+         "alt_names": [{"text": "Somali", "lang": "ln"}]},
+        {"id": "t:78", "name": "Somali", "country_code": "ET", "feature_class": "A",
+         "feature_code": "ADM1", "population": 1600000},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -576,6 +587,14 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     result = tiny_engine.normalize(query)
     assert (result.query, result.best.place.id) == (query, place)
+
+
+def test_a_countrys_foreign_name_borne_by_a_place_inside_it_is_that_place(tiny_engine):
+    # Croatian "Tunis" is Tunisia; a text saying Tunis means the city, unless it says it
+    # is Croatian. Lingala "Somali" is Somalia, and Ethiopia's Somali Region lies elsewhere.
+    assert tiny_engine.normalize("Tunis").best.place.id == "t:76"
+    assert tiny_engine.normalize("Tunis", language="hr").best.place.id == "t:75"
+    assert tiny_engine.normalize("Somali").best.place.id == "t:77"
 
 
 @pytest.mark.parametrize(("query", "place"), [("S. Guan", "t:45"), ("s.guan", "t:45")])
