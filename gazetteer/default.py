@@ -325,7 +325,7 @@ def read_curated(path: Path) -> list[Place]:
         if len(cols) != 11 or cols[3] not in FEATURE_CLASSES:
             raise SourceError([f"{path.name}:{line_no}: expected 11 columns and a feature class"])
         alts = []
-        for alt in cols[9].split("|"):
+        for alt in filter(None, cols[9].split("|")):
             text, _, lang = alt.partition("@")
             alts.append(Name(text, lang, 0, "curated"))
         out.append(

@@ -214,3 +214,9 @@ def test_curated_rows_name_their_source():
     for line in Path(CURATED).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             assert line.split("\t")[-1].strip(), "every curated row names its source"
+    assert len({p.id for p in places}) == len(places), "ids are unique"
+    for p in places:
+        assert all(n.text.strip() for n in p.names), p.id  # no empty name from an empty list
+        assert -90 <= p.latitude <= 90 and -180 <= p.longitude <= 180, p.id
+    long_island = next(p for p in places if p.id == "curated:long-island")
+    assert [n.text for n in long_island.names] == ["Long Island"]  # no alternate names
