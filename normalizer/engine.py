@@ -946,9 +946,12 @@ class Normalizer:
         pclass = self._pclass[places]
         divisions = pclass == ord("A")
         has_divisions = bool(divisions.any())
-        if not (has_divisions or kind or q.prefer_countries or q.near or anchors):
+        readings = self._yielding_readings(hits, q)
+        if not (has_divisions or kind or q.prefer_countries or q.near or anchors or readings):
             return None
         extra = np.zeros(places.size)
+        if readings:
+            extra[readings] -= ranking.W_EDIT * ranking.READING_YIELD
         if has_divisions:
             if kind != "A":  # unless the query says "district", "county", ...
                 extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
@@ -968,6 +971,23 @@ class Normalizer:
         if anchors:
             extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
         return extra
+
+    def _yielding_readings(self, hits: list[Hit], q: Query) -> list[int]:
+        """Hits that met a Latin query only through how another script's name reads, when
+        another place bears the query as its own name: "Albany" is Albany, not Albania by
+        the Persian آلبانی read aloud. (Against an alternate name of another place the
+        reading still competes as an equal: held-out romanizations need it.)"""
+        if not any(h.match_type is MatchType.TRANSLITERATED for h in hits):
+            return []
+        if not any(h.match_type is MatchType.EXACT and h.flags & (CANONICAL | ASCII) for h in hits):
+            return []
+        if native_key(q.text) is not None:
+            return []
+        return [
+            j
+            for j, h in enumerate(hits)
+            if h.match_type is MatchType.TRANSLITERATED and not _is_latin(self._names[h.name_id])
+        ]
 
     def _foreign_country_names(self, places: np.ndarray, hits: list[Hit], q: Query) -> np.ndarray:
         """1 for a country met through its name in a language neither its own nor English

@@ -498,6 +498,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Somali", "lang": "ln"}]},
         {"id": "t:78", "name": "Somali", "country_code": "ET", "feature_class": "A",
          "feature_code": "ADM1", "population": 1600000},
+        # A Latin name, and another script's name of a larger place that reads the same.
+        {"id": "t:79", "name": "Albania", "country_code": "AL", "feature_class": "A",
+         "feature_code": "PCLI", "population": 2800000,
+         "alt_names": [{"text": "آلبانی", "lang": "fa"}]},
+        {"id": "t:80", "name": "Albany", "country_code": "US", "population": 100000},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -591,6 +596,15 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     result = tiny_engine.normalize(query)
     assert (result.query, result.best.place.id) == (query, place)
+
+
+def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
+    # Persian آلبانی (Albania) reads "albany": a text saying Albany means the place so
+    # named; Albania stays among the candidates, and the Persian name is still Albania.
+    result = tiny_engine.normalize("Albany", limit=5)
+    assert result.best.place.id == "t:80"
+    assert "t:79" in [c.place.id for c in result.candidates]
+    assert tiny_engine.normalize("آلبانی").best.place.id == "t:79"
 
 
 def test_a_countrys_foreign_name_borne_by_a_place_inside_it_is_that_place(tiny_engine):
