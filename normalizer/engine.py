@@ -1319,6 +1319,17 @@ def _inverted(folded_tail: str) -> bool:
 
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
+# Words that name a facility, not a settlement: in "Xavier University", "JFK Airport",
+# "St. Takla Church" a place called University, Airport or Church is not the one meant
+# (they are in the gazetteer, alone, as towns). Folded, in the main news languages.
+FACILITY_WORDS = frozenset(
+    """airport airfield aeropuerto aeroport aeroporto flughafen lotnisko havalimani
+    university universidad universite universitat universita uniwersytet universiteit
+    college school hospital hopital krankenhaus clinic church cathedral chapel mosque
+    temple synagogue monastery abbey museum museo musee stadium stade stadion estadio
+    arena station bahnhof gare estacion terminal embassy consulate prison palace hotel
+    mall bridge tower park square street avenue""".split()
+)
 # How near a populated place whose second-order division is not recorded must lie to a
 # homonymous division's point to count as inside it.
 HOMONYM_KM = 25.0
@@ -1440,6 +1451,8 @@ def similarity(
         if edits[j] <= 1 or not (query_multiword or " " in key):
             continue  # one word each side: nothing to contain
         kwords = key.split()
+        if len(kwords) == 1 and kwords[0] in FACILITY_WORDS:
+            continue  # "JFK Airport" is no town called Airport
         if len(kwords) != len(qwords):
             kset = set(kwords)
             shorter, longer = (qset, kset) if len(qset) < len(kset) else (kset, qset)

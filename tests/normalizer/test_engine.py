@@ -503,6 +503,10 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 2800000,
          "alt_names": [{"text": "آلبانی", "lang": "fa"}]},
         {"id": "t:80", "name": "Albany", "country_code": "US", "population": 100000},
+        # Towns named like a facility.
+        {"id": "t:81", "name": "Airport", "country_code": "US", "population": 28916},
+        {"id": "t:82", "name": "Kabul", "country_code": "AF", "feature_code": "PPLC",
+         "population": 4434550},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -596,6 +600,23 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     result = tiny_engine.normalize(query)
     assert (result.query, result.best.place.id) == (query, place)
+
+
+def test_a_facility_word_alone_is_no_place_in_a_longer_name(tiny_engine):
+    # "JFK Airport" is an airport, not the town called Airport (California) its last word
+    # would otherwise contain (here the only name at all: a four-edit guess, no longer a
+    # contained word); "Kabul airport" is at Kabul; "Airport" alone is the town.
+    best = tiny_engine.normalize("JFK Airport").best
+    assert best is None or best.place.id != "t:81" or best.score < 0.5
+    assert tiny_engine.normalize("Kabul airport").best.place.id == "t:82"
+    assert tiny_engine.normalize("Airport").best.place.id == "t:81"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["JFK Airport", "Xavier University", "St. Takla Church"])
+def test_facilities_are_no_towns_named_after_their_kind(engine, query):
+    best = engine.normalize(query).best
+    assert best is None or fold(best.place.name) not in {"airport", "university", "church"}
 
 
 def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
