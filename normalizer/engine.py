@@ -373,6 +373,11 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = (), where: bool = True) -> Result:
+        if not q.countries and q.text.lower() in PLACEHOLDERS:
+            # "unknown", "N/A", "none", "worldwide": what a column holds where no place
+            # was recorded, not a misspelling of Uniontown or the Italian town None (which
+            # a country restriction still finds).
+            return Result(q.text, fold(q.text), (), False, q.request_id)
         borne: list[bool] = []
 
         def whole_borne() -> bool:
@@ -1330,6 +1335,15 @@ FACILITY_WORDS = frozenset(
     arena station bahnhof gare estacion terminal embassy consulate prison palace hotel
     mall bridge tower park square street avenue""".split()
 )
+# Values a data column holds where no place was recorded (lower-cased as typed).
+PLACEHOLDERS = frozenset(
+    """unknown unk none null nil nan n/a n.a. n.a tbd tba tbc undefined unspecified
+    undisclosed various multiple worldwide global international online remote virtual
+    anywhere everywhere elsewhere other""".split()
+) | frozenset(
+    ["not available", "not applicable", "not known", "not specified", "no location",
+     "unknown location", "various locations", "multiple locations", "location unknown"]
+)  # fmt: skip
 # How near a populated place whose second-order division is not recorded must lie to a
 # homonymous division's point to count as inside it.
 HOMONYM_KM = 25.0

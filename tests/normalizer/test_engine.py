@@ -507,6 +507,8 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:81", "name": "Airport", "country_code": "US", "population": 28916},
         {"id": "t:82", "name": "Kabul", "country_code": "AF", "feature_code": "PPLC",
          "population": 4434550},
+        {"id": "t:83", "name": "None", "country_code": "IT", "population": 8000},
+        {"id": "t:84", "name": "Uniontown", "country_code": "US", "population": 10000},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -521,7 +523,8 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "admin1_code": "MN", "admin1_name": "Minnesota"},
     ]  # fmt: skip
     for i, row in enumerate(rows):
-        row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
+        # One degree apart each (rows past the 80th start again far south).
+        row |= {"latitude": 10.0 + i if i < 80 else i - 160.0, "longitude": 100.0 + i % 80}
     d = tmp_path_factory.mktemp("han")
     src = d / "places.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
@@ -600,6 +603,15 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     result = tiny_engine.normalize(query)
     assert (result.query, result.best.place.id) == (query, place)
+
+
+@pytest.mark.parametrize("query", ["unknown", "Unknown", "N/A", "none", "NULL", "TBD", "Online"])
+def test_placeholders_resolve_to_nothing(tiny_engine, query):
+    # What a column holds where no place was recorded: no misspelled Uniontown, no
+    # Italian town None, unless a country restriction asks for one there.
+    result = tiny_engine.normalize(query)
+    assert result.candidates == () and result.best is None
+    assert tiny_engine.normalize("None", countries=["IT"]).best.place.id == "t:83"
 
 
 def test_a_facility_word_alone_is_no_place_in_a_longer_name(tiny_engine):
