@@ -470,7 +470,7 @@ class Normalizer:
             # exactly, the name before it borne there), when the whole matched no name as
             # it is spelled (asked last: names that are borne, most queries, pay nothing).
             for head, tail in _tails(q.text):
-                if self.index.lookup("fold", fold(tail)).size:
+                if self.index.lookup("fold", fold(tail)).size or any(self._coded(tail)):
                     qualified = self._parenthesized(q, head, tail, anchors)
                     if qualified is not None:
                         return qualified

@@ -574,6 +574,8 @@ def test_a_city_states_capital_stands_for_the_country(tiny_engine):
         ("London/Canada", "t:61"),
         ("London - Canada", "t:61"),
         ("London; Canada", "t:61"),
+        ("Montgomery TX", "t:30"),  # a code without a comma: "Sydney NSW", "Portland ME"
+        ("Frost MN 55021", "t:32"),  # and a postal code after it
     ],
 )
 def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, place):
