@@ -967,6 +967,9 @@ class Normalizer:
             extra -= ranking.HOMONYM_PENALTY * self._foreign_country_names(places, hits, q)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
+            level = _division_level(q.text) if kind == "A" else 0
+            if level:  # "Kharkiv region" is the oblast, "Kharkiv Raion" the district
+                extra += ranking.W_LEVEL * (self._adm_level[places] == level)
         if q.prefer_countries:
             preferred = self._restriction(q.prefer_countries, ())[0]
             extra += ranking.W_PREFER * preferred[self._pcountry[places]]
@@ -1335,6 +1338,23 @@ FACILITY_WORDS = frozenset(
     arena station bahnhof gare estacion terminal embassy consulate prison palace hotel
     mall bridge tower park square street avenue""".split()
 )
+# Words that name a division of one level wherever they are used: a region, an oblast,
+# a state is first-order; a raion, a Kreis, a powiat second-order. ("Province",
+# "county", "district" and "prefecture" name either, country by country.)
+_FIRST_ORDER = frozenset("region oblast oblys krai kray state regione okrug voivodeship".split())
+_SECOND_ORDER = frozenset("raion rayon rayonu kreis landkreis bezirk powiat okres".split())
+
+
+def _division_level(text: str) -> int:
+    """1 or 2 when a word of the text names a division of that level, else 0."""
+    words = set(fold(text).split())
+    if words & _FIRST_ORDER:
+        return 1
+    if words & _SECOND_ORDER:
+        return 2
+    return 0
+
+
 # Values a data column holds where no place was recorded (lower-cased as typed).
 PLACEHOLDERS = frozenset(
     """unknown unk none null nil nan n/a n.a. n.a tbd tba tbc undefined unspecified

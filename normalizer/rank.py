@@ -82,6 +82,11 @@ HOMONYM_PENALTY = 2.5
 # A generic word in the query ("Chiba Prefecture", "Songbu Zhen") favours places of the
 # kind it names.
 W_KIND = 2.0
+# A word that names a division of one level wherever it is used ("region", "oblast":
+# first-order; "raion", "Bezirk", "powiat": second-order) favours that level. Measured
+# 1 / 2: held-out Latin variants +0 / +1 query ("Bezirk Neuchâtel"), nothing else moves;
+# "Kharkiv region" is the oblast at 0.69, not the raion.
+W_LEVEL = 2.0
 # A division met only through one of its aliases (New York County "New York").
 DIVISION_ALIAS_PENALTY = 1.0
 MATCH_QUALITY = {

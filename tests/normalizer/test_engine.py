@@ -509,6 +509,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "population": 4434550},
         {"id": "t:83", "name": "None", "country_code": "IT", "population": 8000},
         {"id": "t:84", "name": "Uniontown", "country_code": "US", "population": 10000},
+        # A canton and its district of one name.
+        {"id": "t:85", "name": "Neuchâtel", "country_code": "CH", "feature_class": "A",
+         "feature_code": "ADM1", "population": 176000},
+        {"id": "t:86", "name": "District de Neuchâtel", "country_code": "CH",
+         "feature_class": "A", "feature_code": "ADM2", "population": 50000},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -605,6 +610,13 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     result = tiny_engine.normalize(query)
     assert (result.query, result.best.place.id) == (query, place)
+
+
+def test_a_word_that_names_a_level_asks_for_that_level(tiny_engine):
+    # Bezirk, raion, Kreis, powiat are second-order wherever used; region, oblast, state
+    # first-order: "Bezirk Neuchâtel" is the district, not the canton.
+    assert tiny_engine.normalize("Bezirk Neuchâtel").best.place.id == "t:86"
+    assert tiny_engine.normalize("Neuchâtel").best.place.id == "t:85"
 
 
 @pytest.mark.parametrize("query", ["unknown", "Unknown", "N/A", "none", "NULL", "TBD", "Online"])
