@@ -114,6 +114,9 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Bay Area", "curated:bay-area"),
         ("Lake Baikal", "curated:lake-baikal"),
         ("Long Island", "curated:long-island"),  # not the Bahamian district
+        ("Transylvania", "curated:transylvania"),  # not Transylvania County
+        ("Ulster", "curated:ulster"),  # not Saugerties, New York, by an alias
+        ("Yakutia", "geonames:2013162"),  # an alias of the Sakha Republic
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
