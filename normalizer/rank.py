@@ -87,6 +87,14 @@ W_KIND = 2.0
 # 1 / 2: held-out Latin variants +0 / +1 query ("Bezirk Neuchâtel"), nothing else moves;
 # "Kharkiv region" is the oblast at 0.69, not the raion.
 W_LEVEL = 2.0
+# A country met through its name in a language fewer than this many people speak (neither
+# its own nor English) yields FEW_SPEAKERS_EDIT edits to a place elsewhere that bears the
+# query as its own name ("Beni" is the Congolese city, not Benin by its Nheengatu name).
+# Counted over every language that names the country so: the first version looked at
+# one of them and lost "Holland", "Nederland", "Jordania" (11 of 3,000 country names);
+# now 1 of 3,000 (Esperanto "Kataro"), nothing else moves.
+FEW_SPEAKERS = 1_000_000
+FEW_SPEAKERS_EDIT = 1.0
 # A division met only through one of its aliases (New York County "New York").
 DIVISION_ALIAS_PENALTY = 1.0
 MATCH_QUALITY = {

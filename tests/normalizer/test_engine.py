@@ -517,6 +517,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "ADM1", "population": 176000},
         {"id": "t:86", "name": "District de Neuchâtel", "country_code": "CH",
          "feature_class": "A", "feature_code": "ADM2", "population": 50000},
+        # A country's name in a language few speak, a city's own name elsewhere.
+        {"id": "t:87", "name": "Benin", "country_code": "BJ", "feature_class": "A",
+         "feature_code": "PCLI", "population": 11500000,
+         "alt_names": [{"text": "Benĩ", "lang": "yrl"}]},
+        {"id": "t:88", "name": "Beni", "country_code": "CD", "population": 140000},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -646,6 +651,15 @@ def test_a_facility_word_alone_is_no_place_in_a_longer_name(tiny_engine):
 def test_facilities_are_no_towns_named_after_their_kind(engine, query):
     best = engine.normalize(query).best
     assert best is None or fold(best.place.name) not in {"airport", "university", "church"}
+
+
+def test_a_countrys_name_few_speak_yields_to_a_place_bearing_it(tiny_engine):
+    # Nheengatu (some 25,000 speakers) names Benin "Benĩ"; a text saying Beni means the
+    # Congolese city. Lingala (millions) "Somali" stays Somalia (test above); the
+    # Nheengatu name is still Benin's when the query says it is Nheengatu.
+    assert tiny_engine.normalize("Beni").best.place.id == "t:88"
+    assert "t:87" in [c.place.id for c in tiny_engine.normalize("Beni").candidates]
+    assert tiny_engine.normalize("Beni", language="yrl").best.place.id == "t:87"
 
 
 def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
