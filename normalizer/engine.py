@@ -998,8 +998,9 @@ class Normalizer:
         ]
 
     def _foreign_country_names(self, places: np.ndarray, hits: list[Hit], q: Query) -> np.ndarray:
-        """1 for a country met through its name in a language neither its own nor English
-        (nor the query's) when a place inside it bears the query as its own name: Croatian
+        """What each candidate country yields, in log-odds (0 for the rest), when it was met
+        through its name in a language neither its own nor English (nor the query's) and a
+        place inside it bears the query as its own name: Croatian
         and Turkmen "Tunis" is Tunisia, Walser "England" the United Kingdom, but a text
         that says Tunis or England means the city, the division (the part, not the whole;
         a place elsewhere is no such part: Lingala "Somali" stays Somalia before Ethiopia's
@@ -1016,10 +1017,10 @@ class Normalizer:
             len(hits),
         )  # fmt: skip
         out = np.zeros(places.size)
-        asked = (q.language or "").lower().split("-")[0]
-        cc = self._pcountry[places]
         if not (own & ~country).any():
             return out
+        asked = (q.language or "").lower().split("-")[0]
+        cc = self._pcountry[places]
         nids = self.index.lookup("fold", fold(q.text)).tolist()
         for j in np.flatnonzero(country & ~own).tolist():
             # Every language the country bears this name in (the hit keeps one of them).
