@@ -117,6 +117,8 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Transylvania", "curated:transylvania"),  # not Transylvania County
         ("Ulster", "curated:ulster"),  # not Saugerties, New York, by an alias
         ("Yakutia", "geonames:2013162"),  # an alias of the Sakha Republic
+        ("Seine", "curated:seine"),  # not China by a typo
+        ("Everest", "curated:mount-everest"),  # not Everett
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
