@@ -1298,8 +1298,9 @@ class Normalizer:
                     anchors.append(self.place_index(r.candidates[0].place.id))
             if q.context:
                 anchors += self._context_anchors(q)
-            forms = fold_forms(q.text, language=q.language)
-            out.append(self._finish(q, forms[0], self._hits(q, forms), anchors))
+            # Read as one name alone is ("Paris, Texas", "eastern Ukraine", "unknown"),
+            # the other names' anchors added.
+            out.append(self._normalize(q, anchors=anchors))
         return out
 
 

@@ -73,3 +73,15 @@ def test_bias_without_context(engine):
 def test_demonyms_resolve_to_their_country(engine, demonym, country):
     best = engine.normalize(demonym).best.place
     assert (best.country_code, best.feature_code) == (country, "PCLI")
+
+
+def test_a_document_reads_each_name_as_a_single_query_does(engine):
+    # Qualifiers, words before a name, codes and placeholders are read the same way in a
+    # document as alone: "Paris, Texas" is in Texas, "unknown" answers nothing.
+    names = ["Paris, Texas", "eastern Ukraine", "the UK", "Paris (France)", "unknown", "Kyiv"]
+    document = engine.normalize_many([Query(n) for n in names], as_document=True)
+    alone = [engine.normalize(n) for n in names]
+    for name, d, a in zip(names, document, alone, strict=True):
+        assert (d.best and d.best.place.id) == (a.best and a.best.place.id), name
+    assert document[0].best.place.country_code == "US"
+    assert document[4].best is None
