@@ -517,7 +517,7 @@ class Normalizer:
             return Result(q.text, normalized, self._candidates(ordered, q), False, q.request_id)
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
         kind = generic_kind(normalized) or _native_kind(q.text)
-        extra = self._extra_evidence(places, hits, q, anchors, kind)
+        extra = self._extra_evidence(places, hits, q, anchors, kind, normalized)
         if strong:
             coherence = self._coherence(places, np.array(strong, dtype=np.int64))
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
@@ -944,7 +944,13 @@ class Normalizer:
         )
 
     def _extra_evidence(
-        self, places: np.ndarray, hits: list[Hit], q: Query, anchors: Sequence[int], kind: str
+        self,
+        places: np.ndarray,
+        hits: list[Hit],
+        q: Query,
+        anchors: Sequence[int],
+        kind: str,
+        normalized: str,
     ) -> np.ndarray | None:
         """Evidence beyond names and priors, per hit; None when nothing applies (the common
         case: populated places only, no generic word, no hints)."""
@@ -964,10 +970,10 @@ class Normalizer:
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
             )
-            extra -= self._foreign_country_names(places, hits, q)
+            extra -= self._foreign_country_names(places, hits, q, normalized)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
-            level = _division_level(q.text) if kind == "A" else 0
+            level = _division_level(normalized) if kind == "A" else 0
             if level:  # "Kharkiv region" is the oblast, "Kharkiv Raion" the district
                 extra += ranking.W_LEVEL * (self._adm_level[places] == level)
         if q.prefer_countries:
@@ -987,7 +993,7 @@ class Normalizer:
         reading still competes as an equal: held-out romanizations need it.)"""
         if not any(h.match_type is MatchType.TRANSLITERATED for h in hits):
             return []
-        if not any(h.match_type is MatchType.EXACT and h.flags & (CANONICAL | ASCII) for h in hits):
+        if not _own_names(hits).any():
             return []
         if native_key(q.text) is not None:
             return []
@@ -997,7 +1003,9 @@ class Normalizer:
             if h.match_type is MatchType.TRANSLITERATED and not _is_latin(self._names[h.name_id])
         ]
 
-    def _foreign_country_names(self, places: np.ndarray, hits: list[Hit], q: Query) -> np.ndarray:
+    def _foreign_country_names(
+        self, places: np.ndarray, hits: list[Hit], q: Query, normalized: str
+    ) -> np.ndarray:
         """What each candidate country yields, in log-odds (0 for the rest), when it was met
         through its name in a language neither its own nor English (nor the query's) and a
         place inside it bears the query as its own name: Croatian
@@ -1010,18 +1018,13 @@ class Normalizer:
         country = self._is_country[places]
         if not country.any():
             return np.zeros(places.size)
-        own = np.fromiter(
-            ((h.flags & (CANONICAL | ASCII)) != 0 and h.match_type <= MatchType.ALTERNATE
-             for h in hits),
-            bool,
-            len(hits),
-        )  # fmt: skip
+        own = _own_names(hits)
         out = np.zeros(places.size)
         if not (own & ~country).any():
             return out
         asked = (q.language or "").lower().split("-")[0]
         cc = self._pcountry[places]
-        nids = self.index.lookup("fold", fold(q.text)).tolist()
+        nids = self.index.lookup("fold", normalized).tolist()
         for j in np.flatnonzero(country & ~own).tolist():
             # Every language the country bears this name in (the hit keeps one of them).
             langs = {
@@ -1342,8 +1345,6 @@ def _inverted(folded_tail: str) -> bool:
     return bool(words) and (words[-1] in _INVERSION_ENDS or generic_only(folded_tail))
 
 
-# Words news text puts before a place's name to say where in it: "eastern Ukraine",
-# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
 # Words that name a facility, not a settlement: in "Xavier University", "JFK Airport",
 # "St. Takla Church" a place called University, Airport or Church is not the one meant
 # (they are in the gazetteer, alone, as towns). Folded, in the main news languages.
@@ -1362,9 +1363,9 @@ _FIRST_ORDER = frozenset("region oblast oblys krai kray state regione okrug voiv
 _SECOND_ORDER = frozenset("raion rayon rayonu kreis landkreis bezirk powiat okres".split())
 
 
-def _division_level(text: str) -> int:
-    """1 or 2 when a word of the text names a division of that level, else 0."""
-    words = set(fold(text).split())
+def _division_level(folded: str) -> int:
+    """1 or 2 when a word of the folded text names a division of that level, else 0."""
+    words = set(folded.split())
     if words & _FIRST_ORDER:
         return 1
     if words & _SECOND_ORDER:
@@ -1405,6 +1406,8 @@ PLACEHOLDERS = frozenset(
 # How near a populated place whose second-order division is not recorded must lie to a
 # homonymous division's point to count as inside it.
 HOMONYM_KM = 25.0
+# Words news text puts before a place's name to say where in it: "eastern Ukraine",
+# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
 _AROUND = re.compile(
     r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
@@ -1462,6 +1465,16 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     if len(parts) < 2:
         return text, ()
     return parts[0], tuple(parts[1:])
+
+
+def _own_names(hits: Sequence[Hit]) -> np.ndarray:
+    """Per hit, whether its place bears the query as its own name (exact or alternate
+    match through the place's name or ASCII name)."""
+    return np.fromiter(
+        (h.match_type <= MatchType.ALTERNATE and bool(h.flags & (CANONICAL | ASCII)) for h in hits),
+        bool,
+        len(hits),
+    )
 
 
 def _spelled(result: Result) -> bool:

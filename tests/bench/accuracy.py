@@ -170,7 +170,8 @@ def heldout_sets(
 def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]]:
     rng = random.Random(SEED + 1)
     # GeoNames places only, so that curated additions do not redraw the whole sample.
-    pool = [i for i in range(engine.info().places) if engine.place(i).id.startswith("geonames:")]
+    ids = engine._str["id"].many(range(engine.info().places))
+    pool = [i for i, pid in enumerate(ids) if pid.startswith("geonames:")]
     unique: list[Case] = []
     hinted: list[Case] = []
     holders = _holders(engine)
