@@ -383,7 +383,7 @@ class Normalizer:
         def whole_borne() -> bool:
             """Whether a place bears the text as it is (asked once, only if needed)."""
             if not borne:
-                borne.append(bool(self.index.lookup("fold", fold(q.text)).size))
+                borne.append(self._borne(q))
             return borne[0]
 
         if _POSTCODE.search(q.text) and not whole_borne():
@@ -470,7 +470,7 @@ class Normalizer:
             # exactly, the name before it borne there), when the whole matched no name as
             # it is spelled (asked last: names that are borne, most queries, pay nothing).
             for head, tail in _tails(q.text):
-                if self.index.lookup("fold", fold(tail)).size or any(self._coded(tail)):
+                if self._borne(replace(q, text=tail)) or any(self._coded(tail)):
                     qualified = self._parenthesized(q, head, tail, anchors)
                     if qualified is not None:
                         return qualified
