@@ -7,6 +7,7 @@ nz.normalize("Susa", context=("Stepanakert", "Armenia"))
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 import os
@@ -958,9 +959,14 @@ class Normalizer:
         divisions = pclass == ord("A")
         has_divisions = bool(divisions.any())
         readings = self._yielding_readings(hits, q)
-        if not (has_divisions or kind or q.prefer_countries or q.near or anchors or readings):
+        erased = self._erased_letters(hits, q)
+        if not (
+            has_divisions or kind or q.prefer_countries or q.near or anchors or readings or erased
+        ):
             return None
         extra = np.zeros(places.size)
+        if erased:
+            extra -= ranking.W_EDIT * ranking.ERASED_LETTER_EDIT * np.array(erased)
         if readings:
             extra[readings] -= ranking.W_EDIT * ranking.READING_YIELD
         if has_divisions:
@@ -985,6 +991,24 @@ class Normalizer:
         if anchors:
             extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
         return extra
+
+    def _erased_letters(self, hits: list[Hit], q: Query) -> list[int] | None:
+        """Per hit, how many of the query's letters beyond ASCII its name spells otherwise,
+        when another place bears the query exactly as written: "Laçın" chose ç and ı, so
+        it is the Azerbaijani town, not China by its Kabyle name "Lacin"; None when no hit
+        is verbatim (the query's letters are then no evidence for one spelling)."""
+        if q.text.isascii() or not any(h.flags & ranking.VERBATIM for h in hits):
+            return None
+        letters = _marked_letters(q.text)
+        if not letters:
+            return None
+        out = [
+            0
+            if h.flags & ranking.VERBATIM
+            else sum((letters - _marked_letters(self._names[h.name_id])).values())
+            for h in hits
+        ]
+        return out if any(out) else None
 
     def _yielding_readings(self, hits: list[Hit], q: Query) -> list[int]:
         """Hits that met a Latin query only through how another script's name reads, when
@@ -1465,6 +1489,19 @@ def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     if len(parts) < 2:
         return text, ()
     return parts[0], tuple(parts[1:])
+
+
+# Letters written alike with another code point: Romanian s and t with a comma or a
+# cedilla below (Timișoara, Timişoara), the crossed D and the eth (Đulovac, Ðulovac).
+_SAME_LETTER = str.maketrans("șțð", "şţđ")
+
+
+def _marked_letters(text: str) -> collections.Counter:
+    """The letters beyond ASCII of a Latin text, as a multiset (NFC, case folded)."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_SAME_LETTER)
+    return collections.Counter(
+        c for c in text if not c.isascii() and unicodedata.category(c) in ("Ll", "Lu")
+    )
 
 
 def _own_names(hits: Sequence[Hit]) -> np.ndarray:

@@ -524,6 +524,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 11500000,
          "alt_names": [{"text": "Benĩ", "lang": "yrl"}]},
         {"id": "t:88", "name": "Beni", "country_code": "CD", "population": 140000},
+        # A town spelled with letters beyond ASCII, a huge country whose name in another
+        # language folds alike without them; a city spelled with a comma below and a
+        # town spelled with a cedilla below.
+        {"id": "t:89", "name": "Laçın", "country_code": "AZ", "population": 2300},
+        {"id": "t:90", "name": "China", "country_code": "CN", "feature_class": "A",
+         "feature_code": "PCLI", "population": 1411778724,
+         "alt_names": [{"text": "Lacin", "lang": "kab"}]},
+        {"id": "t:91", "name": "Timișoara", "country_code": "RO", "population": 250849},
+        {"id": "t:92", "name": "Timişoara", "country_code": "US", "population": 500},
         {"id": "t:73", "name": "Te-hua", "country_code": "CN", "population": 1100000},
         {"id": "t:67", "name": "Chornomors’k", "country_code": "UA", "population": 57983,
          "alt_names": ["CT"]},
@@ -662,6 +671,18 @@ def test_a_countrys_name_few_speak_yields_to_a_place_bearing_it(tiny_engine):
     assert tiny_engine.normalize("Beni").best.place.id == "t:88"
     assert "t:87" in [c.place.id for c in tiny_engine.normalize("Beni").candidates]
     assert tiny_engine.normalize("Beni", language="yrl").best.place.id == "t:87"
+
+
+def test_letters_beyond_ascii_written_as_a_place_spells_them_choose_it(tiny_engine):
+    # "Laçın" chose ç and ı: the Azerbaijani town, not China by its Kabyle name "Lacin"
+    # (whose prior alone would win by thousands to one); without them the query is open.
+    result = tiny_engine.normalize("Laçın", limit=5)
+    assert result.best.place.id == "t:89"
+    assert "t:90" in [c.place.id for c in result.candidates]
+    assert tiny_engine.normalize("Lacin").best.place.id == "t:90"
+    # The cedilla for the comma below is the same letter: written with the cedilla, it
+    # chose no other place than the city written with the comma.
+    assert tiny_engine.normalize("Timişoara").best.place.id == "t:91"
 
 
 def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
