@@ -1431,9 +1431,10 @@ PLACEHOLDERS = frozenset(
 # homonymous division's point to count as inside it.
 HOMONYM_KM = 25.0
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
-# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv".
+# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when:
+# "the former Soviet Union", "ex-Yugoslavia".
 _AROUND = re.compile(
-    r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central"
+    r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central|former|ex"
     r"|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
     r"|(?:north|south)-(?:east|west)(?:ern)?)(?:[\s-]+|$))+"
 )

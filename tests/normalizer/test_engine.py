@@ -119,6 +119,15 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Yakutia", "geonames:2013162"),  # an alias of the Sakha Republic
         ("Seine", "curated:seine"),  # not China by a typo
         ("Everest", "curated:mount-everest"),  # not Everett
+        # States of the past, and their present lands' former names.
+        ("USSR", "curated:soviet-union"),  # not Rigny-Ussé by a typo
+        ("the former Soviet Union", "curated:soviet-union"),
+        ("ex-Yugoslavia", "curated:yugoslavia"),  # not Yaroslavl by a typo
+        ("Czechoslovakia", "curated:czechoslovakia"),  # not Slovakia by a typo
+        ("GDR", "curated:east-germany"),  # not Angra dos Reis by its airport code
+        ("Ottoman Empire", "curated:ottoman-empire"),  # not Empire, Oregon
+        ("Zaire", "geonames:203312"),  # the Congo's name until 1997 (alias), not Angola's province
+        ("Crimean Peninsula", "geonames:703883"),  # not Peninsula, Ohio
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
