@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REJECTED = 0, 1, 2, 3, 4
 DEFAULT_SERVER = "127.0.0.1:50051"
@@ -53,11 +54,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ------------------------------------------------------------------ parser
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (what was wrong, where help is), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _candidates_per_name(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n}: at least 1 candidate per name")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="placenorm", description="Place-name normalizer client and server."
-    )
-    sub = p.add_subparsers(dest="command")
+    p = _Parser(prog="placenorm", description="Place-name normalizer client and server.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def connection(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
@@ -130,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.add_argument("--context", action="append", default=[], help="another name from the same text")
     n.add_argument("--document", action="store_true", help="resolve the NAMEs jointly, as one text")
-    n.add_argument("--limit", type=int, default=1, help="candidates per name (default 1)")
+    n.add_argument(
+        "--limit", type=_candidates_per_name, default=1, help="candidates per name (default 1)"
+    )
     n.add_argument(
         "--min-score",
         type=float,

@@ -104,9 +104,19 @@ def test_unreachable_server_exit_3():
     assert r.stderr.count("\n") == 1 and "cannot reach the server at 127.0.0.1:9" in r.stderr
 
 
-def test_usage_error_exit_2():
-    r = cli("normalize", "--limit", "abc")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("normalize", "--limit", "abc", "Paris"), "'abc' is not a number"),
+        (("normalize", "--limit", "0", "Paris"), "0: at least 1 candidate per name"),
+        (("normalize", "--bogus"), "unrecognized arguments: --bogus"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_error_is_one_line_exit_2(args, said):
+    r = cli(*args)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and said in r.stderr and "--help" in r.stderr
 
 
 def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
