@@ -610,8 +610,13 @@ class Normalizer:
                 # Nothing bears the rest: spell it out and misspell it, a word dearer
                 # (ປະເທດອັງໂກລາ, "country Angola", is matched as ອັງໂກລາ).
                 folded, dropped = fold(bare, language=q.language) or folded, 1.0
-        if folded and (len(compact(folded)) >= 3 or not query_latin):
-            # Two Latin letters have no typo worth guessing: most pairs name something.
+        if (
+            folded
+            and (len(compact(folded)) >= 3 or not query_latin)
+            and any(c.isalpha() for c in folded)
+        ):
+            # Two Latin letters have no typo worth guessing: most pairs name something;
+            # nor have digits alone ("10001" is no misspelling of Helsinki's district 10).
             self._fuzzy(found, folded, query_latin, q, dropped)
         return self._capped(self._with_city_states(found))
 

@@ -1033,3 +1033,12 @@ def test_a_division_yields_to_its_homonymous_town_without_a_recorded_division(tm
     nz = Normalizer.load(tmp_path / "h.snapshot")
     assert nz.normalize("Vila Nova").best.place.id == "geonames:2"
     assert nz.normalize("Porto Alto").best.place.id == "geonames:3"
+
+
+@pytest.mark.slow
+def test_digits_alone_match_only_names_that_are_those_digits(engine):
+    # Helsinki's districts bear their numbers as names: "42" is one of them, but a
+    # postal code such as "10001" is no misspelling of district 10.
+    assert engine.normalize("10001").best is None
+    assert engine.normalize("123").best is None
+    assert engine.normalize("42").best.match_type == MatchType.ALTERNATE
