@@ -109,6 +109,14 @@ class Normalizer:
             self._pclass
         ]
         importance = np.where(np.isnan(importance), cls_imp, importance)
+        if "curated" in self._sources:
+            # Rivers, ranges, lakes and deserts of gazetteer/data/curated.tsv have no
+            # population for a prior, yet were chosen because news names them.
+            own = a["name.source"][a["place.names_start"][:-1]]
+            lifted = (own == self._sources.index("curated")) & (a["place.population"] == 0)
+            importance = np.where(
+                lifted, np.maximum(importance, ranking.CURATED_IMPORTANCE), importance
+            )
         self._importance = importance.astype(np.float32)
         self._prior = ranking.population_prior(a["place.population"]) + self._importance
         self._log_names = np.log(np.maximum(np.diff(a["place.names_start"]), 1)).astype(np.float32)
