@@ -1088,11 +1088,29 @@ class Normalizer:
         return frozenset(x.split("-")[0] for x in langs.split(",") if x)
 
     def _homonym_divisions(self, places: np.ndarray) -> np.ndarray:
-        """1 for a division candidate that contains a populated-place candidate (same query)."""
+        """1 for a division candidate that contains a populated-place candidate (same query),
+        or lies within FEATURE_KM of a physical feature candidate it is named after (Sudan's
+        Red Sea state and the sea, Namibia's Zambezi region and the river)."""
         level = self._adm_level[places]
         is_p = self._pclass[places] == ord("P")
         out = np.zeros(places.size)
-        if not level.any() or not is_p.any():
+        if not level.any():
+            return out
+        # Notable features only (seas, curated rivers and ranges): not every creek of a
+        # GeoNames reload that bears a county's name.
+        features = np.isin(self._pclass[places], (ord("H"), ord("T"))) & (
+            self._importance[places] >= ranking.NOTABLE_FEATURE
+        )
+        if features.any():
+            for j in np.flatnonzero(level).tolist():
+                km = haversine_km(
+                    float(self._lat[places[j]]),
+                    float(self._lon[places[j]]),
+                    self._lat[places[features]],
+                    self._lon[places[features]],
+                )
+                out[j] = float((km <= FEATURE_KM).any())
+        if not is_p.any():
             return out
         a1 = self._admin1_keys()[places]
         a2 = np.array(self._str["admin2_code"].many(places))
@@ -1112,7 +1130,7 @@ class Normalizer:
                     )
                     near &= km <= HOMONYM_KM
                 inside &= (a2 == a2[j]) | near
-            out[j] = float(inside.any())
+            out[j] = max(out[j], float(inside.any()))
         return out
 
     def _with_region_hits(
@@ -1443,6 +1461,9 @@ PLACEHOLDERS = frozenset(
 # How near a populated place whose second-order division is not recorded must lie to a
 # homonymous division's point to count as inside it.
 HOMONYM_KM = 25.0
+# How far a division's point may lie from a sea's, a river's or a range's (their points are
+# the approximate centres of large things) to count as named after it.
+FEATURE_KM = 1000.0
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when:
 # "the former Soviet Union", "ex-Yugoslavia".
