@@ -673,6 +673,8 @@ class Normalizer:
         city_states = self._city_states()
         for hit in [h for h in found.values() if h.place in city_states]:
             country = city_states[hit.place]
+            if self._borne_by_a_part(found, hit, country):
+                continue
             if country not in found or found[country].edits > hit.edits:
                 found[country] = Hit(
                     country,
@@ -684,6 +686,19 @@ class Normalizer:
                     hit.edits,
                 )
         return found
+
+    def _borne_by_a_part(self, found: dict[int, Hit], hit: Hit, country: int) -> bool:
+        """Whether another place of the city-state, met by the same query, bears the name
+        that met its capital as its own: "Victoria", an old name of Hong Kong's capital,
+        is the district of that name, not the territory."""
+        cc = self._pcountry[country]
+        return any(
+            h.place not in (hit.place, country)
+            and self._pcountry[h.place] == cc
+            and h.flags & (CANONICAL | ASCII)
+            and h.match_type <= MatchType.ALTERNATE
+            for h in found.values()
+        )
 
     def _city_states(self) -> dict[int, int]:
         """Capital -> country, where the capital bears the country's name and holds at

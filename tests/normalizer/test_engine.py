@@ -1047,3 +1047,14 @@ def test_digits_alone_match_only_names_that_are_those_digits(engine):
     assert engine.normalize("10001").best is None
     assert engine.normalize("123").best is None
     assert engine.normalize("42").best.match_type == MatchType.ALTERNATE
+
+
+@pytest.mark.slow
+def test_a_city_states_capital_met_by_a_districts_name_does_not_bring_the_state(engine):
+    # "Victoria", an old name of Hong Kong's capital, is the district of that name there
+    # (and the Australian state first): not the territory of Hong Kong at 0.44.
+    result = engine.normalize("Victoria", limit=10)
+    assert result.best.place.feature_code != "PCLI"
+    assert "PCLI" not in [c.place.feature_code for c in result.candidates]
+    # Its own names still bring the territory in, first.
+    assert engine.normalize("Гонконг").best.place.feature_code == "PCLI"
