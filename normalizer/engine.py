@@ -693,10 +693,7 @@ class Normalizer:
         is the district of that name, not the territory."""
         cc = self._pcountry[country]
         return any(
-            h.place not in (hit.place, country)
-            and self._pcountry[h.place] == cc
-            and h.flags & (CANONICAL | ASCII)
-            and h.match_type <= MatchType.ALTERNATE
+            h.place not in (hit.place, country) and self._pcountry[h.place] == cc and _own_name(h)
             for h in found.values()
         )
 
@@ -1554,14 +1551,15 @@ def _marked_letters(text: str) -> collections.Counter:
     )
 
 
+def _own_name(h: Hit) -> bool:
+    """Whether the hit's place bears the query as its own name (exact or alternate match
+    through the place's name or ASCII name)."""
+    return h.match_type <= MatchType.ALTERNATE and bool(h.flags & (CANONICAL | ASCII))
+
+
 def _own_names(hits: Sequence[Hit]) -> np.ndarray:
-    """Per hit, whether its place bears the query as its own name (exact or alternate
-    match through the place's name or ASCII name)."""
-    return np.fromiter(
-        (h.match_type <= MatchType.ALTERNATE and bool(h.flags & (CANONICAL | ASCII)) for h in hits),
-        bool,
-        len(hits),
-    )
+    """_own_name per hit."""
+    return np.fromiter(map(_own_name, hits), bool, len(hits))
 
 
 def _spelled(result: Result) -> bool:
