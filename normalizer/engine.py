@@ -1114,12 +1114,10 @@ class Normalizer:
             self._importance[places] >= ranking.NOTABLE_FEATURE
         )
         if features.any():
+            lat, lon = self._lat[places[features]], self._lon[places[features]]
             for j in np.flatnonzero(level).tolist():
                 km = haversine_km(
-                    float(self._lat[places[j]]),
-                    float(self._lon[places[j]]),
-                    self._lat[places[features]],
-                    self._lon[places[features]],
+                    float(self._lat[places[j]]), float(self._lon[places[j]]), lat, lon
                 )
                 out[j] = float((km <= FEATURE_KM).any())
         if not is_p.any():
