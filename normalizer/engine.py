@@ -1421,6 +1421,13 @@ FACILITY_WORDS = frozenset(
     arena station bahnhof gare estacion terminal embassy consulate prison palace hotel
     mall bridge tower park square street avenue""".split()
 )
+# Words that name a kind of land or water: a name that shares only such a word with the
+# query is not the place it names ("Spratly Islands" is not Hong Kong's Islands district,
+# "Upper Peninsula" not Peninsula, Ohio; "Islands" alone not every group of islands).
+TERRAIN_WORDS = frozenset(
+    """island islands isle isles peninsula mountain mountains valley heights strip bay
+    lake gulf sea coast river delta basin plateau desert corridor belt canyon""".split()
+)
 # Words that name a division of one level wherever they are used: a region, an oblast,
 # a state is first-order; a raion, a Kreis, a powiat second-order. ("Province",
 # "county", "district" and "prefecture" name either, country by country.)
@@ -1624,7 +1631,9 @@ def similarity(
         if len(kwords) != len(qwords):
             kset = set(kwords)
             shorter, longer = (qset, kset) if len(qset) < len(kset) else (kset, qset)
-            if shorter and shorter <= longer:
+            if shorter <= TERRAIN_WORDS:
+                continue  # "Spratly Islands" is not Hong Kong's Islands district
+            if shorter <= longer:
                 klen = len(compact(key))
                 cover = min(qlen, klen) / max(qlen, klen)
                 sim[j] = max(sim[j], 0.78 + 0.15 * cover)

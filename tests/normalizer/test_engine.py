@@ -133,6 +133,20 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Ottoman Empire", "curated:ottoman-empire"),  # not Empire, Oregon
         ("Zaire", "geonames:203312"),  # the Congo's name until 1997 (alias), not Angola's province
         ("Crimean Peninsula", "geonames:703883"),  # not Peninsula, Ohio
+        # Regions, disputed lands and island groups news names that the packages lack.
+        ("South Ossetia", "curated:south-ossetia"),  # not Cameroon's South region
+        ("Южная Осетия", "curated:south-ossetia"),
+        ("Northern Cyprus", "curated:northern-cyprus"),  # not Cyprus, "northern" set aside
+        ("Central America", "curated:central-america"),  # not the United States ("America")
+        ("Waziristan", "curated:waziristan"),  # not Tajikistan by a typo
+        ("Prussia", "curated:prussia"),  # not Russia by a typo
+        ("Spratly Islands", "curated:spratly-islands"),  # not Hong Kong's Islands district
+        ("Lachin corridor", "curated:lachin-corridor"),  # not the town of Laçın
+        ("Transcaucasia", "curated:south-caucasus"),  # not Transylvania by a typo
+        ("Near East", "curated:middle-east"),  # not Foxworth, Mississippi ("Nearest")
+        ("Upper Peninsula", "curated:upper-peninsula"),
+        ("Donetsk People's Republic", "geonames:709716"),  # the oblast, by an alias
+        ("South Lebanon", "geonames:279894"),  # the governorate, not South Lebanon, Ohio
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
@@ -524,6 +538,10 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:80", "name": "Albany", "country_code": "US", "population": 100000},
         # Towns named like a facility.
         {"id": "t:81", "name": "Airport", "country_code": "US", "population": 28916},
+        # Hong Kong's district named after its kind of land, a town likewise.
+        {"id": "t:93", "name": "Islands", "country_code": "HK", "feature_class": "A",
+         "feature_code": "ADM1", "population": 156801},
+        {"id": "t:94", "name": "Peninsula", "country_code": "US", "population": 571},
         {"id": "t:82", "name": "Kabul", "country_code": "AF", "feature_code": "PPLC",
          "population": 4434550},
         {"id": "t:83", "name": "None", "country_code": "IT", "population": 8000},
@@ -669,6 +687,17 @@ def test_a_facility_word_alone_is_no_place_in_a_longer_name(tiny_engine):
     assert best is None or best.place.id != "t:81" or best.score < 0.5
     assert tiny_engine.normalize("Kabul airport").best.place.id == "t:82"
     assert tiny_engine.normalize("Airport").best.place.id == "t:81"
+
+
+@pytest.mark.parametrize("query", ["Spratly Islands", "Kerguelen Islands", "Upper Peninsula"])
+def test_a_kind_of_land_alone_is_no_place_in_a_longer_name(tiny_engine, query):
+    # "Spratly Islands" shares only "Islands" with Hong Kong's district (it was that
+    # district at 0.73), "Upper Peninsula" only "Peninsula" with a town in Ohio; either
+    # alone is still the place so named.
+    best = tiny_engine.normalize(query).best
+    assert best is None or best.place.id not in {"t:93", "t:94"} or best.score < 0.5
+    assert tiny_engine.normalize("Islands").best.place.id == "t:93"
+    assert tiny_engine.normalize("Peninsula").best.place.id == "t:94"
 
 
 @pytest.mark.slow
