@@ -147,6 +147,10 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Upper Peninsula", "curated:upper-peninsula"),
         ("Donetsk People's Republic", "geonames:709716"),  # the oblast, by an alias
         ("South Lebanon", "geonames:279894"),  # the governorate, not South Lebanon, Ohio
+        # Refugee camps humanitarian data names (Zaatari was Zalari, Russia, by a typo).
+        ("Zaatari", "curated:zaatari-camp"),
+        ("Kutupalong", "curated:kutupalong-camp"),
+        ("Darien Gap", "curated:darien-gap"),
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
