@@ -451,6 +451,7 @@ class Normalizer:
             # than other names of a text do.
             sub = replace(q, text=head)
             strong: list[int] = []
+            firm: list[int] = []
             named: list[str] = []
             coded_regions: list[int] = []
             for qualifier, (divisions, country) in zip(qualifiers, coded, strict=True):
@@ -462,6 +463,8 @@ class Normalizer:
                     continue
                 found = self._anchors([qualifier])
                 strong += found
+                if found and self._borne(replace(q, text=qualifier)):
+                    firm += [a for a in found if self._adm_level[a] > 0 or self._is_region[a]]
                 unlatin = native_key(qualifier) is not None
                 if (unlatin or not found) and len(key := skeleton(fold(qualifier))) >= 3:
                     # A region's name, compared by its consonants too: state names in
@@ -469,7 +472,7 @@ class Normalizer:
                     # place (جورجیا to the country Georgia).
                     named.append(key)
             regions = [*(self._named_regions(named) if named else ()), *coded_regions]
-            result = self._normalize_with(sub, anchors, strong, regions)
+            result = self._normalize_with(sub, anchors, strong, regions, firm)
             if result.candidates:
                 return replace(result, query=q.text)
         result = self._normalize_with(q, anchors, ())
@@ -502,6 +505,7 @@ class Normalizer:
         anchors: Sequence[int],
         strong: Sequence[int],
         regions: Sequence[int] = (),
+        firm: Sequence[int] = (),
     ) -> Result:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
@@ -509,7 +513,7 @@ class Normalizer:
             hits = self._with_region_hits(q, forms[0], hits, regions)
         if q.context and not anchors:
             anchors = self._context_anchors(q)
-        return self._finish(q, forms[0], hits, anchors, strong, regions)
+        return self._finish(q, forms[0], hits, anchors, strong, regions, firm)
 
     def _finish(
         self,
@@ -519,11 +523,14 @@ class Normalizer:
         anchors: Sequence[int],
         strong: Sequence[int] = (),
         regions: Sequence[int] = (),
+        firm: Sequence[int] = (),
     ) -> Result:
         if len(hits) <= 1:
             # One candidate takes the whole share whatever its evidence: skip the priors.
             ordered, ambiguous = ranking.rank(hits, priors=_NO_PRIORS, language=q.language)
-            return Result(q.text, normalized, self._candidates(ordered, q), False, q.request_id)
+            if firm and ordered and self._outside(ordered[0].place, firm, regions):
+                ordered, ambiguous = _unmet(ordered), True
+            return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
         kind = generic_kind(normalized) or _native_kind(q.text)
         extra = self._extra_evidence(places, hits, q, anchors, kind, normalized)
@@ -535,7 +542,17 @@ class Normalizer:
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * inside
         priors = self._priors(hits, places)
         ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
+        if firm and self._outside(ordered[0].place, firm, regions):
+            ordered, ambiguous = _unmet(ordered), True
         return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
+
+    def _outside(self, place: int, firm: Sequence[int], regions: Sequence[int]) -> bool:
+        """Whether a place lies outside every country or division a qualifier names
+        exactly (`firm`) and every region a qualifier's code names."""
+        one = np.array([place], dtype=np.int64)
+        if self._coherence(one, np.array(firm, dtype=np.int64))[0] >= QUALIFIER_MET:
+            return False
+        return not (len(regions) and np.isin(self._regions()[0][one], regions)[0])
 
     def _candidates(self, ordered: list[Hit], q: Query) -> tuple[Candidate, ...]:
         return tuple(
@@ -1421,6 +1438,19 @@ FACILITY_WORDS = frozenset(
     arena station bahnhof gare estacion terminal embassy consulate prison palace hotel
     mall bridge tower park square street avenue""".split()
 )
+# A place "in" a qualifier's country or division: its coherence with it (same country
+# 0.45, same first-order division 0.8 for a division, the place itself 1).
+QUALIFIER_MET = 0.7
+
+
+def _unmet(ordered: list[Hit]) -> list[Hit]:
+    """The answer to "Robotyne, Zaporizhzhia Oblast" when no place there bears the name: a
+    namesake elsewhere is a guess, its score cut to QUALIFIER_UNMET of what it was."""
+    for h in ordered:
+        h.score *= ranking.QUALIFIER_UNMET
+    return ordered
+
+
 # Words that name a kind of land or water: a name that shares only such a word with the
 # query is not the place it names ("Spratly Islands" is not Hong Kong's Islands district,
 # "Upper Peninsula" not Peninsula, Ohio; "Islands" alone not every group of islands).

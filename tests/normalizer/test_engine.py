@@ -642,6 +642,22 @@ def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, pla
     assert tiny_engine.normalize(query).best.place.id == place
 
 
+def test_a_namesake_outside_the_qualifiers_region_is_a_guess(tiny_engine):
+    # "Marino, Ukraine": the only Marino is in Italy. The qualifier names a country
+    # exactly and the answer lies outside it: the score is halved and the answer is
+    # ambiguous, whether it is the only candidate or one of several ("Tunis, Ukraine").
+    alone = tiny_engine.normalize("Marino")
+    result = tiny_engine.normalize("Marino, Ukraine")
+    assert result.best.place.id == "t:71" and result.ambiguous
+    assert result.best.score == pytest.approx(alone.best.score * 0.5, abs=1e-3)
+    several = tiny_engine.normalize("Tunis, Ukraine")
+    assert several.ambiguous and several.best.score <= 0.5
+    # Inside it, nothing changes.
+    assert tiny_engine.normalize("Tunis, Tunisia").best.score == pytest.approx(
+        tiny_engine.normalize("Tunis").best.score, abs=0.05
+    )
+
+
 @pytest.mark.parametrize("query", ["London 10115", "10115 London", "London, 10115"])
 def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
     result = tiny_engine.normalize(query)
