@@ -147,6 +147,11 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Upper Peninsula", "curated:upper-peninsula"),
         ("Donetsk People's Republic", "geonames:709716"),  # the oblast, by an alias
         ("South Lebanon", "geonames:279894"),  # the governorate, not South Lebanon, Ohio
+        # The oblasts around capitals that are divisions of their own, by news's names.
+        ("Kyiv region", "geonames:703446"),  # not the city, the larger division "Kyiv"
+        ("Moscow region", "geonames:524925"),  # not the city, likewise
+        ("Odeshchyna", "geonames:698738"),  # the Ukrainian colloquial name
+        ("Transcarpathia", "geonames:687869"),  # not Transcaucasia by a typo
         # Refugee camps humanitarian data names (Zaatari was Zalari, Russia, by a typo).
         ("Zaatari", "curated:zaatari-camp"),
         ("Kutupalong", "curated:kutupalong-camp"),
