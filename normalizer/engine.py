@@ -510,7 +510,7 @@ class Normalizer:
         forms = fold_forms(q.text, language=q.language)
         hits = self._hits(q, forms)
         if len(regions) and forms[0]:
-            hits = self._with_region_hits(q, forms[0], hits, regions)
+            hits = self._with_region_hits(q, forms[0], hits, regions, firm)
         if q.context and not anchors:
             anchors = self._context_anchors(q)
         return self._finish(q, forms[0], hits, anchors, strong, regions, firm)
@@ -1161,11 +1161,17 @@ class Normalizer:
         return out
 
     def _with_region_hits(
-        self, q: Query, folded: str, hits: list[Hit], regions: Sequence[int]
+        self,
+        q: Query,
+        folded: str,
+        hits: list[Hit],
+        regions: Sequence[int],
+        firm: Sequence[int] = (),
     ) -> list[Hit]:
         """When no hit lies in the regions a qualifier names, the places there whose names
         have the query's consonants: Urdu مونٹگمری، ٹیکساس is Montgomery, Texas, though
-        only other Montgomerys bear that spelling and mwntgmry is three edits from it."""
+        only other Montgomerys bear that spelling and mwntgmry is three edits from it; in
+        a first-order division named exactly (`firm`), a consonant apart too."""
         want = skeleton(folded)
         region_of = self._regions()[0]
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
@@ -1176,19 +1182,35 @@ class Normalizer:
             inside = inside[self._permitted(inside, q)]
         start = self._a["place.names_start"]
         names = self._str["name"]
-        added = [
-            Hit(
-                p,
-                0.9,
-                MatchType.VARIANT,
-                int(start[p]),
-                int(self._name_flags[start[p]]),
-                "",
-                ranking.SPACING_EDIT + 1.0,
+        # A division the query names exactly ("Нокс, Индиана"): there, one consonant apart
+        # is close enough (Knox, "knks", for Нокс, "nks"), the nearer by spelling first.
+        named = {int(region_of[a]) for a in firm if self._adm_level[a] == 1}
+        added = []
+        for p in inside[:5000].tolist():
+            name = fold(names[p])
+            have = skeleton(name)
+            if have == want:
+                edits = ranking.SPACING_EDIT + 1.0
+            elif (
+                int(region_of[p]) in named
+                and min(len(have), len(want)) >= 3
+                and OSA.distance(have, want) <= 1
+            ):
+                edits = ranking.SPACING_EDIT + 2.0
+            else:
+                continue
+            sim = 0.9 if have == want else max(0.5, fuzz.ratio(folded, name) / 100)
+            added.append(
+                Hit(
+                    p,
+                    sim,
+                    MatchType.VARIANT,
+                    int(start[p]),
+                    int(self._name_flags[start[p]]),
+                    "",
+                    edits,
+                )
             )
-            for p in inside[:5000].tolist()
-            if skeleton(fold(names[p])) == want
-        ]
         return hits + added
 
     def _regions(self) -> tuple[np.ndarray, dict[str, list[int]]]:

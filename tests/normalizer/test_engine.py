@@ -586,6 +586,14 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "admin1_code": "TX", "admin1_name": "Texas"},
         {"id": "t:32", "name": "Frost", "country_code": "US", "population": 5000,
          "admin1_code": "MN", "admin1_name": "Minnesota"},
+        # A state by its Russian name, a town in it whose name that script spells otherwise
+        # (Нокс reads "noks"), and a town elsewhere a typo from that reading.
+        {"id": "t:95", "name": "Indiana", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 6800000, "admin1_code": "IN",
+         "admin1_name": "Indiana", "alt_names": [{"text": "Индиана", "lang": "ru"}]},
+        {"id": "t:96", "name": "Knox", "country_code": "US", "population": 3597,
+         "admin1_code": "IN", "admin1_name": "Indiana"},
+        {"id": "t:97", "name": "Nokis", "country_code": "UZ", "population": 300000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -645,6 +653,15 @@ def test_a_city_states_capital_stands_for_the_country(tiny_engine):
 )
 def test_a_qualifier_written_as_a_code_or_in_parentheses(tiny_engine, query, place):
     assert tiny_engine.normalize(query).best.place.id == place
+
+
+def test_in_a_division_named_exactly_a_consonant_apart_is_close_enough(tiny_engine):
+    # "Нокс, Индиана" is Knox, Indiana ("noks" against "knox": three edits, and the
+    # consonant skeletons nks / knks one apart), not Nokis in Uzbekistan by a typo.
+    result = tiny_engine.normalize("Нокс, Индиана", limit=3)
+    assert result.best.place.id == "t:96"
+    # Not beyond a division named exactly: Knox, alone, is no reading of Нокс.
+    assert "t:96" not in [c.place.id for c in tiny_engine.normalize("Нокс").candidates]
 
 
 def test_a_namesake_outside_the_qualifiers_region_is_a_guess(tiny_engine):
