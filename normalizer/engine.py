@@ -1080,7 +1080,9 @@ class Normalizer:
         a place elsewhere is no such part: Lingala "Somali" stays Somalia before Ethiopia's
         Somali Region). Penalties, in log-odds: HOMONYM_PENALTY for a part; one edit when
         the place bearing the name lies elsewhere and every language that names the
-        country so is spoken by few (Nheengatu "Benĩ" for Benin against Beni, Congo)."""
+        country so is spoken by few (Nheengatu "Benĩ" for Benin against Beni, Congo), or
+        when that place is a city of BIG_NAMESAKE people or more (Romanian "Columbia" for
+        Colombia against Columbia, South Carolina; Spanish "Granada" for Grenada)."""
         country = self._is_country[places]
         if not country.any():
             return np.zeros(places.size)
@@ -1090,6 +1092,7 @@ class Normalizer:
             return out
         asked = (q.language or "").lower().split("-")[0]
         cc = self._pcountry[places]
+        city = self._pclass[places] == ord("P")
         nids = self.index.lookup("fold", normalized).tolist()
         for j in np.flatnonzero(country & ~own).tolist():
             # Every language the country bears this name in (the hit keeps one of them).
@@ -1103,7 +1106,12 @@ class Normalizer:
                 continue
             if (own & ~country & (cc == cc[j])).any():
                 out[j] = ranking.HOMONYM_PENALTY
-            elif all(_speakers(lang) < ranking.FEW_SPEAKERS for lang in langs):
+            elif (
+                all(_speakers(lang) < ranking.FEW_SPEAKERS for lang in langs)
+                or (
+                    own & city & (self._a["place.population"][places] >= ranking.BIG_NAMESAKE)
+                ).any()
+            ):
                 # A name in a language few speak, the own name of a place elsewhere:
                 # Nheengatu "Benĩ" (Benin) is not what a text saying Beni (Congo) means.
                 out[j] = ranking.W_EDIT * ranking.FEW_SPEAKERS_EDIT

@@ -594,6 +594,17 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:96", "name": "Knox", "country_code": "US", "population": 3597,
          "admin1_code": "IN", "admin1_name": "Indiana"},
         {"id": "t:97", "name": "Nokis", "country_code": "UZ", "population": 300000},
+        # Countries by names in large languages that towns elsewhere bear: a city, a village.
+        {"id": "t:98", "name": "Colombia", "country_code": "CO", "feature_class": "A",
+         "feature_code": "PCLI", "population": 50000000,
+         "alt_names": [{"text": "Columbia", "lang": "ro"}]},
+        {"id": "t:99", "name": "Columbia", "country_code": "US", "feature_class": "P",
+         "population": 136000},
+        {"id": "t:100", "name": "Jordan", "country_code": "JO", "feature_class": "A",
+         "feature_code": "PCLI", "population": 10000000,
+         "alt_names": [{"text": "Jordania", "lang": "es"}]},
+        {"id": "t:101", "name": "Jordania", "country_code": "BR", "feature_class": "P",
+         "population": 10000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -777,6 +788,16 @@ def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
     assert result.best.place.id == "t:80"
     assert "t:79" in [c.place.id for c in result.candidates]
     assert tiny_engine.normalize("آلبانی").best.place.id == "t:79"
+
+
+def test_a_countrys_foreign_name_borne_by_a_city_elsewhere_is_the_city(tiny_engine):
+    # Romanian "Columbia" is Colombia; English text saying Columbia means a city of
+    # 136,000 in South Carolina. A village's name does not weigh so: Spanish "Jordania"
+    # stays Jordan before a Brazilian town of 10,000. Said to be Romanian, it is Colombia.
+    assert tiny_engine.normalize("Columbia").best.place.id == "t:99"
+    assert "t:98" in [c.place.id for c in tiny_engine.normalize("Columbia").candidates]
+    assert tiny_engine.normalize("Jordania").best.place.id == "t:100"
+    assert tiny_engine.normalize("Columbia", language="ro").best.place.id == "t:98"
 
 
 def test_a_countrys_foreign_name_borne_by_a_place_inside_it_is_that_place(tiny_engine):
