@@ -117,9 +117,10 @@ FEW_SPEAKERS_EDIT = 1.0
 # its own is a city of this many people or more (a division is no such city: Lingala
 # "Somali" stays Somalia before Ethiopia's Somali Region): English text saying Columbia
 # means the city in South Carolina or Missouri, not Colombia by its Romanian name (LGL:
-# 12 mentions), nor Granada Grenada by its Spanish one. Measured: LGL one by one Acc@161km 0.681 -> 0.684,
-# TR-News 0.830 -> 0.831 ("Man." is Manitoba, not the Isle of Man); the country names
-# lose 5 of 3,000 (Spanish Granada and Guadalupe, "Man": cities of the name win).
+# 12 mentions), nor Granada Grenada by its Spanish one. Measured: LGL one by one
+# Acc@161km 0.681 -> 0.684, TR-News 0.830 -> 0.831 ("Man." is Manitoba, not the Isle of
+# Man); the country names lose 5 of 3,000 (Spanish Granada and Guadalupe, "Man": cities
+# of the name win).
 BIG_NAMESAKE = 100_000
 # A division met only through one of its aliases (New York County "New York").
 DIVISION_ALIAS_PENALTY = 1.0
