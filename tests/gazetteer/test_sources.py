@@ -204,6 +204,30 @@ def test_unknown_format_name(tmp_path):
         load_sources([str(path)])
 
 
+def test_dropped_names_are_read_and_each_says_why(tmp_path):
+    from gazetteer.default import DROPPED, read_dropped
+    from gazetteer.validate import SourceError
+
+    pairs = read_dropped(DROPPED)
+    assert ("geonames:2553604", "White House") in pairs
+    bad = tmp_path / "dropped.tsv"
+    bad.write_text("geonames:1\tSomewhere\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="dropped.tsv:1: expected place id, name, reason"):
+        read_dropped(bad)
+
+
+@pytest.mark.slow
+def test_dropped_names_are_off_their_places(engine):
+    # Casablanca's name means "white house": a translation, not a name; Nikopol bore
+    # Sloviansk's names by mistake. Each listed name is off its place in the built data.
+    from gazetteer.default import DROPPED, read_dropped
+
+    for pid, text in read_dropped(DROPPED):
+        assert text not in {n.text for n in engine.get(pid).names}, (pid, text)
+    assert engine.normalize("White House").best.place.id == "curated:white-house"
+    assert engine.normalize("Sloviansk").best.place.id == "geonames:693468"
+
+
 def test_curated_rows_name_their_source():
     from gazetteer.default import CURATED, read_curated
 

@@ -152,6 +152,12 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Moscow region", "geonames:524925"),  # not the city, likewise
         ("Odeshchyna", "geonames:698738"),  # the Ukrainian colloquial name
         ("Transcarpathia", "geonames:687869"),  # not Transcaucasia by a typo
+        # Airports and the buildings news names for governments.
+        ("Heathrow", "curated:heathrow-airport"),  # not Heathrow, Florida
+        ("JFK Airport", "curated:jfk-airport"),  # not Fairport by a typo
+        ("Charles de Gaulle Airport", "curated:cdg-airport"),  # not Charles County
+        ("Changi Airport", "curated:changi-airport"),  # not Helsinki's Malmi airport
+        ("Kremlin", "curated:kremlin"),  # not Krmelín by a typo
         # Refugee camps humanitarian data names (Zaatari was Zalari, Russia, by a typo).
         ("Zaatari", "curated:zaatari-camp"),
         ("Kutupalong", "curated:kutupalong-camp"),
