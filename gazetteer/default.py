@@ -18,7 +18,7 @@ import json
 import os
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -323,14 +323,26 @@ def _with_names(place: Place, names: tuple[Name, ...]) -> Place:
     return replace(place, names=names)
 
 
-def read_curated(path: Path) -> list[Place]:
-    out = []
+def _rows(path: Path, valid: Callable[[list[str]], bool], expected: str) -> Iterator[list[str]]:
+    """The tab-separated columns of each line of a curated file (blank lines and # comments
+    skipped); a line `valid` refuses raises SourceError("file:line: expected ...")."""
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
-        if len(cols) != 11 or cols[3] not in FEATURE_CLASSES:
-            raise SourceError([f"{path.name}:{line_no}: expected 11 columns and a feature class"])
+        if not valid(cols):
+            raise SourceError([f"{path.name}:{line_no}: expected {expected}"])
+        yield cols
+
+
+def read_curated(path: Path) -> list[Place]:
+    out = []
+    rows = _rows(
+        path,
+        lambda c: len(c) == 11 and c[3] in FEATURE_CLASSES,
+        "11 columns and a feature class",
+    )
+    for cols in rows:
         alts = []
         for alt in filter(None, cols[9].split("|")):
             text, _, lang = alt.partition("@")
@@ -354,28 +366,22 @@ def read_curated(path: Path) -> list[Place]:
 
 
 def read_aliases(path: Path) -> list[tuple[str, Name]]:
-    out = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 4 or not cols[1].strip() or not cols[3].strip():
-            raise SourceError([f"{path.name}:{line_no}: expected target, alias, language, source"])
-        out.append((cols[0], Name(cols[1], cols[2], SHORT, "curated")))
-    return out
+    rows = _rows(
+        path,
+        lambda c: len(c) == 4 and bool(c[1].strip() and c[3].strip()),
+        "target, alias, language, source",
+    )
+    return [(cols[0], Name(cols[1], cols[2], SHORT, "curated")) for cols in rows]
 
 
 def read_dropped(path: Path) -> list[tuple[str, str]]:
     """(place id, name) pairs the packaged data gets wrong: a name taken off that place."""
-    out = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 3 or not cols[1].strip() or not cols[2].strip():
-            raise SourceError([f"{path.name}:{line_no}: expected place id, name, reason"])
-        out.append((cols[0], cols[1]))
-    return out
+    rows = _rows(
+        path,
+        lambda c: len(c) == 3 and bool(c[1].strip() and c[2].strip()),
+        "place id, name, reason",
+    )
+    return [(cols[0], cols[1]) for cols in rows]
 
 
 def default_snapshot_path(data_dir: str | os.PathLike[str]) -> Path:
