@@ -528,9 +528,23 @@ class Normalizer:
         if len(hits) <= 1:
             # One candidate takes the whole share whatever its evidence: skip the priors.
             ordered, ambiguous = ranking.rank(hits, priors=_NO_PRIORS, language=q.language)
-            if firm and ordered and self._outside(ordered[0].place, firm, regions):
-                ordered, ambiguous = _unmet(ordered), True
-            return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
+        else:
+            ordered, ambiguous = self._ranked(q, normalized, hits, anchors, strong, regions)
+        if firm and ordered and self._outside(ordered[0].place, firm, regions):
+            ordered, ambiguous = _unmet(ordered), True
+        return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
+
+    def _ranked(
+        self,
+        q: Query,
+        normalized: str,
+        hits: list[Hit],
+        anchors: Sequence[int],
+        strong: Sequence[int],
+        regions: Sequence[int],
+    ) -> tuple[list[Hit], bool]:
+        """Two hits or more, scored on all the evidence: names, priors, hints, context and
+        the qualifiers' anchors and regions."""
         places = np.fromiter((h.place for h in hits), np.int64, len(hits))
         kind = generic_kind(normalized) or _native_kind(q.text)
         extra = self._extra_evidence(places, hits, q, anchors, kind, normalized)
@@ -541,14 +555,11 @@ class Normalizer:
             inside = np.isin(self._regions()[0][places], regions)
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * inside
         priors = self._priors(hits, places)
-        ordered, ambiguous = ranking.rank(hits, priors=priors, language=q.language, extra=extra)
-        if firm and self._outside(ordered[0].place, firm, regions):
-            ordered, ambiguous = _unmet(ordered), True
-        return Result(q.text, normalized, self._candidates(ordered, q), ambiguous, q.request_id)
+        return ranking.rank(hits, priors=priors, language=q.language, extra=extra)
 
     def _outside(self, place: int, firm: Sequence[int], regions: Sequence[int]) -> bool:
         """Whether a place lies outside every country or division a qualifier names
-        exactly (`firm`) and every region a qualifier's code names."""
+        exactly (`firm`) and every region a qualifier names by code or by consonants."""
         one = np.array([place], dtype=np.int64)
         if self._coherence(one, np.array(firm, dtype=np.int64))[0] >= QUALIFIER_MET:
             return False
@@ -1092,7 +1103,12 @@ class Normalizer:
             return out
         asked = (q.language or "").lower().split("-")[0]
         cc = self._pcountry[places]
-        city = self._pclass[places] == ord("P")
+        # A city of BIG_NAMESAKE people or more bears the query as its own name.
+        big_city = (
+            own
+            & (self._pclass[places] == ord("P"))
+            & (self._a["place.population"][places] >= ranking.BIG_NAMESAKE)
+        ).any()
         nids = self.index.lookup("fold", normalized).tolist()
         for j in np.flatnonzero(country & ~own).tolist():
             # Every language the country bears this name in (the hit keeps one of them).
@@ -1106,12 +1122,7 @@ class Normalizer:
                 continue
             if (own & ~country & (cc == cc[j])).any():
                 out[j] = ranking.HOMONYM_PENALTY
-            elif (
-                all(_speakers(lang) < ranking.FEW_SPEAKERS for lang in langs)
-                or (
-                    own & city & (self._a["place.population"][places] >= ranking.BIG_NAMESAKE)
-                ).any()
-            ):
+            elif big_city or all(_speakers(lang) < ranking.FEW_SPEAKERS for lang in langs):
                 # A name in a language few speak, the own name of a place elsewhere:
                 # Nheengatu "Benĩ" (Benin) is not what a text saying Beni (Congo) means.
                 out[j] = ranking.W_EDIT * ranking.FEW_SPEAKERS_EDIT
@@ -1198,16 +1209,15 @@ class Normalizer:
             name = fold(names[p])
             have = skeleton(name)
             if have == want:
-                edits = ranking.SPACING_EDIT + 1.0
+                sim, edits = 0.9, ranking.SPACING_EDIT + 1.0
             elif (
                 int(region_of[p]) in named
                 and min(len(have), len(want)) >= 3
                 and OSA.distance(have, want) <= 1
             ):
-                edits = ranking.SPACING_EDIT + 2.0
+                sim, edits = max(0.5, fuzz.ratio(folded, name) / 100), ranking.SPACING_EDIT + 2.0
             else:
                 continue
-            sim = 0.9 if have == want else max(0.5, fuzz.ratio(folded, name) / 100)
             added.append(
                 Hit(
                     p,
