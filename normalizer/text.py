@@ -131,7 +131,12 @@ def _kakasi():
 
 
 def _japanese(text: str) -> str:
-    romaji = " ".join(item["hepburn"] for item in _kakasi().convert(text))
+    """The Japanese reading; "" when a character has none (铺 and 关 are no Japanese
+    kanji: the text is Chinese, and a reading of the rest, 新铺 as "shin", is no name)."""
+    items = _kakasi().convert(text)
+    if any(not item["hepburn"] and _HAN.search(item["orig"]) for item in items):
+        return ""
+    romaji = " ".join(item["hepburn"] for item in items)
     return _JA_LONG.sub(lambda m: m.group(0)[0], romaji)
 
 

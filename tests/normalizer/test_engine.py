@@ -175,6 +175,24 @@ def test_regions_and_features_news_names(engine, query, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Baviera", "geonames:2951839"),  # Bavaria, not Bajera (Indonesia) by a typo
+        ("Бавария", "geonames:2951839"),
+        ("Renania del Norte-Westfalia", "geonames:2861876"),  # not Del Norte, California
+        ("Severní Dakota", "geonames:5690763"),  # not Dakota, Minnesota
+        ("Center, Severní Dakota", "geonames:5688397"),  # the qualifier read in Czech
+        ("Кордоба", "geonames:3860259"),  # the city: its province has no translations
+    ],
+)
+def test_division_names_in_other_languages(engine, query, expected):
+    # ISO 3166-2 names from iso-codes' translations (pycountry), on first-order
+    # divisions not named as a town of theirs, a country or a big city elsewhere.
+    assert engine.normalize(query).best.place.id == expected
+
+
+@pytest.mark.slow
 def test_country_filter_restricts_and_feature_class(engine):
     res = engine.normalize("Moscow", countries=["US"], limit=10)
     assert res.candidates and all(c.place.country_code == "US" for c in res.candidates)

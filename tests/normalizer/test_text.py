@@ -128,6 +128,14 @@ def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
 
 
+@pytest.mark.parametrize("text", ["新铺", "城关镇", "铁厂沟镇"])
+def test_chinese_with_characters_japanese_lacks_has_no_japanese_reading(text):
+    # 铺, 关, 厂 are simplified Chinese, no Japanese kanji: pykakasi reads the rest only
+    # (新铺 as "shin", which met China's Kurdish name Shîn).
+    forms = fold_forms(text)
+    assert len(forms) == 1 and " " in forms[0]
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
