@@ -218,6 +218,8 @@ _THAI_LAO = re.compile(r"[\u0e00-\u0eff]")
 
 def _myanmar(text: str) -> str:
     """Burmese syllables: consonant, medials, vowel signs; the inherent vowel is a."""
+    if _SHAN_ANY.search(text):
+        return _shan(text)
     out = []
     i, n = 0, len(text)
     while i < n:
@@ -264,6 +266,53 @@ _MY_VOWELS = (
     ("\u102c", "a"), ("\u102b", "a"), ("\u102d", "i"), ("\u102e", "i"), ("\u102f", "u"),
     ("\u1030", "u"), ("\u1031", "e"), ("\u1032", "e"), ("\u1036", "an"),
 )  # fmt: skip
+# Shan, written in the Myanmar script with letters, vowel signs and tone marks of its own
+# (CLDR's Shan names of cities: ၵမ်ႇပႃႇလႃႇ Kampala, ဢမ်မၢၼ်ႈ Amman, ၾူၼႃၾူးတီႇ Funafuti).
+_SHAN_ANY = re.compile(r"[\u1022\u1062\u1075-\u108f]")
+_SHAN_CONSONANTS = _MY_CONSONANTS | dict(zip(
+    "ၵၶၷၸၹၺၻၼၽၾၿႀႁဢသ",
+    ["k", "kh", "g", "s", "z", "ny", "d", "n", "ph", "f", "b", "th", "h", "", "s"],
+    strict=True,
+))  # fmt: skip
+_SHAN_TONES = re.compile(r"[\u1037\u1038\u1087-\u108d\u108f\u109a-\u109c]")
+_SHAN_SPELLED = (("ိူဝ်", "\ue002"), ("ူဝ်", "\ue001"), ("ႂ်", "\ue003"))
+_SHAN_MARKS = re.compile(r"[\u102b-\u103e\u1062\u1082-\u108f\u109a-\u109d\ue001-\ue003]")
+_SHAN_VOWELS = (
+    ("\ue002", "oe"), ("\ue001", "o"), ("\ue003", "aw"), ("ႆ", "ai"), ("ွ", "o"),
+    ("ႃ", "a"), ("ၢ", "a"), ("ိ", "i"), ("ီ", "i"), ("ု", "u"), ("ူ", "u"),
+    ("ေ", "e"), ("ႄ", "e"), ("ႅ", "e"), ("ံ", "am"),
+)  # fmt: skip
+
+
+def _shan(text: str) -> str:
+    """Shan syllables: consonant, medials, a vowel (tone marks dropped); a consonant
+    with the asat closes the syllable before it; the inherent vowel is a."""
+    for spelled, mark in _SHAN_SPELLED:
+        text = text.replace(spelled, mark)
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        cons = _SHAN_CONSONANTS.get(text[i])
+        j = i + 1
+        while j < n and _SHAN_MARKS.match(text[j]):
+            j += 1
+        if cons is None:
+            out.append("" if _SHAN_MARKS.match(text[i]) else _MY_INDEPENDENT.get(text[i], text[i]))
+            i = j
+            continue
+        marks = text[i + 1 : j]
+        if "\u1039" in marks or _SHAN_TONES.sub("", marks) == "\u103a":
+            out.append(cons)  # a final consonant
+        else:
+            medial = "".join(_MY_MEDIALS.get(m, "") for m in marks if m != "ွ")
+            vowel = next(
+                (v for m, v in _SHAN_VOWELS if m in marks), "" if "\u103a" in marks else "a"
+            )
+            out.append(cons + medial + vowel)
+        i = j
+    return "".join(out)
+
+
 _MY_INDEPENDENT = {"ဣ": "i", "ဤ": "i", "ဥ": "u", "ဦ": "u", "ဧ": "e", "ဩ": "aw", "ဪ": "aw"}
 _MYANMAR = re.compile(r"[\u1000-\u103f]")
 _NKO_ANY = re.compile(r"[\u07c0-\u07ff]")

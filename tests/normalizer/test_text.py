@@ -128,6 +128,21 @@ def test_han_has_both_readings_japanese_first_when_told():
     assert fold_forms("東京", language="ja") == ("tokyo", "dong jing")
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ၵမ်ႇပႃႇလႃႇ", "kampala"),  # tones dropped, a final consonant closes a syllable
+        ("ဢမ်မၢၼ်ႈ", "amman"),  # the Shan letter A carries a vowel
+        ("ၾူၼႃၾူးတီႇ", "funafuti"),  # Shan fa
+        ("မူဝ်ႇၼႃႉၶူဝ်ႇ", "monakho"),  # ူဝ် is o, not u + w
+        ("ယေႇရုသလႅမ်ႇ", "yerusalem"),  # သ is s in Shan (th in Burmese)
+        ("ရန်ကုန်", "rankun"),  # Burmese stays Burmese
+    ],
+)
+def test_shan_reads_as_shan(text, folded):
+    assert fold(text) == folded
+
+
 @pytest.mark.parametrize("text", ["新铺", "城关镇", "铁厂沟镇"])
 def test_chinese_with_characters_japanese_lacks_has_no_japanese_reading(text):
     # 铺, 关, 厂 are simplified Chinese, no Japanese kanji: pykakasi reads the rest only
