@@ -684,6 +684,8 @@ GENERIC = frozenset(
     kota department departement departamento gemeente comuna comune municipio distrito
     provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
     condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina
+    kutha cite sidadi ciudad cidade citta stadt miasto mesto varos sehir kenti kaupunki
+    lungsod cathair urbo ilu nagaram nagara sohor shaary qalasy
     obcina opcina obec seutukunta kunta maakunta fylke vald maakond novads megye jaras
     judet judetul municipiul dimos nomos belediyesi bashkia qarku rrethi mkhare
     munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
@@ -736,7 +738,11 @@ def strip_generic(folded: str) -> str:
 
 # Generic words that say what kind of place is meant: "Masaya Department" is the
 # division, not the town of Masaya; "Songbu Zhen" is the town.
-_TOWN_WORDS = frozenset("city town village gorod selo zhen xiang kota shahar sahari seheri".split())
+_TOWN_WORDS = frozenset(
+    """city town village gorod selo zhen xiang kota shahar sahari seheri kutha cite
+    sidadi ciudad cidade citta stadt miasto mesto varos sehir kenti kaupunki lungsod
+    cathair urbo ilu nagaram nagara sohor shaary qalasy""".split()
+)
 _DIVISION_WORDS = GENERIC - _TOWN_WORDS - {"of", "the", "autonomous"}
 
 

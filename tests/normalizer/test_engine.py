@@ -193,6 +193,13 @@ def test_division_names_in_other_languages(engine, query, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("query", ["Kutha Meksiko", "Mexiko město", "Meksyk (miasto)"])
+def test_city_said_in_another_language_asks_for_the_city(engine, query):
+    # Javanese kutha, Czech město, Polish miasto: the city, not the country.
+    assert engine.normalize(query).best.place.id == "geonames:3530597"
+
+
+@pytest.mark.slow
 def test_country_filter_restricts_and_feature_class(engine):
     res = engine.normalize("Moscow", countries=["US"], limit=10)
     assert res.candidates and all(c.place.country_code == "US" for c in res.candidates)
