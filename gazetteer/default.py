@@ -261,11 +261,15 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
             population=sum(p[2] for p in pts),
             names=tuple(names),
         )
-    # Divisions named as a town of theirs (Córdoba, Tehran, Zürich), a country (Guatemala,
-    # Niger) or a city elsewhere, or only by a direction (South, Northern), keep their own names:
+    # Divisions named as a town inside them (Córdoba, Tehran, Zürich; not Indiana for
+    # Indiana, Pennsylvania), a country (Guatemala, Niger) or a city of 100,000 elsewhere,
+    # or only by a direction (South, Northern), keep their own names:
     # translated, they would take the town's or the country's names from it.
-    towns = {(p.country_code, _plain(p.name)) for p in places.values() if p.feature_class == "P"}
-    towns |= {(cc, _plain(c["name"])) for cc, c in countries.items()}
+    towns = {
+        (p.country_code, p.admin1_code, _plain(p.name))
+        for p in places.values()
+        if p.feature_class == "P"
+    }
     country_names = {_plain(c["name"]) for c in countries.values()}
     country_names |= {  # and cities of 100,000 or more anywhere (La Paz, Gaza, La Rioja)
         _plain(p.name)
@@ -278,7 +282,7 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         said = {_plain(english), _plain(place.name)} if place else set()
         if (
             place
-            and not any((place.country_code, n) in towns for n in said)
+            and not any((place.country_code, place.admin1_code, n) in towns for n in said)
             and not said & country_names
             and not all(set(n.split()) <= _DIRECTIONS for n in said)
         ):

@@ -183,6 +183,7 @@ def test_regions_and_features_news_names(engine, query, expected):
         ("Renania del Norte-Westfalia", "geonames:2861876"),  # not Del Norte, California
         ("Severní Dakota", "geonames:5690763"),  # not Dakota, Minnesota
         ("Center, Severní Dakota", "geonames:5688397"),  # the qualifier read in Czech
+        ("नॉक्स, इंडियाना", "geonames:4922418"),  # Indiana, though a town in Pennsylvania bears it
         ("Кордоба", "geonames:3860259"),  # the city: its province has no translations
     ],
 )
