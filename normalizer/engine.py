@@ -1456,7 +1456,7 @@ def _is_latin(name: str) -> bool:
     return name.isascii() or native_key(name) is None
 
 
-_COMMAS = re.compile("[,，、،]")
+_COMMAS = re.compile("[,，、،፣၊]")
 
 
 _INVERSION_ENDS = frozenset("of the de del la da do di du des".split())
@@ -1605,7 +1605,8 @@ def _tails(text: str) -> list[tuple[str, str]]:
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:
     """`Winamac, Indiana` -> ("Winamac", ("Indiana",)). Commas only: names hold hyphens."""
-    # Latin, CJK and Arabic commas: "ناهانت، ماساچوست" is "Nahant, Massachusetts".
+    # Latin, CJK, Arabic, Ethiopic and Myanmar commas: "ناهانت، ماساچوست" is "Nahant,
+    # Massachusetts".
     parts = [p.strip() for p in _COMMAS.split(text)]
     if len(parts) < 2:
         return text, ()

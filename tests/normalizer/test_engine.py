@@ -326,6 +326,8 @@ def test_split_qualified():
 
     assert split_qualified("Winamac, Indiana") == ("Winamac", ("Indiana",))
     assert split_qualified("Nagorno-Karabakh") == ("Nagorno-Karabakh", ())
+    assert split_qualified("ኒው ሳለም፣ ሰሜን ዳኮታ") == ("ኒው ሳለም", ("ሰሜን ዳኮታ",))  # Ethiopic comma
+    assert split_qualified("ဝီနာမက်ခ်၊ အင်ဒီယားနား")[1] == ("အင်ဒီယားနား",)  # Myanmar comma
     assert split_qualified(", Indiana") == (", Indiana", ())
     assert split_qualified("ناهانت، ماساچوست") == ("ناهانت", ("ماساچوست",))  # Arabic comma
     assert split_qualified("東京、日本") == ("東京", ("日本",))
