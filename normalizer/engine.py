@@ -1032,6 +1032,7 @@ class Normalizer:
                 divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
             )
             extra -= self._foreign_country_names(places, hits, q, normalized)
+            extra -= self._outranked_divisions(places, hits)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
             level = _division_level(normalized) if kind == "A" else 0
@@ -1179,6 +1180,24 @@ class Normalizer:
                     near &= km <= HOMONYM_KM
                 inside &= (a2 == a2[j]) | near
             out[j] = max(out[j], float(inside.any()))
+        return out
+
+    def _outranked_divisions(self, places: np.ndarray, hits: list[Hit]) -> np.ndarray:
+        """Each division's importance (0 for the rest), when a city of BIG_NAMESAKE people
+        or more in another country, more populous than the division, bears the name met:
+        `Gaza` is the city before Mozambique's province, `Manchester` England's before
+        Jamaica's parish (their importance counted otherwise as a tenfold population)."""
+        out = np.zeros(places.size)
+        pop = self._a["place.population"][places]
+        named = np.fromiter((h.match_type <= MatchType.TRANSLITERATED for h in hits), bool)
+        cities = named & (self._pclass[places] == ord("P")) & (pop >= ranking.BIG_NAMESAKE)
+        if not cities.any():
+            return out
+        cc = self._pcountry[places]
+        divisions = (self._adm_level[places] > 0) & named
+        for j in np.flatnonzero(divisions).tolist():
+            if (cities & (cc != cc[j]) & (pop > pop[j])).any():
+                out[j] = self._importance[places[j]]
         return out
 
     def _with_region_hits(

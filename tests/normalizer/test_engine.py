@@ -201,6 +201,20 @@ def test_city_said_in_another_language_asks_for_the_city(engine, query):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Gaza", "geonames:281133"),  # the city, not Mozambique's province
+        ("Manchester", "geonames:2643123"),  # England's, not Jamaica's parish
+        ("Georgia", "geonames:614540"),  # a country is no division: unchanged
+        ("Punjab", "geonames:1167710"),  # divisions alike: unchanged
+    ],
+)
+def test_a_big_city_elsewhere_outranks_a_smaller_division(engine, query, expected):
+    assert engine.normalize(query).best.place.id == expected
+
+
+@pytest.mark.slow
 def test_country_filter_restricts_and_feature_class(engine):
     res = engine.normalize("Moscow", countries=["US"], limit=10)
     assert res.candidates and all(c.place.country_code == "US" for c in res.candidates)
