@@ -670,6 +670,14 @@ _FORMAL = {
 }
 
 
+# Words for a town, generic (below) and asking for a populated place: "city" in many
+# languages ("Kutha Meksiko", "Mexiko město", "Meksyk (miasto)" are Mexico City).
+_TOWN_WORDS = frozenset(
+    """city town village gorod selo zhen xiang kota shahar sahari seheri kutha cite
+    sidadi ciudad cidade citta stadt miasto mesto varos sehir kenti kaupunki lungsod
+    cathair urbo ilu nagaram nagara sohor shaary qalasy""".split()
+)
+
 # Generic words that news text adds to or drops from names. Stripped only when
 # something remains, so "Rayon" alone still matches a place called Rayon. Besides the
 # English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
@@ -684,8 +692,6 @@ GENERIC = frozenset(
     kota department departement departamento gemeente comuna comune municipio distrito
     provincia provincie regione kreis landkreis bezirk gmina powiat okres kommune kommun
     condado wilaya ilcesi ilce amphoe zhen xiang obshtina obshchina opstina opshtina
-    kutha cite sidadi ciudad cidade citta stadt miasto mesto varos sehir kenti kaupunki
-    lungsod cathair urbo ilu nagaram nagara sohor shaary qalasy
     obcina opcina obec seutukunta kunta maakunta fylke vald maakond novads megye jaras
     judet judetul municipiul dimos nomos belediyesi bashkia qarku rrethi mkhare
     munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
@@ -693,8 +699,9 @@ GENERIC = frozenset(
     zizhizhou zizhixian""".split()
 ) | frozenset(
     # The words of countries' formal names (above) are generic too: "Laos Democratische
-    # Volksrepubliek", "Coreea, Republica democrata populara".
-    _FORMAL
+    # Volksrepubliek", "Coreea, Republica democrata populara"; and every word for a town
+    # ("city" in many languages, above).
+    (*_FORMAL, *_TOWN_WORDS)
 )
 
 
@@ -738,11 +745,6 @@ def strip_generic(folded: str) -> str:
 
 # Generic words that say what kind of place is meant: "Masaya Department" is the
 # division, not the town of Masaya; "Songbu Zhen" is the town.
-_TOWN_WORDS = frozenset(
-    """city town village gorod selo zhen xiang kota shahar sahari seheri kutha cite
-    sidadi ciudad cidade citta stadt miasto mesto varos sehir kenti kaupunki lungsod
-    cathair urbo ilu nagaram nagara sohor shaary qalasy""".split()
-)
 _DIVISION_WORDS = GENERIC - _TOWN_WORDS - {"of", "the", "autonomous"}
 
 
