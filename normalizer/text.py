@@ -458,6 +458,24 @@ _GREEK_LETTERS = str.maketrans(
 )
 
 
+# Coptic (U+2C80-2CFF; CLDR names cities in it): unidecode knows none of its letters.
+# The Greek-derived ones are read as Coptic reads them (ⲃ b, ⲏ e, ⲑ th, ⲭ kh); ⲟⲩ is u,
+# or w before a vowel (ⲟⲩⲓⲛⲁⲙⲁⲕ Winamac). Of the letters Coptic took from Demotic
+# (in the Greek block) unidecode spells all but gangia ϫ, which is j (ϫⲓⲃⲟⲩⲑⲓ Djibouti).
+_COPTIC = re.compile("[\u2c80-\u2cff\u03e2-\u03ef]")
+_COPTIC_OU = re.compile("ⲟⲩ([ⲁⲉⲏⲓⲟⲱ]?)")
+_COPTIC_LETTERS = str.maketrans(
+    dict(zip("ⲁⲃⲅⲇⲉⲋⲍⲏⲑⲓⲕⲗⲙⲛⲝⲟⲡⲣⲥⲧⲩⲫⲭⲯⲱϫ", [
+        "a", "b", "g", "d", "e", "s", "z", "e", "th", "i", "k", "l", "m", "n", "ks", "o",
+        "p", "r", "s", "t", "y", "ph", "kh", "ps", "o", "j"], strict=True))
+)  # fmt: skip
+
+
+def _coptic(prepared: str) -> str:
+    spelled = _COPTIC_OU.sub(lambda m: "w" + m.group(1) if m.group(1) else "u", prepared)
+    return spelled.translate(_COPTIC_LETTERS)
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -468,6 +486,8 @@ def _respell(prepared: str) -> str:
         prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
+    if _COPTIC.search(prepared):
+        prepared = _coptic(prepared)
     if _GREEK.search(prepared):
         prepared = _GREEK_PAIR.sub(lambda m: _GREEK_PAIRS[m.group(0)], prepared)
         prepared = prepared.translate(_GREEK_LETTERS)

@@ -65,6 +65,20 @@ def test_former_and_short_country_names(engine, name, country):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("ⲥⲧⲟⲕⲟⲗⲙⲟ", "geonames:2673730"), ("ⲕⲁⲣⲁϭⲓ", "geonames:1174872"),
+     ("ⲛϫⲁⲙⲉⲛⲁ", "geonames:2427123")],
+)  # fmt: skip
+def test_coptic_city_names(engine, query, expected):
+    # CLDR's Coptic names of Stockholm, Karachi and N'Djamena: no name in the gazetteer
+    # is written so; they are read letter by letter ("stokolmo" is a misspelling then).
+    best = engine.normalize(query).best
+    assert best.place.id == expected
+    assert best.match_type in (MatchType.TRANSLITERATED, MatchType.FUZZY)
+
+
+@pytest.mark.slow
 def test_susa_alone_is_ambiguous(engine):
     res = engine.normalize("Susa", limit=10)
     assert res.ambiguous

@@ -143,6 +143,22 @@ def test_shan_reads_as_shan(text, folded):
     assert fold(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ⲥⲧⲟⲕⲟⲗⲙⲟ", "stokolmo"),  # Stockholm: letters unidecode leaves out
+        ("ⲤⲦⲞⲔⲞⲖⲘⲞ", "stokolmo"),  # capitals fold to the same
+        ("ⲟⲩⲓⲛⲁⲙⲁⲕ", "winamak"),  # ⲟⲩ before a vowel is w
+        ("ⲓⲉⲣⲟⲩⲥⲁⲗⲏⲙ", "ierusalem"),  # ⲟⲩ before a consonant is u; ⲏ is e
+        ("ϫⲓⲃⲟⲩⲑⲓ", "jibuthi"),  # Demotic gangia is j (unidecode: g)
+        ("ⲙⲟⲅⲁⲇⲓϣⲟ", "mogadisho"),  # shei, in the Greek block, as unidecode spells it
+    ],
+)
+def test_coptic_is_spelled_out(text, folded):
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
 @pytest.mark.parametrize("text", ["新铺", "城关镇", "铁厂沟镇"])
 def test_chinese_with_characters_japanese_lacks_has_no_japanese_reading(text):
     # 铺, 关, 厂 are simplified Chinese, no Japanese kanji: pykakasi reads the rest only
