@@ -95,8 +95,14 @@ _MALAYALAM = str.maketrans(
 )
 
 
+# The candra vowels write English sounds in Marathi, Konkani, Hindi and Gujarati (मॅकमुर्दो
+# McMurdo, टॅलिन Tallinn, ऑस्ट्रिया Austria); unidecode spells them with a nasal ("eN").
+_CANDRA = {"CANDRA E": "a", "CANDRA O": "o"}
+
+
 def _indic_plain() -> dict[int, str]:
-    """Retroflex letters spelled singly; the nukta (unidecode: an apostrophe) dropped."""
+    """Retroflex letters spelled singly, candra vowels as spoken; the nukta (unidecode: an
+    apostrophe) dropped where no sound of its own is made with it (below)."""
     table = {}
     for code in range(0x0900, 0x0E00):
         name = unicodedata.name(chr(code), "")
@@ -104,10 +110,28 @@ def _indic_plain() -> dict[int, str]:
             table[code] = ""
         elif " LETTER " in name and name.rsplit(" ", 1)[-1] in _RETROFLEX:
             table[code] = _RETROFLEX[name.rsplit(" ", 1)[-1]]
+        elif (candra := " ".join(name.split()[-2:])) in _CANDRA:
+            table[code] = _CANDRA[candra]
     return table
 
 
 _INDIC_PLAIN = _indic_plain()
+# A nukta makes a letter of a sound the script lacks: ज़ z (ला पाज़ La Paz), फ़ f, क़ q,
+# ख़ kh, ग़ gh, ड़ r; Gurmukhi ਸ਼ sh. NFKC splits the precomposed letters into the pair.
+_NUKTA_SOUNDS = {"JA": "z", "PHA": "f", "KA": "q", "KHA": "kh", "GA": "gh", "DDA": "r",
+                 "DDHA": "rh", "SA": "sh"}  # fmt: skip
+_NUKTA_PAIRS = {
+    chr(code) + nukta: _NUKTA_SOUNDS[name.rsplit(" ", 1)[-1]]
+    for code in range(0x0900, 0x0E00)
+    if " LETTER " in (name := unicodedata.name(chr(code), ""))
+    and name.rsplit(" ", 1)[-1] in _NUKTA_SOUNDS
+    and (nukta := chr(code - code % 0x80 + 0x3C)) and unicodedata.name(nukta, "").endswith("NUKTA")
+}
+_NUKTA_PAIR = re.compile("|".join(_NUKTA_PAIRS))
+_NY_BEFORE_PALATAL = re.compile("ny(?=[cj])")
+# Bodo writes the vowel o as an apostrophe after the consonant (बग’टा Bogota, मेक्सिक’
+# Mexico), which elsewhere is dropped as a word-internal mark: the vowel sign o here.
+_BODO_O = re.compile("([\u0915-\u0939]\u093c?)[’']")
 # Hiragana (U+3040-309F), Katakana (U+30A0-30FF): the text is Japanese.
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # CJK Unified Ideographs (U+4E00-9FFF) and Extension A (U+3400-4DBF).
@@ -182,7 +206,10 @@ _ARMENIAN = (("ու", "u"), ("և", "ev"), ("եւ", "ev"), ("ւ", "v"))
 
 
 def _prepare(text: str) -> str:
-    prepared = unicodedata.normalize("NFKC", text).casefold().translate(_PRE)
+    prepared = unicodedata.normalize("NFKC", text).casefold()
+    if not prepared.isascii() and ("’" in prepared or "'" in prepared):
+        prepared = _BODO_O.sub("\\1\u094b", prepared)
+    prepared = prepared.translate(_PRE)
     if not prepared.isascii():
         for a, b in _ARMENIAN:
             prepared = prepared.replace(a, b)
@@ -376,7 +403,7 @@ def _inherent_vowels(text: str) -> str:
     out = []
     for i, ch in enumerate(text):
         out.append(ch)
-        if kinds[i] in ("c", "n") and kind_after(i) != "n":
+        if kinds[i] in ("c", "n") and (i + 1 == n or kinds[i + 1] != "n"):
             k = past_nukta(i, -1)
             if k >= 0 and voiced[k]:
                 out.append("a")
@@ -406,6 +433,41 @@ _OL = dict(
         strict=True,
     )
 )
+# Tifinagh (Tamazight in Morocco and Algeria; GeoNames writes their towns in it): one
+# letter a sound, spelled as the French-based romanizations of the Maghreb do (ⵛ ch,
+# ⵓ u: ⴱⵓⵊⴷⵓⵔ Boujdour); emphatic and Tuareg letters as their plain ones.
+_TIFINAGH = re.compile("[\u2d30-\u2d7f]")
+_TIFINAGH_LETTERS = str.maketrans(
+    dict(zip("ⴰⴱⴲⴳⴴⴵⴶⴷⴸⴹⴺⴻⴼⴽⴾⴿⵀⵁⵂⵃⵄⵅⵆⵇⵈⵉⵊⵋⵌⵍⵎⵏⵐⵑⵒⵓⵔⵕⵖⵗⵘⵙⵚⵛⵜⵝⵞⵟⵠⵡⵢⵣⵤⵥⵦⵧⵯ⵰⵿", [
+        "a", "b", "b", "g", "gh", "j", "j", "d", "d", "d", "d", "e", "f", "k", "k", "kh",
+        "h", "h", "h", "h", "a", "kh", "kh", "q", "q", "i", "j", "j", "j", "l", "m", "n",
+        "ng", "ng", "p", "u", "r", "r", "gh", "gh", "gh", "s", "s", "ch", "t", "t", "tch",
+        "t", "v", "w", "y", "z", "z", "z", "e", "o", "w", " ", ""], strict=True))
+)  # fmt: skip
+
+
+def _vai_syllables() -> dict[int, str]:
+    """Vai (Liberia) is a syllabary whose Unicode names are the syllables (VAI SYLLABLE
+    NDOO: ꕉꖆꕟ, a-ndoo-ra, is Andorra). Written here as Latin spells such sounds: the
+    long vowels ee/oo as e/o, the implosives bh/dh as b/d, the syllabic nasal NG as n."""
+    plain = {"ee": "e", "oo": "o", "bh": "b", "dh": "d"}
+    table = {}
+    for cp in range(0xA500, 0xA62C):
+        name = unicodedata.name(chr(cp), "")
+        if name.startswith("VAI SYLLABLE "):
+            sound = name.rsplit(" ", 1)[-1].lower()
+            for a, b in plain.items():
+                sound = sound.replace(a, b)
+            table[cp] = {"lengthener": "", "ng": "n"}.get(sound, sound)
+        elif name.startswith("VAI DIGIT "):
+            table[cp] = str(unicodedata.digit(chr(cp)))
+        elif name.startswith("VAI "):  # comma, full stop, question mark
+            table[cp] = " "
+    return table
+
+
+_VAI = re.compile("[\ua500-\ua63f]")
+_VAI_SYLLABLES = _vai_syllables()
 _CHAKMA_MARKS = {"CANDRABINDU": "n", "ANUSVARA": "ng", "VISARGA": "h"}
 _CHAKMA_Y = {"YYA": "y"}
 
@@ -498,6 +560,10 @@ def _respell(prepared: str) -> str:
         prepared = _chakma(prepared)
     if _OL_CHIKI.search(prepared):
         prepared = "".join(_OL.get(ch, ch) for ch in prepared)
+    if _TIFINAGH.search(prepared):
+        prepared = prepared.translate(_TIFINAGH_LETTERS)
+    if _VAI.search(prepared):
+        prepared = prepared.translate(_VAI_SYLLABLES)
     return prepared
 
 
@@ -536,7 +602,11 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         return (_finish(prepared),)
     if _INDIC.search(prepared):
         prepared = prepared.translate(_MALAYALAM).replace("റ്റ", "ട്ട")
-        latin = _finish(unidecode(_inherent_vowels(prepared).translate(_INDIC_PLAIN)))
+        voiced = _inherent_vowels(prepared)
+        if _NUKTA_PAIR.search(voiced):
+            voiced = _NUKTA_PAIR.sub(lambda m: _NUKTA_PAIRS[m.group(0)], voiced)
+        latin = _finish(unidecode(voiced.translate(_INDIC_PLAIN)))
+        latin = _NY_BEFORE_PALATAL.sub("n", latin)  # ঞ্জ nj, not nyj (Narayanganj)
         latin = _single_vowels(latin)
     elif _HAN.search(prepared):
         latin = _finish(unidecode(_mandarin(prepared)))

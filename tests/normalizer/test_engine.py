@@ -79,6 +79,19 @@ def test_coptic_city_names(engine, query, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("ⵡⴰⵔⵣⴰⵣⴰⵜ", "Ouarzazate"), ("ⵜⴰⵔⵓⴷⴰⵏⵜ", "Taroudant"), ("ⵎⴽⵏⴰⵙ", "Meknes")],
+)
+def test_tifinagh_town_names(engine, query, expected):
+    # Moroccan towns in Tifinagh as their road signs write them; the gazetteer holds
+    # no such name for them: they are read and met through their Latin names.
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (expected, "MA")
+    assert best.match_type == MatchType.TRANSLITERATED
+
+
+@pytest.mark.slow
 def test_susa_alone_is_ambiguous(engine):
     res = engine.normalize("Susa", limit=10)
     assert res.ambiguous

@@ -40,7 +40,7 @@ from normalizer.wadegiles import MAX_READINGS, pinyin_readings
         ("कोलकाता", "kolkata"),  # Indo-Aryan schwa syncope: not kolakata
         ("नेलसन", "nelsan"),
         ("ঢাকা", "dhaka"),  # Bengali
-        ("ग्लेस खाड़ी", "gles khadi"),  # the nukta does not split the word
+        ("ग्लेस खाड़ी", "gles khari"),  # the nukta does not split the word; ड़ is r
         ("ನೆಲ್ಸನ್", "nelsan"),  # Kannada, same rules
         ("ناهانت", "nahant"),  # Arabic alef is a (unidecode drops it)
         ("کابانو", "kabanw"),  # Persian keheh is k, not kh
@@ -155,6 +155,41 @@ def test_shan_reads_as_shan(text, folded):
     ],
 )
 def test_coptic_is_spelled_out(text, folded):
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ⴱⵓⵊⴷⵓⵔ", "bujdur"),  # Tifinagh: Boujdour, one letter a sound
+        ("ⵛⴼⵛⴰⵡⵏ", "chfchawn"),  # ⵛ as the Maghreb's romanizations write it (Chefchaouen)
+        ("ⵣⵢⴰⵎⴰ ⵍⵎⴰⵏⵚⵧⵔⵉⵢⴰ", "zyama lmansoriya"),  # emphatic ⵚ as s
+        ("ꕉꖆꕟ", "andora"),  # Vai syllables: a-ndoo-ra
+        ("ꕉꕤꕑꔤꕧꘋ", "azabaijan"),  # implosive bh as b, syllabic nasal as n
+    ],
+)
+def test_tifinagh_and_vai_are_spelled_out(text, folded):
+    # unidecode knows neither script: both folded to nothing before.
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ला पाज़", "la paz"),  # a nukta makes ज z
+        ("क़तर", "qatar"),  # and क q, with one inherent a after the pair (not "kaatar")
+        ("चंडीगढ़", "candigarh"),  # ढ़ rh
+        ("ਸ਼ਿਕਾਗੋ", "shikago"),  # Gurmukhi ਸ਼ sh
+        ("मॅकमुर्दो", "makmurdo"),  # candra e (McMurdo), not "meNkmurdo"
+        ("ऑस्ट्रिया", "ostriya"),  # candra o
+        ("बग’टा", "bagota"),  # Bodo writes o as an apostrophe: Bogota
+        ("नारायणगंज", "narayanganj"),
+        ("নারায়ণগঞ্জ", "narayanganj"),  # ঞ্জ nj, not nyj
+    ],
+)
+def test_indic_letters_for_foreign_sounds(text, folded):
     assert fold(text) == folded
     assert fold(folded) == folded
 
