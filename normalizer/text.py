@@ -120,13 +120,22 @@ _INDIC_PLAIN = _indic_plain()
 # ख़ kh, ग़ gh, ड़ r; Gurmukhi ਸ਼ sh. NFKC splits the precomposed letters into the pair.
 _NUKTA_SOUNDS = {"JA": "z", "PHA": "f", "KA": "q", "KHA": "kh", "GA": "gh", "DDA": "r",
                  "DDHA": "rh", "SA": "sh"}  # fmt: skip
-_NUKTA_PAIRS = {
-    chr(code) + nukta: _NUKTA_SOUNDS[name.rsplit(" ", 1)[-1]]
-    for code in range(0x0900, 0x0E00)
-    if " LETTER " in (name := unicodedata.name(chr(code), ""))
-    and name.rsplit(" ", 1)[-1] in _NUKTA_SOUNDS
-    and (nukta := chr(code - code % 0x80 + 0x3C)) and unicodedata.name(nukta, "").endswith("NUKTA")
-}
+
+
+def _nukta_pairs() -> dict[str, str]:
+    """Consonant + nukta -> its sound, in every Indic block that has a nukta (each block
+    is 0x80 code points wide, its nukta at offset 0x3C)."""
+    pairs = {}
+    for code in range(0x0900, 0x0E00):
+        nukta = chr(code - code % 0x80 + 0x3C)
+        name = unicodedata.name(chr(code), "")
+        sound = _NUKTA_SOUNDS.get(name.rsplit(" ", 1)[-1])
+        if " LETTER " in name and sound and unicodedata.name(nukta, "").endswith("NUKTA"):
+            pairs[chr(code) + nukta] = sound
+    return pairs
+
+
+_NUKTA_PAIRS = _nukta_pairs()
 _NUKTA_PAIR = re.compile("|".join(_NUKTA_PAIRS))
 _NY_BEFORE_PALATAL = re.compile("ny(?=[cj])")
 # Bodo writes the vowel o as an apostrophe after the consonant (बग’टा Bogota, मेक्सिक’
