@@ -242,6 +242,9 @@ _NKO_RE = re.compile("|".join([*_NKO_FOREIGN, *_NKO]))
 # ຮ is h, not nothing; ັ (mai kan) is a short a.
 _PREVOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0eae])")
 _LAO = str.maketrans({"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia"})
+# Thai จ is ch in the Royal Thai romanization (unidecode: c); a vowel carrier left over
+# (no consonant before it) is not spoken.
+_THAI = str.maketrans({"จ": "ch", "อ": "", "ອ": ""})
 # Vowels written around the consonant: เ-ีย ia, เ-ือ uea, เ-า ao (Thai); ເ-ົາ ao (Lao).
 _CIRCUMFIX = (
     (re.compile(r"เ([\u0e01-\u0e2e])ีย"), r"\1ia"),
@@ -250,6 +253,11 @@ _CIRCUMFIX = (
     (re.compile(r"ເ([\u0e81-\u0eae])ົາ"), r"\1ao"),
 )
 _THAI_LAO = re.compile(r"[\u0e00-\u0eff]")
+# อ / ອ after a consonant is the vowel o (มอสโก Mosko, ขอนแก่น Khon Kaen, and ออสโล Oslo
+# after the carrier อ); elsewhere it carries the vowel beside it and is not spoken.
+# Lao ຍ ends a word as y (unidecode: ny).
+_O_AFTER_CONSONANT = re.compile("(?<=[\u0e01-\u0e2e\u0e81-\u0eae])[\u0e2d\u0ead]")
+_LAO_FINAL_NY = re.compile("\u0e8d(?![\u0e81-\u0eff])")
 
 
 def _myanmar(text: str) -> str:
@@ -350,7 +358,7 @@ def _shan(text: str) -> str:
 
 
 _MY_INDEPENDENT = {"ဣ": "i", "ဤ": "i", "ဥ": "u", "ဦ": "u", "ဧ": "e", "ဩ": "aw", "ဪ": "aw"}
-_MYANMAR = re.compile(r"[\u1000-\u103f]")
+_MYANMAR = re.compile(r"[\u1000-\u109f]")  # with the Shan and Mon letters (ၻႃႇၵႃႇ Dhaka)
 _NKO_ANY = re.compile(r"[\u07c0-\u07ff]")
 
 
@@ -547,6 +555,36 @@ def _coptic(prepared: str) -> str:
     return spelled.translate(_COPTIC_LETTERS)
 
 
+# Ethiopic is a syllabary of seven (eight) orders per consonant: ä u i a e ə o (wa).
+# unidecode spells the sixth, ə, as "e" and the fourth and fifth doubled (ዳውሰን ክሪክ
+# "daawesane kerike"); the sixth is most often a consonant alone, as romanizations
+# write it (Dawson Creek, ኡልያኖቭስክ Ulyanovsk). Ejectives and the rarer letters are
+# spelled as plain ones (ጠ t, ጰ p, ጸ ts, ሐ h, ሠ s); the vowel carriers አ and ዐ carry
+# only their vowel (እ i, ኢ i, which unidecode leaves out).
+_ETHIOPIC = re.compile("[\u1200-\u137f]")
+_ETHIOPIC_VOWELS = ("a", "u", "i", "a", "e", "", "o")
+_ETHIOPIC_PLAIN = {"th": "t", "ph": "p", "tz": "ts", "c": "ch", "hh": "h", "x": "h", "xw": "hw",
+                   "kx": "k", "kxw": "kw", "qh": "q", "qhw": "qw", "sz": "s", "dd": "d",
+                   "gg": "g", "'": "", "`": ""}  # fmt: skip
+
+
+def _ethiopic_syllables() -> dict[int, str]:
+    """Each row of eight: its consonant (the sixth order less unidecode's e) and the
+    order's vowel; the slots unidecode leaves empty stay unspelled, except the vowel
+    carriers' (ኢ)."""
+    table = {}
+    for base in range(0x1200, 0x1358, 8):
+        consonant = unidecode(chr(base + 5)).removesuffix("e")
+        consonant = _ETHIOPIC_PLAIN.get(consonant, consonant)
+        for order, vowel in enumerate(_ETHIOPIC_VOWELS):
+            if unidecode(chr(base + order)) or not consonant:
+                table[base + order] = consonant + (vowel or ("" if consonant else "i"))
+    return table
+
+
+_ETHIOPIC_SYLLABLES = _ethiopic_syllables()
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -554,7 +592,8 @@ def _respell(prepared: str) -> str:
     if _THAI_LAO.search(prepared):
         for pattern, spelled in _CIRCUMFIX:
             prepared = pattern.sub(spelled, prepared)
-        prepared = _PREVOWEL.sub(r"\2\1", prepared).translate(_LAO)
+        prepared = _O_AFTER_CONSONANT.sub("o", _PREVOWEL.sub(r"\2\1", prepared))
+        prepared = _LAO_FINAL_NY.sub("y", prepared).translate(_LAO).translate(_THAI)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
     if _COPTIC.search(prepared):
@@ -573,6 +612,8 @@ def _respell(prepared: str) -> str:
         prepared = prepared.translate(_TIFINAGH_LETTERS)
     if _VAI.search(prepared):
         prepared = prepared.translate(_VAI_SYLLABLES)
+    if _ETHIOPIC.search(prepared):
+        prepared = prepared.translate(_ETHIOPIC_SYLLABLES)
     return prepared
 
 
@@ -621,7 +662,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
-        if _KHMER.search(prepared):
+        if _KHMER.search(prepared) or _THAI_LAO.search(prepared):
             latin = _single_vowels(latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):

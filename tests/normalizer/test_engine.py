@@ -92,6 +92,20 @@ def test_tifinagh_town_names(engine, query, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("ኡልያኖቭስክ", "geonames:479123"), ("ዳውሰን ክሪክ", "geonames:5935804"),
+     ("ၻႃႇၵႃႇ", "geonames:1185241")],
+)  # fmt: skip
+def test_ethiopic_and_shan_city_names(engine, query, expected):
+    # CLDR's Amharic names of Ulyanovsk and Dawson Creek, Shan of Dhaka: none is in the
+    # gazetteer; read syllable by syllable they meet the Latin names.
+    best = engine.normalize(query).best
+    assert best.place.id == expected
+    assert best.match_type in (MatchType.TRANSLITERATED, MatchType.FUZZY)
+
+
+@pytest.mark.slow
 def test_susa_alone_is_ambiguous(engine):
     res = engine.normalize("Susa", limit=10)
     assert res.ambiguous

@@ -194,6 +194,37 @@ def test_indic_letters_for_foreign_sounds(text, folded):
     assert fold(folded) == folded
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ዳውሰን ክሪክ", "dawsan krik"),  # the sixth order is a consonant alone (unidecode: "se")
+        ("ኡልያኖቭስክ", "ulyanovsk"),  # Ulyanovsk, not "uleyaanoveseke"
+        ("ኢኑቪክ", "inuvik"),  # ኢ is i (unidecode leaves it out)
+        ("ባሕር ዳር", "bahr dar"),  # ሐ is h, the fourth order a single a
+    ],
+)
+def test_ethiopic_syllables(text, folded):
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("มอสโก", "mosko"),  # อ after a consonant is the vowel o (unidecode: a word break)
+        ("ขอนแก่น", "khonkaen"),  # Khon Kaen
+        ("ออสโล", "oslo"),  # the first อ carries the vowel, the second is it
+        ("ມອນເຕີເຣຍ", "monteirey"),  # Lao ອ likewise; ຍ ends a word as y
+        ("ດາກາ", "daka"),  # long vowels written once, as the Royal Thai system does
+        ("ภูเก็ต", "phuket"),
+        ("ၻႃႇၵႃႇ", "daka"),  # Shan letters only, none of the Burmese block's first part
+    ],
+)
+def test_thai_lao_and_shan_letters(text, folded):
+    assert fold(text) == folded
+    assert fold(folded) == folded
+
+
 @pytest.mark.parametrize("text", ["新铺", "城关镇", "铁厂沟镇"])
 def test_chinese_with_characters_japanese_lacks_has_no_japanese_reading(text):
     # 铺, 关, 厂 are simplified Chinese, no Japanese kanji: pykakasi reads the rest only
