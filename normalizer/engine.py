@@ -31,6 +31,7 @@ from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.index import Index, deletions
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
+    INVISIBLE,
     STATE_WORDS,
     abbreviate,
     compact,
@@ -60,13 +61,6 @@ class Limits:
     default_limit: int = 5
     max_context: int = 100
 
-
-# Invisible format characters copied along with names from web pages: zero-width
-# space/joiners (U+200B-U+200D), bidi marks and embeddings (U+200E-U+200F,
-# U+202A-U+202E, U+2066-U+2069), word joiner (U+2060), BOM (U+FEFF). Dropped, not refused.
-_INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD]
-)
 
 FUZZY_KEEP = 40  # keys kept after scoring the trigram candidates
 FUZZY_FLOOR = 0.6  # below this similarity a key is not a candidate at all
@@ -360,7 +354,7 @@ class Normalizer:
         # Printable ASCII (most queries) holds no control or invisible character.
         plain = text.isascii() and text.isprintable()
         if not plain:
-            text = text.translate(_INVISIBLE)
+            text = text.translate(INVISIBLE)  # dropped, not refused
             for ch in text:
                 if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
                     raise QueryError(f"query contains control character U+{ord(ch):04X}")
@@ -825,7 +819,8 @@ class Normalizer:
         that name becomes the hit's, flagged VERBATIM (a bonus in the ranking)."""
         spelled = unicodedata.normalize("NFC", text).casefold()
         for nid in nids.tolist():
-            if unicodedata.normalize("NFC", self._names[nid]).casefold() == spelled:
+            name = self._names[nid].translate(INVISIBLE)  # as the query's were dropped
+            if unicodedata.normalize("NFC", name).casefold() == spelled:
                 h = found.get(int(self._name_place[nid]))
                 if h is not None:
                     h.name_id, h.flags = nid, int(self._name_flags[nid]) | ranking.VERBATIM

@@ -14,6 +14,7 @@ import unicodedata
 from unidecode import unidecode
 
 __all__ = [
+    "INVISIBLE",
     "compact",
     "expanded_spelling",
     "fold",
@@ -26,9 +27,19 @@ __all__ = [
     "variant_key",
 ]
 
+# Invisible format characters: zero-width space and joiners (U+200B-U+200D; GeoNames'
+# Khmer, Lao, Persian and Malayalam names hold them), bidi marks and embeddings (U+200E-
+# U+200F, U+202A-U+202E, U+2066-U+2069), word joiner (U+2060), BOM (U+FEFF), soft hyphen.
+# Queries lose them when cleaned, and so do names when keyed: a name copied verbatim,
+# joiners and all, is the same key as the name typed without them.
+INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD]
+)
+
 # Applied before unidecode.
 _PRE = str.maketrans(
     {
+        **{chr(code): None for code in INVISIBLE},
         # Azerbaijani schwa: unidecode gives "@", which splits Xankəndi into "xank ndi".
         "ə": "e",
         "Ə": "e",
@@ -679,7 +690,7 @@ def native_key(text: str) -> str | None:
     """
     if text.isascii():
         return None  # most names and queries: nothing to scan
-    prepared = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    prepared = " ".join(unicodedata.normalize("NFKC", text.translate(INVISIBLE)).casefold().split())
     if all(ord(ch) < 0x250 or not ch.isalpha() for ch in prepared):
         return None
     return prepared

@@ -106,6 +106,20 @@ def test_ethiopic_and_shan_city_names(engine, query, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    ["بایرام\u200cحاجی\u200cلی", "ജംഷദ്\u200cപൂര്\u200d", "កូរ៉េ\u200bខាង\u200bជើង"],
+)
+def test_a_name_with_invisible_joiners_copied_verbatim_is_exact(engine, name):
+    # GeoNames' Persian, Malayalam and Khmer names hold zero-width (non-)joiners and
+    # spaces; the query loses them when cleaned, and the name's key has none either:
+    # the name itself, not a transliteration of it (0.98) or a variant (0.90).
+    best = engine.normalize(name).best
+    assert best.match_type in (MatchType.EXACT, MatchType.ALTERNATE)
+    assert best.score >= 0.99
+
+
+@pytest.mark.slow
 def test_susa_alone_is_ambiguous(engine):
     res = engine.normalize("Susa", limit=10)
     assert res.ambiguous

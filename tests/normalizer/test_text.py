@@ -225,6 +225,21 @@ def test_thai_lao_and_shan_letters(text, folded):
     assert fold(folded) == folded
 
 
+@pytest.mark.parametrize(
+    ("with_marks", "without"),
+    [
+        ("کوه\u200cدشت", "کوهدشت"),  # Persian zero-width non-joiner
+        ("កូរ៉េ\u200bខាង\u200bជើង", "កូរ៉េខាងជើង"),  # Khmer zero-width spaces
+        ("ജംഷദ്\u200cപൂര്\u200d", "ജംഷദ്പൂര്"),  # Malayalam joiners
+        ("انطاكيا\u200e", "انطاكيا"),  # a left-to-right mark
+    ],
+)
+def test_invisible_marks_are_no_part_of_a_key(with_marks, without):
+    # Queries lose them when cleaned; names keep the same keys without them.
+    assert fold(with_marks) == fold(without)
+    assert native_key(with_marks) == native_key(without)
+
+
 @pytest.mark.parametrize("text", ["新铺", "城关镇", "铁厂沟镇"])
 def test_chinese_with_characters_japanese_lacks_has_no_japanese_reading(text):
     # 铺, 关, 厂 are simplified Chinese, no Japanese kanji: pykakasi reads the rest only
