@@ -78,6 +78,10 @@ _PRE = str.maketrans(
         "ڈ": "d",
         "ڑ": "r",
         "ں": "n",
+        # Syriac alaph carries a vowel as Arabic alef does (ܡܐܟܐܘ Macau); unidecode drops
+        # it as an apostrophe that splits the word, and ayin ܥ likewise.
+        "ܐ": "a",
+        "ܥ": None,
     }
 )
 

@@ -218,9 +218,10 @@ def test_ethiopic_syllables(text, folded):
         ("ດາກາ", "daka"),  # long vowels written once, as the Royal Thai system does
         ("ภูเก็ต", "phuket"),
         ("ၻႃႇၵႃႇ", "daka"),  # Shan letters only, none of the Burmese block's first part
+        ("ܡܐܟܐܘ", "makaw"),  # Syriac alaph is a vowel, not a word break ("m k w")
     ],
 )
-def test_thai_lao_and_shan_letters(text, folded):
+def test_thai_lao_shan_and_syriac_letters(text, folded):
     assert fold(text) == folded
     assert fold(folded) == folded
 
