@@ -253,13 +253,14 @@ _NKO = {
 _NKO_FOREIGN = {"ߜ߭": "g", "ߝ߭": "v", "ߖ߭": "z", "ߛ߭": "sh"}
 _NKO_RE = re.compile("|".join([*_NKO_FOREIGN, *_NKO]))
 # Thai and Lao vowels written before the consonant they follow in speech
-# (โตเกียว "tokiao", ໂຮບາດ "hobat"), and Lao letters unidecode misspells: ຕ is t, not h;
+# (โตเกียว "tokiaw", ໂຮບາດ "hobad"), and Lao letters unidecode misspells: ຕ is t, not h;
 # ຮ is h, not nothing; ັ (mai kan) is a short a.
 _PREVOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0eae])")
-_LAO = str.maketrans({"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia"})
-# Thai จ is ch in the Royal Thai romanization (unidecode: c); a vowel carrier left over
-# (no consonant before it) is not spoken.
-_THAI = str.maketrans({"จ": "ch", "อ": "", "ອ": ""})
+# Thai จ is ch in the Royal Thai romanization (unidecode: c); a vowel carrier อ / ອ left
+# over (no consonant before it, see below) is not spoken.
+_THAI_LAO_LETTERS = str.maketrans(
+    {"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia", "จ": "ch", "อ": "", "ອ": ""}
+)
 # Vowels written around the consonant: เ-ีย ia, เ-ือ uea, เ-า ao (Thai); ເ-ົາ ao (Lao).
 _CIRCUMFIX = (
     (re.compile(r"เ([\u0e01-\u0e2e])ีย"), r"\1ia"),
@@ -608,7 +609,7 @@ def _respell(prepared: str) -> str:
         for pattern, spelled in _CIRCUMFIX:
             prepared = pattern.sub(spelled, prepared)
         prepared = _O_AFTER_CONSONANT.sub("o", _PREVOWEL.sub(r"\2\1", prepared))
-        prepared = _LAO_FINAL_NY.sub("y", prepared).translate(_LAO).translate(_THAI)
+        prepared = _LAO_FINAL_NY.sub("y", prepared).translate(_THAI_LAO_LETTERS)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
     if _COPTIC.search(prepared):
@@ -667,9 +668,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         return (_finish(prepared),)
     if _INDIC.search(prepared):
         prepared = prepared.translate(_MALAYALAM).replace("റ്റ", "ട്ട")
-        voiced = _inherent_vowels(prepared)
-        if _NUKTA_PAIR.search(voiced):
-            voiced = _NUKTA_PAIR.sub(lambda m: _NUKTA_PAIRS[m.group(0)], voiced)
+        voiced = _NUKTA_PAIR.sub(lambda m: _NUKTA_PAIRS[m.group(0)], _inherent_vowels(prepared))
         latin = _finish(unidecode(voiced.translate(_INDIC_PLAIN)))
         latin = _NY_BEFORE_PALATAL.sub("n", latin)  # ঞ্জ nj, not nyj (Narayanganj)
         latin = _single_vowels(latin)
