@@ -627,6 +627,7 @@ class Normalizer:
         if STATE_WORDS.intersection(folded.split()):
             self._country_words(found, folded, q)
         dropped = 0.0
+        whole = ""
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
             bare = native_generic(native)[0]
@@ -639,6 +640,7 @@ class Normalizer:
             if bare != native and not found:
                 # Nothing bears the rest: spell it out and misspell it, a word dearer
                 # (ປະເທດອັງໂກລາ, "country Angola", is matched as ອັງໂກລາ).
+                whole = folded
                 folded, dropped = fold(bare, language=q.language) or folded, 1.0
         if (
             folded
@@ -648,6 +650,14 @@ class Normalizer:
             # Two Latin letters have no typo worth guessing: most pairs name something;
             # nor have digits alone ("10001" is no misspelling of Helsinki's district 10).
             self._fuzzy(found, folded, query_latin, q, dropped)
+            if whole and whole != folded:
+                # The generic word kept, misspelt or not: "Броварской район" is Brovary Raion
+                # (Броварський район), not a place named like "Броварской". Its hits count
+                # where they are nearer than any the rest alone found.
+                best = min((h.edits for h in found.values()), default=math.inf)
+                more: dict[int, Hit] = {}
+                self._fuzzy(more, whole, query_latin, q)
+                found.update((place, h) for place, h in more.items() if h.edits < best)
         return self._capped(self._with_city_states(found))
 
     def _country_words(self, found: dict[int, Hit], folded: str, q: Query) -> None:

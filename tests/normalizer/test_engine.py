@@ -1065,6 +1065,21 @@ def test_generic_words_in_native_scripts(tiny_engine):
     # Lao "country Angola": the name after the generic word is what is spelled out.
     assert tiny_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Бровароский район",  # a letter too many in Броварський / Броварской район
+        "Береговской район",  # Russian ending, Ukrainian stem: Береговский / Берегівський
+        "Білогорський район",  # between Білогірський and Белогорский район
+    ],
+)
+def test_misspelt_native_name_with_its_generic_word(engine, query):
+    # Without "район" the rest (Броварос-кий) is nearest some other place's adjective
+    # (Боровский, Березовка, Белогорский); with it, the district's own name is one edit off.
+    best = engine.normalize(query).best
+    assert (best.place.feature_code, best.place.country_code) == ("ADM2", "UA")
+    assert best.place.name.endswith("Raion")
+
 
 def test_umlauts_spelled_out_are_exact(tiny_engine):
     best = tiny_engine.normalize("Loettorp").best
