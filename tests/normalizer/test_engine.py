@@ -1065,6 +1065,7 @@ def test_generic_words_in_native_scripts(tiny_engine):
     # Lao "country Angola": the name after the generic word is what is spelled out.
     assert tiny_engine.normalize("ປະເທດອັງໂກລາ").best.place.id == "t:6"
 
+
 @pytest.mark.parametrize(
     "query",
     [
