@@ -82,10 +82,32 @@ _PRE = str.maketrans(
         # it as an apostrophe that splits the word, and ayin ܥ likewise.
         "ܐ": "a",
         "ܥ": None,
+        # Letters unidecode spells with a quote mark that would split the word (see
+        # _finish) and spells unlike their usual romanization: Kazakh, Tatar, Bashkir ә
+        # (Тәжікстан Tajikistan; "@"), Tajik ҳ h and ҷ j (Хуҷанд Khujand); Georgian
+        # ც ts, ძ dz, წ ts, ღ gh, ხ kh, ჭ ch (ცხინვალი Tskhinvali); Armenian ռ r.
+        "ә": "a",
+        "ҳ": "h",
+        "ҷ": "j",
+        "ც": "ts",
+        "ძ": "dz",
+        "წ": "ts",
+        "ღ": "gh",
+        "ხ": "kh",
+        "ჭ": "ch",
+        "ռ": "r",
+        # Stress and length marks of phonetic spellings.
+        "ˈ": None,
+        "ˌ": None,
+        "ː": None,
     }
 )
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# The quote marks unidecode writes after a letter for aspiration or a modifier:
+# Georgian თ "t`", Armenian ք "k`", Kazakh қ "k'", ғ "g'", Ukrainian ґ "g'", Hebrew ע "`".
+# They belong to the letter, not between words: თბილისი is "tbilisi", not "t bilisi".
+_LETTER_QUOTES = str.maketrans("", "", "'`\"")
 
 # Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam
 # blocks (U+0900-U+0D7F): unidecode spells long vowels doubled ("dillii").
@@ -222,7 +244,7 @@ def _mandarin(text: str) -> str:
 
 
 def _finish(latin: str) -> str:
-    return _NON_ALNUM.sub(" ", latin.lower()).strip()
+    return _NON_ALNUM.sub(" ", latin.lower().translate(_LETTER_QUOTES)).strip()
 
 
 # Armenian digraph ու is "u" and ligature և (NFKC: եւ) is "ev"; unidecode spells them "ow", "ew".
