@@ -971,6 +971,19 @@ def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
     assert tiny_engine.normalize("Montgomery (Frost)").best.place.id == "t:29"
 
 
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        ("Sveta Stolica (Država grada Vatikana)", "VA"),  # the name in the parentheses
+        ("Sin Martenas (Nyderalandų dalis)", "SX"),  # the name before them
+    ],
+)
+def test_parentheses_when_the_whole_matches_nothing(engine, query, country):
+    # Nothing is near the whole text: each part is asked alone, the surer answer taken.
+    best = engine.normalize(query).best
+    assert (best.place.country_code, best.place.feature_code) == (country, "PCLI")
+
+
 def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
     # ISO 3166's English names put the name first: the DPRK is not the Republic of Korea.
     north = tiny_engine.normalize("Korea, Democratic People's Republic of").best
