@@ -291,6 +291,12 @@ _CIRCUMFIX = (
     (re.compile(r"ເ([\u0e81-\u0eae])ົາ"), r"\1ao"),
 )
 _THAI_LAO = re.compile(r"[\u0e00-\u0eff]")
+# Sara am (ำ, ຳ), which NFKC splits into nikhahit and sara aa, is "am" after its consonant
+# (ลำปาง Lampang, ຈຳປາສັກ Champasak; unidecode: "lmapang"); Lao ົວ is "ua" (ຫົວພັນ Houaphan)
+# and niggahita alone "o" (ຄໍໂດບາ Cordoba).
+_THAI_LAO_VOWELS = (
+    ("\u0e4d\u0e32", "am"), ("\u0ecd\u0eb2", "am"), ("\u0ebb\u0ea7", "ua"), ("\u0ecd", "o"),
+)  # fmt: skip
 # อ / ອ after a consonant is the vowel o (มอสโก Mosko, ขอนแก่น Khon Kaen, and ออสโล Oslo
 # after the carrier อ); elsewhere it carries the vowel beside it and is not spoken.
 # Lao ຍ ends a word as y (unidecode: ny).
@@ -321,7 +327,14 @@ def _myanmar(text: str) -> str:
             continue
         medial = "".join(_MY_MEDIALS.get(m, "") for m in marks)
         vowel = _my_vowel(marks)
-        out.append(cons + medial + vowel)
+        k = j + 1
+        while k < n and "\u102b" <= text[k] <= "\u103e":
+            k += 1
+        final = _MY_CONSONANTS.get(text[j]) if j < n else None
+        rhyme = _MY_RHYMES.get((vowel, final)) if "\u103a" in text[j + 1 : k] else None
+        if rhyme:  # the vowel and the final consonant after it are read together
+            vowel, j = rhyme, k
+        out.append(_MY_PALATAL.get(cons + medial, cons + medial) + vowel)
         i = j
     return "".join(out)
 
@@ -344,6 +357,23 @@ _MY_CONSONANTS = dict(zip(
     strict=True,
 ))  # fmt: skip
 _MY_MEDIALS = {"\u103b": "y", "\u103c": "y", "\u103d": "w", "\u103e": "h"}
+# ချ is ch and ဂျ j, as spoken and romanized (ချင်း Chin, ဂျပန် Japan; ကူချင် Kuching);
+# ကျ keeps ky (Kyaukse). The medial ှ is a breath before a sonorant, written first (လှိုင်
+# Hlaing, မှော်ဘီ Hmawbi), and makes ရ sh (ရွှေ Shwe).
+_MY_PALATAL = {
+    "khy": "ch", "gy": "j", "rh": "sh", "rwh": "shw", "lh": "hl", "mh": "hm", "nh": "hn",
+    "lwh": "hlw", "nwh": "hnw", "ngh": "hng",
+}  # fmt: skip
+# A vowel and the final consonant after it (marked by asat) make one rhyme, spelled as
+# place names romanize it: မင်း min, မြစ် myit, ဆိပ် seik, ကုန် kon, တောင် taung,
+# လိုင် laing (with the inherent vowel, a, first).
+_MY_RHYMES = {
+    ("a", "k"): "et", ("a", "ng"): "in", ("a", "s"): "it", ("a", "ny"): "i",
+    ("a", "t"): "at", ("a", "p"): "at", ("a", "n"): "an", ("a", "m"): "an", ("a", "y"): "e",
+    ("i", "t"): "eik", ("i", "p"): "eik", ("i", "n"): "ein", ("i", "m"): "ein",
+    ("u", "t"): "ok", ("u", "p"): "ok", ("u", "n"): "on", ("u", "m"): "on",
+    ("aw", "k"): "auk", ("aw", "ng"): "aung", ("o", "k"): "aik", ("o", "ng"): "aing",
+}  # fmt: skip
 _MY_VOWELS = (
     ("\u102c", "a"), ("\u102b", "a"), ("\u102d", "i"), ("\u102e", "i"), ("\u102f", "u"),
     ("\u1030", "u"), ("\u1031", "e"), ("\u1032", "e"), ("\u1036", "an"),
@@ -628,6 +658,8 @@ def _respell(prepared: str) -> str:
     if _NKO_ANY.search(prepared):
         prepared = _NKO_RE.sub(lambda m: _NKO_FOREIGN.get(m.group(0)) or _NKO[m.group(0)], prepared)
     if _THAI_LAO.search(prepared):
+        for written, spelled in _THAI_LAO_VOWELS:
+            prepared = prepared.replace(written, spelled)
         for pattern, spelled in _CIRCUMFIX:
             prepared = pattern.sub(spelled, prepared)
         prepared = _O_AFTER_CONSONANT.sub("o", _PREVOWEL.sub(r"\2\1", prepared))

@@ -155,7 +155,7 @@ def test_han_has_both_readings_japanese_first_when_told():
         ("ၾူၼႃၾူးတီႇ", "funafuti"),  # Shan fa
         ("မူဝ်ႇၼႃႉၶူဝ်ႇ", "monakho"),  # ူဝ် is o, not u + w
         ("ယေႇရုသလႅမ်ႇ", "yerusalem"),  # သ is s in Shan (th in Burmese)
-        ("ရန်ကုန်", "rankun"),  # Burmese stays Burmese
+        ("ရန်ကုန်", "rankon"),  # Burmese stays Burmese (ု with a final န် is "on")
     ],
 )
 def test_shan_reads_as_shan(text, folded):
@@ -393,6 +393,17 @@ def test_native_generic_words(text, bare, kind):
         ("โตเกียว", "tokiaw"),  # Thai, with a vowel around its consonant
         ("ဘလိဇ်", "baliz"),  # Myanmar: inherent a, vowel signs, final consonant
         ("မြန်မာ", "myanma"),
+        ("ကျောက်ဖြူ", "kyaukphyu"),  # a vowel and its final consonant are one rhyme
+        ("မြစ်ကြီးနား", "myitkyina"),
+        ("မော်လမြိုင်", "mawlamyaing"),
+        ("ကူချင်", "kuchin"),  # ချ ch (Kuching)
+        ("ဂျပန်", "japan"),  # ဂျ j
+        ("ရွှေလင်ဘန်း", "shwelinban"),  # ရှ sh
+        ("တလိုင်မှီ", "talainghmi"),  # the breath of ှ before its letter
+        ("ลำปาง", "lampang"),  # Thai sara am (NFKC: nikhahit + sara aa) after the consonant
+        ("ຈຳປາສັກ", "champasak"),  # Lao likewise
+        ("ຫົວພັນ", "huaphan"),  # Lao ົວ ua
+        ("ຄໍໂດບາ", "khodoba"),  # Lao niggahita alone: o
     ],
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
