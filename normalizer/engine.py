@@ -476,7 +476,8 @@ class Normalizer:
             # often as where it is: each part asked alone, the answer scored higher taken.
             answers = [self._normalize(replace(q, text=part), anchors=anchors) for part in paren]
             best = max(answers, key=lambda r: r.candidates[0].score if r.candidates else -1.0)
-            return replace(best, query=q.text)
+            if best.candidates:
+                return replace(best, query=q.text)
         if not (qualifiers or paren or _spelled(result)):
             # "Paris France", "Lagos Nigeria", "Paris/France", "Paris - France": a name,
             # then where it is, read as in parentheses (a country or division's name
