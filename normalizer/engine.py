@@ -470,10 +470,12 @@ class Normalizer:
             if result.candidates:
                 return replace(result, query=q.text)
         result = self._normalize_with(q, anchors, ())
-        if paren and not result.candidates:
+        if paren and not result.candidates and not _PARENS.search(paren[0]):
             # "Svatý stolec (Vatikánský městský stát)", "Sin Martenas (Nyderalandų dalis)":
             # nothing near the whole, and the parentheses hold another name of the place as
             # often as where it is: each part asked alone, the answer scored higher taken.
+            # One pair of parentheses only: with more, each part would be asked part by part
+            # again, a whole normalization per level.
             answers = [self._normalize(replace(q, text=part), anchors=anchors) for part in paren]
             best = max(answers, key=lambda r: r.candidates[0].score if r.candidates else -1.0)
             if best.candidates:
@@ -1595,6 +1597,9 @@ _AROUND = re.compile(
 )
 # A postal code: four to six digits standing alone.
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
+
+
+_PARENS = re.compile("[()（）]")
 
 
 def _parenthesized_parts(text: str) -> tuple[str, str] | None:
