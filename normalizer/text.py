@@ -994,6 +994,9 @@ _NATIVE_WORDS = {
     "जिला": "A", "ज़िला": "A", "जिल्हा": "A", "மாவட்டம்": "A", "জেলা": "A", "ضلع": "A",
     "محافظة": "A", "ولاية": "A", "استان": "A", "شهرستان": "A", "община": "A", "општина": "A",
     "город": "P", "місто": "P", "село": "P",
+    # Tunisian delegation, region or province (Arabic); city, village (Arabic), town
+    # (Persian), village (Khmer): the words most often first in the gazetteer's names.
+    "معتمدية": "A", "إقليم": "A", "مدينة": "P", "قرية": "P", "شهرک": "P", "ភូមិ": "P",
 }  # fmt: skip
 
 
@@ -1023,7 +1026,8 @@ def native_generic(native: str) -> tuple[str, str]:
         kinds = []
         words = []
         for w in native.split():
-            kind = _NATIVE_WORDS.get(w) or _kind_of_word(fold(w))
+            # A prefix written apart is a word too (ແຂວງ ສາລະວັນ, "province Salavan").
+            kind = _NATIVE_WORDS.get(w) or _NATIVE_PREFIXES.get(w) or _kind_of_word(fold(w))
             (kinds if kind else words).append(kind or w)
         if kinds and words:
             return " ".join(words), "A" if "A" in kinds else "P"

@@ -374,6 +374,9 @@ def test_generic_kind():
         ("Московская область", "московская", "A"),  # a word whose fold is generic
         ("ဘလိဇ်နိုင်ငံ", "ဘလိဇ်", "A"),  # Myanmar "country"
         ("ປະເທດບູນກາລີ", "ບູນກາລີ", "A"),  # Lao "country"
+        ("ແຂວງ ສາລະວັນ", "ສາລະວັນ", "A"),  # a prefix written apart is a word
+        ("معتمدية الغريبة", "الغريبة", "A"),  # Tunisian delegation
+        ("ґміна Ґдув", "ґдув", "A"),  # ґ folds to g (gmina), not "g mina"
         ("京都", "京都", ""),  # nothing would remain of a two-character name
         ("市", "市", ""),
         ("Шуша", "шуша", ""),
