@@ -1611,7 +1611,7 @@ def _parenthesized_parts(text: str) -> tuple[str, str] | None:
         return None
     start = max(text.rfind("("), text.rfind("（"))
     head, inner = text[:start].strip(), text[start + 1 : -1].strip()
-    if start <= 0 or any(c in inner for c in "()（）"):
+    if start <= 0 or _PARENS.search(inner):
         return None
     if not (any(map(str.isalnum, head)) and any(map(str.isalnum, inner))):
         return None
