@@ -920,7 +920,8 @@ class Normalizer:
             codes = np.flatnonzero(self._restriction(q.countries, ())[0])
             scan = self.index.country_candidates(folded, codes)
             ids = np.concatenate([ids, scan[~np.isin(scan, ids)]])
-        keys, sim, edits = self._scored(folded, ids, not query_latin)
+        voiceless = bool(_TAMIL.search(q.text))
+        keys, sim, edits = self._scored(folded, ids, not query_latin, voiceless)
         if not q.countries and (edits.size == 0 or edits.min() > 1):
             # Nothing within one edit: every key within two that begins with the same
             # letter (a two-edit typo of a village, whose trigrams and single deletions
@@ -928,7 +929,9 @@ class Normalizer:
             more = self.index.initial_neighbours(folded)
             more = more[~np.isin(more, ids)]
             if more.size:
-                more_keys, more_sim, more_edits = self._scored(folded, more, not query_latin)
+                more_keys, more_sim, more_edits = self._scored(
+                    folded, more, not query_latin, voiceless
+                )
                 ids = np.concatenate([ids, more])
                 keys += more_keys
                 sim = np.concatenate([sim, more_sim])
@@ -957,14 +960,14 @@ class Normalizer:
                 break
 
     def _scored(
-        self, folded: str, ids: np.ndarray, spelled_out: bool
+        self, folded: str, ids: np.ndarray, spelled_out: bool, voiceless: bool = False
     ) -> tuple[list[str], np.ndarray, np.ndarray]:
         """These candidate keys, their similarity to the query and their edit cost."""
         if ids.size == 0:
             return [], np.zeros(0), np.zeros(0)
         keys = self.index.fkeys.many(ids)
         vkeys = self.index.fkey_variants.many(ids)
-        sim, edits = similarity(folded, keys, vkeys, spelled_out=spelled_out)
+        sim, edits = similarity(folded, keys, vkeys, spelled_out=spelled_out, voiceless=voiceless)
         return keys, sim, edits
 
     def _capped(self, found: dict[int, Hit]) -> list[Hit]:
@@ -1700,8 +1703,22 @@ def telling(key: str, folded: str) -> bool:
     return len(key) >= max(3, len(compact(folded)) // 2)
 
 
+_TAMIL = re.compile("[\u0b80-\u0bff]")
+_VOICELESS = str.maketrans("bdgf", "ptkp")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _voiceless(skeleton_key: str) -> str:
+    return _DOUBLED.sub(r"\1", skeleton_key.translate(_VOICELESS))
+
+
 def similarity(
-    folded: str, keys: list[str], vkeys: list[str], *, spelled_out: bool = False
+    folded: str,
+    keys: list[str],
+    vkeys: list[str],
+    *,
+    spelled_out: bool = False,
+    voiceless: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(similarity 0..1, edit cost) of a folded query to candidate keys.
 
@@ -1762,6 +1779,9 @@ def similarity(
                 edits[j] = min(edits[j], 3.0)
     if spelled_out and len(qs := skeleton(folded)) >= 3:  # shorter: too many keys alike
         ks = [skeleton(k) for k in keys]
+        if voiceless:
+            # Tamil writes no voiced stops nor f: க is k or g, ட and த t or d, ப p, b or f.
+            qs, ks = _voiceless(qs), [_voiceless(k) for k in ks]
         sdist = cdist([qs], ks, scorer=OSA.distance, workers=1)[0] + ranking.SKELETON_EDIT
         slens = np.maximum(np.fromiter(map(len, ks), np.float64, len(ks)), len(qs))
         ssim = (1 - (sdist - ranking.SKELETON_EDIT) / np.maximum(slens, 1)) * ranking.SKELETON_SIM

@@ -1278,3 +1278,16 @@ def test_a_city_states_capital_met_by_a_districts_name_does_not_bring_the_state(
     assert "PCLI" not in [c.place.feature_code for c in result.candidates]
     # Its own names still bring the territory in, first.
     assert engine.normalize("Гонконг").best.place.feature_code == "PCLI"
+
+
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        ("ப்ரூனே தருசலம்", "BN"),  # Brunei Darussalam: ப is b, த d (was Perungulam)
+        ("புதிய கலிடோனியா", "NC"),  # New Caledonia (was New Ireland): ட is d
+    ],
+)
+def test_tamil_consonants_stand_for_voiced_ones_too(engine, query, country):
+    # Tamil writes no voiced stops nor f: compared by consonants, b/p, d/t, g/k and f/p
+    # are one.
+    assert engine.normalize(query).best.place.country_code == country
