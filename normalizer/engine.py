@@ -1704,12 +1704,6 @@ def telling(key: str, folded: str) -> bool:
 
 
 _TAMIL = re.compile("[\u0b80-\u0bff]")
-_VOICELESS = str.maketrans("bdgf", "ptkp")
-_DOUBLED = re.compile(r"(.)\1+")
-
-
-def _voiceless(skeleton_key: str) -> str:
-    return _DOUBLED.sub(r"\1", skeleton_key.translate(_VOICELESS))
 
 
 def similarity(
@@ -1778,10 +1772,9 @@ def similarity(
                 sim[j] = max(sim[j], 0.75)
                 edits[j] = min(edits[j], 3.0)
     if spelled_out and len(qs := skeleton(folded)) >= 3:  # shorter: too many keys alike
-        ks = [skeleton(k) for k in keys]
-        if voiceless:
-            # Tamil writes no voiced stops nor f: க is k or g, ட and த t or d, ப p, b or f.
-            qs, ks = _voiceless(qs), [_voiceless(k) for k in ks]
+        if voiceless:  # a Tamil query: no voiced stops written (text.skeleton)
+            qs = skeleton(folded, voiceless=True)
+        ks = [skeleton(k, voiceless=voiceless) for k in keys]
         sdist = cdist([qs], ks, scorer=OSA.distance, workers=1)[0] + ranking.SKELETON_EDIT
         slens = np.maximum(np.fromiter(map(len, ks), np.float64, len(ks)), len(qs))
         ssim = (1 - (sdist - ranking.SKELETON_EDIT) / np.maximum(slens, 1)) * ranking.SKELETON_SIM

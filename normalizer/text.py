@@ -831,15 +831,20 @@ def abbreviate(folded: str) -> str:
 # consonants an alphabet tells apart and an abjad spells alike merged.
 _SKELETON = str.maketrans("cqgjzxv", "kkkksxw")
 _SKELETON_DROP = re.compile(r"(?<=.)[aeiouywh]")
+# Tamil writes no voiced stops nor f: க is k or g, ட and த t or d, ப p, b or f (g is k in
+# every skeleton already).
+_VOICELESS = str.maketrans("bdf", "ptp")
 
 
-def skeleton(folded: str) -> str:
-    """`texas`, Persian `tgzas`, Urdu `tyksas` -> `tkss`; a leading vowel is `a`."""
+def skeleton(folded: str, *, voiceless: bool = False) -> str:
+    """`texas`, Persian `tgzas`, Urdu `tyksas` -> `tkss`; a leading vowel is `a`.
+    `voiceless`: voiced stops and f as their voiceless kin (`badghis` -> `ptks`)."""
     key = compact(folded).replace("th", "t").replace("sh", "s").replace("ch", "k")
     key = key.replace("ph", "f")
     key = key.translate(_SKELETON).replace("x", "ks")
     key = ("a" + key[1:] if key[:1] in "aeiouyw" else key) if key else key
-    return _DOUBLED.sub(r"\1", _SKELETON_DROP.sub("", key))
+    key = _SKELETON_DROP.sub("", key)
+    return _DOUBLED.sub(r"\1", key.translate(_VOICELESS) if voiceless else key)
 
 
 def variant_key(folded: str) -> str:
