@@ -317,9 +317,7 @@ def _myanmar(text: str) -> str:
             out.append(_MY_INDEPENDENT.get(ch, ch if not "\u102b" <= ch <= "\u103e" else ""))
             i += 1
             continue
-        j = i + 1
-        while j < n and "\u102b" <= text[j] <= "\u103e":
-            j += 1
+        j = _after_marks(text, i + 1)
         marks = text[i + 1 : j]
         if "\u1039" in marks:  # stacked under the next consonant: no vowel of its own
             out.append(cons)
@@ -327,16 +325,21 @@ def _myanmar(text: str) -> str:
             continue
         medial = "".join(_MY_MEDIALS.get(m, "") for m in marks)
         vowel = _my_vowel(marks)
-        k = j + 1
-        while k < n and "\u102b" <= text[k] <= "\u103e":
-            k += 1
         final = _MY_CONSONANTS.get(text[j]) if j < n else None
-        rhyme = _MY_RHYMES.get((vowel, final)) if "\u103a" in text[j + 1 : k] else None
-        if rhyme:  # the vowel and the final consonant after it are read together
-            vowel, j = rhyme, k
+        if rhyme := _MY_RHYMES.get((vowel, final)):
+            k = _after_marks(text, j + 1)
+            if "\u103a" in text[j + 1 : k]:  # asat: the vowel and its final read together
+                vowel, j = rhyme, k
         out.append(_MY_PALATAL.get(cons + medial, cons + medial) + vowel)
         i = j
     return "".join(out)
+
+
+def _after_marks(text: str, i: int) -> int:
+    """Where the Burmese vowel signs, medials and tone marks from `i` on end."""
+    while i < len(text) and "\u102b" <= text[i] <= "\u103e":
+        i += 1
+    return i
 
 
 def _my_vowel(marks: str) -> str:
