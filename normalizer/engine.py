@@ -133,8 +133,10 @@ class Normalizer:
         )
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
+        self._sovereign_of: np.ndarray | None = None
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
+        self._sovereign()
         # Places are immutable records decoded from the arrays; popular ones recur.
         # The caches reach the engine through a weak reference: no cycle keeps an old
         # engine (and its mapped snapshot) alive after a reload has replaced it.
@@ -426,8 +428,10 @@ class Normalizer:
             if result is not None:
                 return result
         head, qualifiers = split_qualified(q.text)
-        if qualifiers and whole_borne():
-            qualifiers = ()  # a name borne comma and all ("Bonaire, Sint Eustatius and Saba")
+        if qualifiers and (whole_borne() or self._borne_as_variant(q)):
+            # A name borne comma and all ("Bonaire, Sint Eustatius and Saba"), or spelt
+            # otherwise ("Bonaire, Sint Eustatius en Saba").
+            qualifiers = ()
         coded = [self._coded(x) for x in qualifiers]
         by_code = any(divisions or country for divisions, country in coded)
         tail = fold(qualifiers[0]) if len(qualifiers) == 1 and not by_code else ""
@@ -1390,9 +1394,19 @@ class Normalizer:
         keys = (*fold_forms(q.text, language=q.language), native_key(q.text))
         return any(self.index.lookup("fold", k).size for k in keys if k)
 
+    def _borne_as_variant(self, q: Query) -> bool:
+        """Whether some place bears this text in another romanization or abbreviation."""
+        folded = fold(q.text, language=q.language)
+        key = variant_key(folded)
+        return telling(key, folded) and bool(self.index.lookup("variant", key).size)
+
     def _coherence(self, places: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """0..1 per candidate: how well it fits the anchor places (country, region, distance)."""
         same_country = self._pcountry[places][:, None] == self._pcountry[anchors][None, :]
+        # A state vouches for the places of its territories too ("Nouméa, France").
+        held = (
+            self._sovereign()[self._pcountry[places]][:, None] == self._pcountry[anchors][None, :]
+        )
         a1 = self._admin1_keys()
         same_admin1 = (
             (a1[places][:, None] == a1[anchors][None, :])
@@ -1411,15 +1425,29 @@ class Normalizer:
             score = 0.45 * same_country[:, j] + 0.25 * same_admin1[:, j] + 0.3 * near
             # A named country or region vouches for the places inside it.
             if self._is_region[anchor]:
-                score = np.maximum(
-                    score,
-                    0.8 * same_country[:, j]
-                    if self._fcodes[int(self._a["place.fcode"][anchor])] != "ADM1"
-                    else 0.8 * same_admin1[:, j],
-                )
+                if self._is_country[anchor]:
+                    inside = same_country[:, j] | held[:, j]
+                elif self._fcodes[int(self._a["place.fcode"][anchor])] != "ADM1":
+                    inside = same_country[:, j]
+                else:
+                    inside = same_admin1[:, j]
+                score = np.maximum(score, 0.8 * inside)
             score[places == anchor] = 1.0  # the same place, named again
             coh = np.maximum(coh, score)
         return coh
+
+    def _sovereign(self) -> np.ndarray:
+        """Per country index, the index of the state it belongs to (itself if none)."""
+        if self._sovereign_of is None:
+            from gazetteer.default import sovereigns
+
+            index = {cc: k for k, cc in enumerate(self._countries)}
+            of = np.arange(len(self._countries), dtype=self._pcountry.dtype)
+            for territory, state in sovereigns().items():
+                if territory in index and state in index:
+                    of[index[territory]] = index[state]
+            self._sovereign_of = of
+        return self._sovereign_of
 
     def _admin1_keys(self) -> np.ndarray:
         """An integer per place naming its admin1 code (-1: none), computed on the packed

@@ -798,6 +798,10 @@ _VARIANTS = {
 _VARIANT_RE = re.compile("|".join(sorted(_VARIANTS, key=len, reverse=True)))
 _INITIAL_YE = re.compile(r"^(ye|je|ie)")  # Yerevan / Jerevan / Erevan
 _DOUBLED = re.compile(r"(.)\1+")
+# A final a after e, iotated in Slavic spellings and their romanizations (Koreya, Koreja,
+# Gvineya, Eritreya) and not in the Latin ones (Korea, Guinea, Eritrea). Not "ia": the
+# Portuguese Coreia keeps its i (Corea is a town in Mexico).
+_IOTATED_A = re.compile(r"(?<=e)[jy](?=a\b)")
 
 
 # Words names abbreviate, each with its abbreviation: "St. Ann" is Saint Ann, "Ft.
@@ -806,7 +810,7 @@ _DOUBLED = re.compile(r"(.)\1+")
 # variant keys (so the spelled out and the abbreviated name meet) and before comparing
 # spellings. Not the one-letter ones: "S." is San, Santa, Santo, São or South.
 _ABBREVIATED = {
-    **dict.fromkeys(("saint", "sainte", "sankt", "st", "ste"), "st"),
+    **dict.fromkeys(("saint", "sainte", "sankt", "sint", "st", "ste"), "st"),
     **dict.fromkeys(("sveti", "sveta", "sveto", "sv"), "sv"),
     **dict.fromkeys(("mount", "mt"), "mt"),
     **dict.fromkeys(("fort", "ft"), "ft"),
@@ -818,15 +822,38 @@ _ABBREVIATED = {
 }
 
 
+# "And" between the names a name lists, in the languages of the names of places that list
+# others ("Bonaire, Sint Eustatius en Saba", "Trinidad y Tobago", "Antigua og Barbuda"):
+# left out between two words, as fold leaves out "&" ("Antigua & Barbuda"). Only between
+# words of four letters or more: syllables of names spelled out from Vietnamese or Chinese
+# are "y e men" (Yemen), "quan dao a lanh" (Åland), "ai sai e bi ya" (Ethiopia).
+_AND = frozenset("and en und et y i e a og och ja es eta ha at agus kaj ve va ac dhe ir".split())
+_AND_BETWEEN = 4
+
+
+def _and_at(words: list[str], k: int) -> bool:
+    return (
+        words[k] in _AND
+        and 0 < k < len(words) - 1
+        and len(words[k - 1]) >= _AND_BETWEEN
+        and len(words[k + 1]) >= _AND_BETWEEN
+    )
+
+
 def has_abbreviation(folded: str) -> bool:
-    return any(w in _ABBREVIATED for w in folded.split(" "))
+    words = folded.split(" ")
+    return any(w in _ABBREVIATED for w in words) or any(
+        _and_at(words, k) for k, w in enumerate(words) if w in _AND
+    )
 
 
 def abbreviate(folded: str) -> str:
-    """Words that have an abbreviation written as it: `saint ann` -> `st ann`."""
+    """Words that have an abbreviation written as it: `saint ann` -> `st ann`; the word
+    for "and" between names left out: `trinidad y tobago` -> `trinidad tobago`."""
     if not has_abbreviation(folded):
         return folded
-    return " ".join(_ABBREVIATED.get(w, w) for w in folded.split(" "))
+    words = folded.split(" ")
+    return " ".join(_ABBREVIATED.get(w, w) for k, w in enumerate(words) if not _and_at(words, k))
 
 
 # Consonant skeletons: what an abjad (Arabic, Persian, Urdu, Hebrew) writes of a name,
@@ -853,7 +880,7 @@ def skeleton(folded: str, *, voiceless: bool = False) -> str:
 def variant_key(folded: str) -> str:
     """Collapse systematic romanization differences: Nakhchivan, Naxçıvan -> nahcivan;
     and abbreviations: St. Ann, Saint Ann -> stan."""
-    key = _INITIAL_YE.sub("e", compact(abbreviate(folded)))
+    key = _INITIAL_YE.sub("e", compact(_IOTATED_A.sub("", abbreviate(folded))))
     key = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], key)
     key = _DOUBLED.sub(r"\1", key)
     return key[:-1] if key.endswith("h") and len(key) > 2 else key

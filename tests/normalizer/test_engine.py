@@ -704,6 +704,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Jordania", "lang": "es"}]},
         {"id": "t:101", "name": "Jordania", "country_code": "BR", "feature_class": "P",
          "population": 10000},
+        # The capital of a British territory with a code of its own.
+        {"id": "t:102", "name": "Road Town", "country_code": "VG", "feature_code": "PPLC",
+         "population": 12603},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1060,12 +1063,23 @@ BEST = {
     "Virgin Islands, U.S.": ("t:39", "inverted: U.S. Virgin Islands"),
     "Bonaire, Sint Eustatius and Saba": ("t:40", "a name borne comma and all"),
     "Bonaire": ("t:41", "the town alone"),
+    "Bonaire, Sint Eustatius en Saba": ("t:40", "borne comma and all in another language"),
+    "Bonaire, Saint Eustatius y Saba": ("t:40", "saint or sint, and or y"),
+    "Koreja, Demokratska Narodna Republika": ("t:33", "koreja, koreya: korea"),
 }
 
 
 @pytest.mark.parametrize("query", list(BEST), ids=[why for _, why in BEST.values()])
 def test_best_answer_in_the_tiny_gazetteer(tiny_engine, query):
     assert tiny_engine.normalize(query).best.place.id == BEST[query][0]
+
+
+def test_a_state_vouches_for_the_places_of_its_territories(tiny_engine):
+    # The British Virgin Islands have a country code of their own (VG): "United Kingdom"
+    # after the comma is a qualifier their capital meets, not one it fails.
+    result = tiny_engine.normalize("Road Town, United Kingdom")
+    assert result.best.place.id == "t:102"
+    assert not result.ambiguous
 
 
 def test_generic_words_in_native_scripts(tiny_engine):

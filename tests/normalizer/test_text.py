@@ -504,3 +504,31 @@ print(len(errors), errors[:1])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("0 "), out.stdout
+
+
+@pytest.mark.parametrize(
+    ("spelling", "same_as"),
+    [
+        ("bonaire sint eustatius en saba", "bonaire saint eustatius and saba"),
+        ("trinidad y tobago", "trinidad and tobago"),
+        ("antigua og barbuda", "antigua & barbuda"),
+        ("koreja", "korea"),
+        ("gvineya", "gvinea"),
+    ],
+)
+def test_variant_keys_unify_and_and_iotated_a(spelling, same_as):
+    assert variant_key(fold(spelling)) == variant_key(fold(same_as))
+
+
+@pytest.mark.parametrize(
+    ("spelling", "other"),
+    [
+        ("a coruna", "coruna"),  # "and" only between two words
+        ("bandar e", "bandar"),
+        ("quan dao a lanh", "quan dao lanh"),  # syllables spelled out, not words
+        ("ai sai e bi ya", "ai sai bi ya"),
+        ("coreia", "corea"),  # the Portuguese Coreia keeps its i
+    ],
+)
+def test_variant_keys_keep_apart(spelling, other):
+    assert variant_key(fold(spelling)) != variant_key(fold(other))
