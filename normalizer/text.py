@@ -794,6 +794,16 @@ _VARIANTS = {
     "ae": "a",
     "oe": "o",
     "ue": "u",  # French ou, German umlaut spellings
+    "ca": "ka",
+    "co": "ko",
+    "cu": "ku",
+    "cr": "kr",
+    "cl": "kl",
+    "cae": "ka",
+    "coe": "ko",
+    "cou": "ku",
+    "coo": "ku",
+    "cue": "ku",  # a hard c as k: Corea / Korea, Cuba / Kuba, Croacia / Kroatia
 }
 _VARIANT_RE = re.compile("|".join(sorted(_VARIANTS, key=len, reverse=True)))
 _INITIAL_YE = re.compile(r"^(ye|je|ie)")  # Yerevan / Jerevan / Erevan
