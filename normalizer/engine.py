@@ -638,6 +638,7 @@ class Normalizer:
             nids = self._allowed(self.index.lookup("bare", core), q)
             costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
             self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
+        said_state = bool(formal_classes(folded) or STATE_WORDS.intersection(folded.split()))
         if STATE_WORDS.intersection(folded.split()):
             self._country_words(found, folded, q)
         dropped = 0.0
@@ -666,13 +667,34 @@ class Normalizer:
             self._fuzzy(found, folded, query_latin, q, dropped)
             if whole and whole != folded:
                 # The generic word kept, misspelt or not: "Броварской район" is Brovary Raion
-                # (Броварський район), not a place named like "Броварской". Its hits count
-                # where they are nearer than any the rest alone found.
-                best = min((h.edits for h in found.values()), default=math.inf)
-                more: dict[int, Hit] = {}
-                self._fuzzy(more, whole, query_latin, q)
-                found.update((place, h) for place, h in more.items() if h.edits < best)
+                # (Броварський район), not a place named like "Броварской".
+                self._fuzzy_nearer(found, whole, query_latin, q)
+            elif core and core != folded and len(compact(core)) >= 4 and not said_state:
+                # The generic word dropped, a word dearer, the rest a letter apart at most:
+                # "Hämeenlinnan seutukunta" is Hämeenlinna's sub-region, which bears no
+                # name of that form, not the Savonlinnan seutukunta four letters away.
+                # (A state's formal name has its own way, _country_words.)
+                self._fuzzy_nearer(found, core, query_latin, q, 1.0, within=2.0)
         return self._capped(self._with_city_states(found))
+
+    def _fuzzy_nearer(
+        self,
+        found: dict[int, Hit],
+        form: str,
+        query_latin: bool,
+        q: Query,
+        dropped: float = 0.0,
+        *,
+        within: float = math.inf,
+    ) -> None:
+        """Typo candidates of another form of the query, kept where nearer than any hit
+        found so far (and `within` that many edits)."""
+        best = min((h.edits for h in found.values()), default=math.inf)
+        more: dict[int, Hit] = {}
+        self._fuzzy(more, form, query_latin, q, dropped)
+        found.update(
+            (place, h) for place, h in more.items() if h.edits < best and h.edits <= within
+        )
 
     def _country_words(self, found: dict[int, Hit], folded: str, q: Query) -> None:
         """A state's formal name in some language ("República Árabe de Siria", "Federación

@@ -704,6 +704,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Jordania", "lang": "es"}]},
         {"id": "t:101", "name": "Jordania", "country_code": "BR", "feature_class": "P",
          "population": 10000},
+        # Finnish sub-regions: one bears its "seutukunta" name, the other does not.
+        {"id": "t:103", "name": "Hämeenlinna", "country_code": "FI", "feature_class": "A",
+         "feature_code": "ADM2", "population": 105858},
+        {"id": "t:104", "name": "Savonlinna", "country_code": "FI", "feature_class": "A",
+         "feature_code": "ADM2", "population": 49223, "alt_names": ["Savonlinnan seutukunta"]},
         # The capital of a British territory with a code of its own.
         {"id": "t:102", "name": "Road Town", "country_code": "VG", "feature_code": "PPLC",
          "population": 12603},
@@ -1066,6 +1071,8 @@ BEST = {
     "Bonaire, Sint Eustatius en Saba": ("t:40", "borne comma and all in another language"),
     "Bonaire, Saint Eustatius y Saba": ("t:40", "saint or sint, and or y"),
     "Koreja, Demokratska Narodna Republika": ("t:33", "koreja, koreya: korea"),
+    # A letter apart once the generic word is dropped, not four with it kept.
+    "Hämeenlinnan seutukunta": ("t:103", "the rest of a generic word misspelt"),
 }
 
 
