@@ -29,11 +29,21 @@ __all__ = [
 
 # Invisible format characters: zero-width space and joiners (U+200B-U+200D; GeoNames'
 # Khmer, Lao, Persian and Malayalam names hold them), bidi marks and embeddings (U+200E-
-# U+200F, U+202A-U+202E, U+2066-U+2069), word joiner (U+2060), BOM (U+FEFF), soft hyphen.
+# U+200F, U+202A-U+202E, U+2066-U+2069), word joiner (U+2060), BOM (U+FEFF), soft
+# hyphen, variation selectors and tag characters (U+FE00-U+FE0F, U+E0000-U+E01EF: emoji
+# and ideograph styles, which the Japanese reader fails on).
 # Queries lose them when cleaned, and so do names when keyed: a name copied verbatim,
 # joiners and all, is the same key as the name typed without them.
 INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF, 0x00AD]
+    [
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0000, 0xE01F0),
+        0xFEFF,
+        0x00AD,
+    ]
 )
 
 # Applied before unidecode.
@@ -203,7 +213,10 @@ def _kakasi():
 def _japanese(text: str) -> str:
     """The Japanese reading; "" when a character has none (铺 and 关 are no Japanese
     kanji: the text is Chinese, and a reading of the rest, 新铺 as "shin", is no name)."""
-    items = _kakasi().convert(text)
+    try:
+        items = _kakasi().convert(text)
+    except (IndexError, KeyError, ValueError):
+        return ""  # the reader's tables stop short of some text: no reading
     if any(not item["hepburn"] and _HAN.search(item["orig"]) for item in items):
         return ""
     romaji = " ".join(item["hepburn"] for item in items)

@@ -537,3 +537,14 @@ def test_variant_keys_unify_and_iotated_a_and_hard_c(spelling, same_as):
 )
 def test_variant_keys_keep_apart(spelling, other):
     assert variant_key(fold(spelling)) != variant_key(fold(other))
+
+
+@pytest.mark.parametrize(
+    "text", ["東京\ufe00", "\U0001f368こnt\ufe00 Domingo", "Gua丙🎬cev\ufe01", "Paris\U000e0067"]
+)
+def test_variation_selectors_and_tags_are_invisible(text):
+    # Emoji and ideograph variation selectors and tag characters say how to draw a
+    # character, not which: dropped like zero-width joiners (the Japanese reader failed
+    # on them with an IndexError).
+    stripped = "".join(c for c in text if not (0xFE00 <= ord(c) <= 0xFE0F or ord(c) >= 0xE0000))
+    assert fold_forms(text) == fold_forms(stripped)
