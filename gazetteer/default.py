@@ -67,7 +67,7 @@ def inputs_fingerprint() -> str:
 def sovereigns() -> dict[str, str]:
     """Territory ISO code -> the code of the state it belongs to (PR -> US, NC -> FR)."""
     rows = (line.split("\t") for line in TERRITORIES.read_text("utf-8").splitlines())
-    return {row[0]: row[1] for row in rows if row[0] and not row[0].startswith("#")}
+    return {row[0]: row[1] for row in rows if len(row) > 1 and not row[0].startswith("#")}
 
 
 @functools.cache

@@ -638,9 +638,10 @@ class Normalizer:
             nids = self._allowed(self.index.lookup("bare", core), q)
             costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
             self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
-        said_state = bool(formal_classes(folded) or STATE_WORDS.intersection(folded.split()))
-        if STATE_WORDS.intersection(folded.split()):
+        state_words = STATE_WORDS.intersection(folded.split())
+        if state_words:
             self._country_words(found, folded, q)
+        said_state = bool(state_words or formal_classes(folded))
         dropped = 0.0
         whole = ""
         if native:

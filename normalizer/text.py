@@ -864,9 +864,10 @@ def _and_at(words: list[str], k: int) -> bool:
 
 
 def has_abbreviation(folded: str) -> bool:
+    """Whether `abbreviate` changes the name: a word with an abbreviation, or "and"."""
     words = folded.split(" ")
     return any(w in _ABBREVIATED for w in words) or any(
-        _and_at(words, k) for k, w in enumerate(words) if w in _AND
+        _and_at(words, k) for k in range(1, len(words) - 1)
     )
 
 
@@ -917,22 +918,29 @@ _FORMAL = {
         republik repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht
         tasavalta rzeczpospolita vabariik jamhuri republikang republiki respubliki
         respublikasy respublikahy dimokratia gonghwagug kyowakoku ganrajy ganarajya
-        prajatantr prajatantra jumhuriya jumhuriyat lydveldid""".split(),
+        prajatantr prajatantra jumhuriya jumhuriyat lydveldid republiken republikken
+        bundesrepublik bondsrepubliek liittotasavalta errepublika gweriniaeth republiko
+        respubliko""".split(),
         "R",
     ),
     **dict.fromkeys(
         """democratic democratica democratico democratique democratische demokratische
         demokratik demokratikong demokratska demokraticheskaya demokratyczna democrata
         demokraticka demokraticke demokratiske demokratisk demokrat demokratike demokratiese
-        demokratiska demokratikus demokraatlik""".split(),
+        demokratiska demokratikus demokraatlik demokraattinen democrataidd demokratikoa
+        demokratia""".split(),
         "D",
     ),
     **dict.fromkeys(
         """peoples popular populara populare populaire narodna narodnaya ludowa lidova
-        lidove xalq""".split(),
+        lidove xalq popola ljudska popullore""".split(),
         "P",
     ),
-    **dict.fromkeys(("volksrepubliek", "volksrepublik"), "PR"),
+    **dict.fromkeys(
+        """volksrepubliek volksrepublik folkerepublik folkerepublikk folkrepubliken
+        folkerepublikken kansantasavalta rahvavabariik nepkoztarsasag""".split(),
+        "PR",
+    ),
 }
 
 
@@ -977,7 +985,9 @@ STATE_WORDS = frozenset(w for w, c in _FORMAL.items() if "R" in c) | frozenset(
     """federation federacion federacio federazione federasi foderation foderacio
     federatsiia federatsiya federatsyia federatsiiasy federatsiiahy federacija federacao
     federacja federakundea kingdom reino royaume konigreich koenigreich regno koninkrijk
-    kongeriket kongeriget kungariket""".split()
+    kongeriket kongeriget kungariket federatia federace federaatio foderatsioon
+    federasyonu federatie shirikisho kerajaan krolestwo kralovstvi kuningaskunta
+    kuningriik kiralysag kralligi regatul kraljevina mbreteria karaliste karalyste""".split()
 )
 
 

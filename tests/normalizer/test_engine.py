@@ -1071,6 +1071,9 @@ BEST = {
     "Bonaire, Sint Eustatius en Saba": ("t:40", "borne comma and all in another language"),
     "Bonaire, Saint Eustatius y Saba": ("t:40", "saint or sint, and or y"),
     "Koreja, Demokratska Narodna Republika": ("t:33", "koreja, koreya: korea"),
+    # Formal words in more languages: Romanian federation, Norwegian people's republic.
+    "Federația Rusă": ("t:48", "federatia: a federation, Rusă a letter from Rusia"),
+    "Den demokratiske folkerepublikk Laos": ("t:22", "folkerepublikk: a people's republic"),
     # A letter apart once the generic word is dropped, not four with it kept.
     "Hämeenlinnan seutukunta": ("t:103", "the rest of a generic word misspelt"),
 }
