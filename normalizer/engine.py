@@ -147,6 +147,7 @@ class Normalizer:
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
         self._country_place_map: dict[int, int] | None = None
+        self._country_stem_map: dict[str, list[tuple[str, int]]] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
@@ -700,7 +701,8 @@ class Normalizer:
     def _country_words(self, found: dict[int, Hit], folded: str, q: Query) -> None:
         """A state's formal name in some language ("República Árabe de Siria", "Federación
         Rusa", "Iránska islamská republika"): the countries another of its words names,
-        a letter apart or an ending added ("Rusa" / Rusia, "Iránska" / Irán), a word
+        a letter apart, an ending added ("Rusa" / Rusia, "Iránska" / Irán) or the last
+        letter or two changed as well ("russiske" / Russia, "Korei" / Korea), a word
         dearer than the name itself, and dearer still for each formal word the query says
         and no name of the country does (a republic said: not Dominica)."""
         said = formal_classes(folded)
@@ -716,6 +718,12 @@ class Normalizer:
                     named.append((self.index.names_of_key(kid), edits))
             for end in range(max(4, len(word) - 4), len(word)):
                 named.append((self.index.lookup("fold", word[:end]), 1.0))
+            # An adjective: the name's last letters or two changed, more added ("russiske"
+            # / Russia, "syyrian" / Syyria).
+            stems = self._country_stems().get(word[:STEM], ())
+            nids = [nid for stem, nid in stems if _common_prefix(word, stem) >= len(stem) - 2]
+            if nids:
+                named.append((np.array(nids, dtype=np.int64), 1.0))
             for nids, edits in named:
                 nids = self._allowed(nids, q)
                 nids = nids[self._is_country[self._name_place[nids]]]
@@ -726,6 +734,21 @@ class Normalizer:
                     for p in self._name_place[nids].tolist()
                 ]
                 self._add(found, nids, 0.9, MatchType.VARIANT, True, costs)
+
+    def _country_stems(self) -> dict[str, list[tuple[str, int]]]:
+        """The one-word Latin names of states (generic words apart), by their first STEM
+        letters: what an adjective of the state begins like."""
+        if self._country_stem_map is None:
+            out: dict[str, list[tuple[str, int]]] = collections.defaultdict(list)
+            for place in np.flatnonzero(self._is_country).tolist():
+                for nid in self._name_ids(place):
+                    name = self._names[nid]
+                    if _is_latin(name):
+                        stem = strip_generic(fold(name))
+                        if len(stem) >= STEM and " " not in stem:
+                            out[stem[:STEM]].append((stem, nid))
+            self._country_stem_map = dict(out)
+        return self._country_stem_map
 
     def _formal_of(self, place: int) -> frozenset[str]:
         """The formal words (republic / democratic / people's) any name of a country says."""
@@ -1692,6 +1715,14 @@ def _tails(text: str) -> list[tuple[str, str]]:
         return [(" ".join(parts[:-1]), parts[-1])] if parts[0] and parts[-1] else []
     words = text.split()
     return [(" ".join(words[:-k]), " ".join(words[-k:])) for k in (1, 2) if len(words) > k]
+
+
+# Letters a state's name and an adjective of it share at least ("russ": Russia, russiske).
+STEM = 4
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return len(os.path.commonprefix((a, b)))
 
 
 def split_qualified(text: str) -> tuple[str, tuple[str, ...]]:

@@ -985,7 +985,7 @@ STATE_WORDS = frozenset(w for w, c in _FORMAL.items() if "R" in c) | frozenset(
     """federation federacion federacio federazione federasi foderation foderacio
     federatsiia federatsiya federatsyia federatsiiasy federatsiiahy federacija federacao
     federacja federakundea kingdom reino royaume konigreich koenigreich regno koninkrijk
-    kongeriket kongeriget kungariket federatia federace federaatio foderatsioon
+    kongeriket kongeriget kungariket foderasjon federatia federace federaatio foderatsioon
     federasyonu federatie shirikisho kerajaan krolestwo kralovstvi kuningaskunta
     kuningriik kiralysag kralligi regatul kraljevina mbreteria karaliste karalyste""".split()
 )

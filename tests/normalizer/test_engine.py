@@ -1074,6 +1074,7 @@ BEST = {
     # Formal words in more languages: Romanian federation, Norwegian people's republic.
     "Federația Rusă": ("t:48", "federatia: a federation, Rusă a letter from Rusia"),
     "Den demokratiske folkerepublikk Laos": ("t:22", "folkerepublikk: a people's republic"),
+    "Den russiske føderasjon": ("t:48", "an adjective: russiske, Russia"),
     # A letter apart once the generic word is dropped, not four with it kept.
     "Hämeenlinnan seutukunta": ("t:103", "the rest of a generic word misspelt"),
 }
