@@ -735,6 +735,15 @@ class Normalizer:
                 ]
                 self._add(found, nids, 0.9, MatchType.VARIANT, True, costs)
 
+    def prepare(self) -> None:
+        """Build what is otherwise built on first use (the index's scan tables, states'
+        names by stem, city-states, regions and their codes: about half a second on the
+        default gazetteer), so that no early query pays for it."""
+        self.index.prepare()
+        self._country_stems()
+        self._city_states()
+        self._code_tables()
+
     def _country_stems(self) -> dict[str, list[tuple[str, int]]]:
         """The one-word Latin names of states (generic words apart), by their first STEM
         letters: what an adjective of the state begins like."""
@@ -1395,11 +1404,17 @@ class Normalizer:
         """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR"): the keys of
         the first-order divisions with that code (GeoNames' own, US states' postal ones,
         or ISO 3166-2's: Ontario is CA-ON) and the country with that ISO code, if any."""
-        from gazetteer.default import subdivision_codes
-
         code = qualifier.strip().rstrip(".")
         if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.isupper()):
             return [], []
+        divisions, countries = self._code_tables()
+        country = countries.get(code)
+        return divisions.get(code, []), [] if country is None else [country]
+
+    def _code_tables(self) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """First-order division keys by code, country places by ISO code."""
+        from gazetteer.default import subdivision_codes
+
         if self._code_table is None:
             region_of = self._regions()[0]
             keys, first = np.unique(region_of, return_index=True)
@@ -1418,9 +1433,7 @@ class Normalizer:
                     divisions.setdefault(iso, []).extend(sorted(found))
             countries = {self._countries[cc]: i for cc, i in self._country_places().items()}
             self._code_table = (divisions, countries)
-        divisions, countries = self._code_table
-        country = countries.get(code)
-        return divisions.get(code, []), [] if country is None else [country]
+        return self._code_table
 
     def _named_regions(self, skeletons: Sequence[str]) -> list[int]:
         """The (country, first-order division) keys whose division's name has one of these

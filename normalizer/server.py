@@ -176,7 +176,7 @@ class State:
         return engine
 
     def swap(self, engine: Normalizer) -> None:
-        engine.index.prepare()  # the first typo after the swap finds the scan tables built
+        engine.prepare()  # the first calls after the swap find the first-use tables built
         if self.recent is not None and self.engine is not None:
             for text in self.recent():
                 with contextlib.suppress(QueryError):

@@ -1316,3 +1316,13 @@ def test_tamil_consonants_stand_for_voiced_ones_too(engine, query, country):
     # Tamil writes no voiced stops nor f: compared by consonants, b/p, d/t, g/k and f/p
     # are one.
     assert engine.normalize(query).best.place.country_code == country
+
+
+def test_prepare_builds_what_first_use_would(mini_snapshot):
+    # The server prepares a gazetteer before swapping it in: no early query pays for
+    # the tables otherwise built on first use.
+    engine = Normalizer.load(mini_snapshot)
+    assert engine._country_stem_map is None and engine._code_table is None
+    engine.prepare()
+    assert engine._country_stem_map is not None
+    assert engine._code_table is not None and engine._city_state_map is not None
