@@ -918,7 +918,7 @@ _FORMAL = {
         republik repubblica respublika respublikasi cumhuriyeti koztarsasag poblacht
         tasavalta rzeczpospolita vabariik jamhuri republikang republiki respubliki
         respublikasy respublikahy dimokratia gonghwagug kyowakoku ganrajy ganarajya
-        prajatantr prajatantra jumhuriya jumhuriyat lydveldid republiken republikken
+        prajatantr prajatantra jumhuriya jumhuriyat lydveldid republiken republikk republikken
         bundesrepublik bondsrepubliek liittotasavalta errepublika gweriniaeth republiko
         respubliko""".split(),
         "R",

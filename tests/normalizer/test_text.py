@@ -548,3 +548,19 @@ def test_variation_selectors_and_tags_are_invisible(text):
     # on them with an IndexError).
     stripped = "".join(c for c in text if not (0xFE00 <= ord(c) <= 0xFE0F or ord(c) >= 0xE0000))
     assert fold_forms(text) == fold_forms(stripped)
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("den arabiske republikk syria", "R"),  # Norwegian
+        ("den demokratiske folkerepublikk laos", "DPR"),
+        ("korean demokraattinen kansantasavalta", "DPR"),  # Finnish
+        ("republica coreea", "R"),
+        ("russian federation", ""),  # a federation: a state word, no republic
+    ],
+)
+def test_formal_words_of_states(name, says):
+    from normalizer.text import formal_classes
+
+    assert formal_classes(name) == frozenset(says)
