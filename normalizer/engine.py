@@ -642,7 +642,6 @@ class Normalizer:
         state_words = STATE_WORDS.intersection(folded.split())
         if state_words:
             self._country_words(found, folded, q)
-        said_state = bool(state_words or formal_classes(folded))
         dropped = 0.0
         whole = ""
         if native:
@@ -671,7 +670,12 @@ class Normalizer:
                 # The generic word kept, misspelt or not: "Броварской район" is Brovary Raion
                 # (Броварський район), not a place named like "Броварской".
                 self._fuzzy_nearer(found, whole, query_latin, q)
-            elif core and core != folded and len(compact(core)) >= 4 and not said_state:
+            elif (
+                core
+                and core != folded
+                and len(compact(core)) >= 4
+                and not (state_words or formal_classes(folded))
+            ):
                 # The generic word dropped, a word dearer, the rest a letter apart at most:
                 # "Hämeenlinnan seutukunta" is Hämeenlinna's sub-region, which bears no
                 # name of that form, not the Savonlinnan seutukunta four letters away.
@@ -737,8 +741,8 @@ class Normalizer:
 
     def prepare(self) -> None:
         """Build what is otherwise built on first use (the index's scan tables, states'
-        names by stem, city-states, regions and their codes: about half a second on the
-        default gazetteer), so that no early query pays for it."""
+        names by stem, city-states, regions and their codes: about 1.5 s on the default
+        gazetteer, most of it the city-states), so that no early query pays for it."""
         self.index.prepare()
         self._country_stems()
         self._city_states()

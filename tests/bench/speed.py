@@ -67,9 +67,11 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
         if len(p.name) >= 5 and p.name.isascii():
             fuzzy_q.append(typo(p.name, rng))
     # Warmed as a server is before it says SERVING (the Chinese and Japanese readers take
-    # a second to load), and by other names (tables built on first use): the rate is the
-    # steady one of names whose answers are not memoized, not a cold start's.
+    # a second to load, the first-use tables built), and by other names (pages and place
+    # records): the rate is the steady one of names whose answers are not memoized, not a
+    # cold start's.
     load_readers()
+    engine.prepare()
     for _ in range(200):
         engine.normalize(engine.place(rng.randrange(total)).name)
     engine._memo.cache_clear()
