@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.process import cdist
 
 from gazetteer import snapshot
-from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, Name, Place
+from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, PREFERRED, Name, Place
 from normalizer import rank as ranking
 from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.index import Index, deletions
@@ -1096,11 +1096,21 @@ class Normalizer:
         has_divisions = bool(divisions.any())
         readings = self._yielding_readings(hits, q)
         erased = self._erased_letters(hits, q)
+        shadowed = self._shadowed(hits)
         if not (
-            has_divisions or kind or q.prefer_countries or q.near or anchors or readings or erased
+            has_divisions
+            or kind
+            or q.prefer_countries
+            or q.near
+            or anchors
+            or readings
+            or erased
+            or shadowed
         ):
             return None
         extra = np.zeros(places.size)
+        if shadowed:
+            extra[shadowed] -= ranking.SHADOWED_ALIAS
         if erased:
             extra -= ranking.W_EDIT * ranking.ERASED_LETTER_EDIT * np.array(erased)
         if readings:
@@ -1128,6 +1138,21 @@ class Normalizer:
         if anchors:
             extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
         return extra
+
+    @staticmethod
+    def _shadowed(hits: list[Hit]) -> list[int]:
+        """Hits met through a plain alternate name (no language, not preferred: an old or
+        variant spelling) when another hit bears the query as its own name: "Rogersville"
+        is one of the towns so named before Rogers Park, Chicago, once called so."""
+        if not any(map(_own_name, hits)):
+            return []
+        return [
+            j
+            for j, h in enumerate(hits)
+            if h.match_type is MatchType.ALTERNATE
+            and not h.language
+            and not h.flags & (CANONICAL | ASCII | PREFERRED)
+        ]
 
     def _erased_letters(self, hits: list[Hit], q: Query) -> list[int] | None:
         """Per hit, how many of the query's letters beyond ASCII its name spells otherwise,

@@ -712,6 +712,14 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         # The capital of a British territory with a code of its own.
         {"id": "t:102", "name": "Road Town", "country_code": "VG", "feature_code": "PPLC",
          "population": 12603},
+        # A neighbourhood once called as a town is today; a city's famous old name that a
+        # village bears.
+        {"id": "t:105", "name": "Rogers Park", "country_code": "US", "population": 54402,
+         "alt_names": ["Rogersville"]},
+        {"id": "t:106", "name": "Rogersville", "country_code": "US", "population": 4383},
+        {"id": "t:107", "name": "Kolkata", "country_code": "IN", "population": 4631392,
+         "alt_names": ["Calcutta"]},
+        {"id": "t:108", "name": "Calcutta", "country_code": "ZA", "population": 600},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -895,6 +903,17 @@ def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
     assert result.best.place.id == "t:80"
     assert "t:79" in [c.place.id for c in result.candidates]
     assert tiny_engine.normalize("آلبانی").best.place.id == "t:79"
+
+
+def test_an_old_spelling_yields_to_places_bearing_it_as_their_own_name(tiny_engine):
+    # Rogers Park, Chicago, was once called Rogersville (a GeoNames alternate name with no
+    # language): a text saying Rogersville means the town of that name, though it is a
+    # tenth as populous. Rogers Park stays a candidate; a city of millions keeps its
+    # famous old name (Calcutta) against a village bearing it.
+    result = tiny_engine.normalize("Rogersville", limit=5)
+    assert result.best.place.id == "t:106"
+    assert "t:105" in [c.place.id for c in result.candidates]
+    assert tiny_engine.normalize("Calcutta").best.place.id == "t:107"
 
 
 def test_a_countrys_foreign_name_borne_by_a_city_elsewhere_is_the_city(tiny_engine):
