@@ -131,6 +131,7 @@ class Normalizer:
         self._is_region = self._is_country | np.isin(
             a["place.fcode"], [i for i, c in enumerate(self._fcodes) if c in ("ADM1", "TERR")]
         )
+        self._pplc = self._fcodes.index("PPLC") if "PPLC" in self._fcodes else -1
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self._sovereign_of: np.ndarray | None = None
@@ -1117,7 +1118,7 @@ class Normalizer:
             extra[readings] -= ranking.W_EDIT * ranking.READING_YIELD
         if has_divisions:
             if kind != "A":  # unless the query says "district", "county", ...
-                extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places)
+                extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places, hits)
             flags = np.fromiter((h.flags for h in hits), np.int64, len(hits))
             extra -= ranking.DIVISION_ALIAS_PENALTY * (
                 divisions & ((flags & CANONICAL) == 0) & ~self._is_region[places]
@@ -1244,10 +1245,12 @@ class Normalizer:
         langs = country_table().get(self._countries[country], {}).get("languages") or ""
         return frozenset(x.split("-")[0] for x in langs.split(",") if x)
 
-    def _homonym_divisions(self, places: np.ndarray) -> np.ndarray:
+    def _homonym_divisions(self, places: np.ndarray, hits: list[Hit]) -> np.ndarray:
         """1 for a division candidate that contains a populated-place candidate (same query),
-        or lies within FEATURE_KM of a physical feature candidate it is named after (Sudan's
-        Red Sea state and the sea, Namibia's Zambezi region and the river)."""
+        shares its country with the capital candidate met as well or better (Washington
+        the state and the capital), or lies within FEATURE_KM of a physical feature
+        candidate it is named after (Sudan's Red Sea state and the sea, Namibia's Zambezi
+        region and the river)."""
         level = self._adm_level[places]
         is_p = self._pclass[places] == ord("P")
         out = np.zeros(places.size)
@@ -1265,11 +1268,19 @@ class Normalizer:
                     float(self._lat[places[j]]), float(self._lon[places[j]]), lat, lon
                 )
                 out[j] = float((km <= FEATURE_KM).any())
+        cc = self._pcountry[places]
+        capital = self._a["place.fcode"][places] == self._pplc
+        if capital.any():
+            # The country's capital, met as well or better: news names Washington the
+            # capital, not the state (which does not hold it), Buenos Aires the city.
+            edits = np.fromiter((h.edits for h in hits), float, len(hits))
+            for j in np.flatnonzero(level).tolist():
+                if (capital & (cc == cc[j]) & (edits <= edits[j])).any():
+                    out[j] = 1.0
         if not is_p.any():
             return out
         a1 = self._admin1_keys()[places]
         a2 = np.array(self._str["admin2_code"].many(places))
-        cc = self._pcountry[places]
         for j in np.flatnonzero(level):
             inside = is_p & (cc == cc[j]) & (a1 == a1[j])
             if level[j] == 2:

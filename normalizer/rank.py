@@ -95,7 +95,12 @@ NAME_BONUS = (
 AMBIGUITY_RATIO = 0.3
 AMBIGUITY_TOP = 0.7
 # A division named like a populated place inside it (Shusha rayon / Shusha) yields to
-# the place: news text names the town far more often than its district.
+# the place: news text names the town far more often than its district. So does one
+# named like its country's capital, inside it or not (Washington the state and the
+# capital; Buenos Aires, Maputo, Lima the provinces and the cities). Measured for the
+# capitals: CLDR cities +3 (won 3, lost 0), no other set moves query by query; LGL
+# Acc@161km 0.688 -> 0.693 one by one, 0.812 -> 0.816 in documents, TR-News 0.839 ->
+# 0.843 and 0.900 -> 0.904.
 HOMONYM_PENALTY = 2.5
 # A generic word in the query ("Chiba Prefecture", "Songbu Zhen") favours places of the
 # kind it names.

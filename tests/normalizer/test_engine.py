@@ -720,6 +720,12 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:107", "name": "Kolkata", "country_code": "IN", "population": 4631392,
          "alt_names": ["Calcutta"]},
         {"id": "t:108", "name": "Calcutta", "country_code": "ZA", "population": 600},
+        # A state named like its country's capital, which lies outside it.
+        {"id": "t:109", "name": "Washington", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 7700000, "admin1_code": "WA"},
+        {"id": "t:110", "name": "Washington", "country_code": "US", "feature_code": "PPLC",
+         "population": 690000, "admin1_code": "DC"},
+        {"id": "t:111", "name": "Washington", "country_code": "GB", "population": 67000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -903,6 +909,15 @@ def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
     assert result.best.place.id == "t:80"
     assert "t:79" in [c.place.id for c in result.candidates]
     assert tiny_engine.normalize("آلبانی").best.place.id == "t:79"
+
+
+def test_a_division_named_like_its_countrys_capital_yields_to_the_capital(tiny_engine):
+    # Washington the state holds eleven times the capital's people and does not contain
+    # it; news saying Washington means the capital. The state stays a candidate.
+    result = tiny_engine.normalize("Washington", limit=5)
+    assert result.best.place.id == "t:110"
+    assert "t:109" in [c.place.id for c in result.candidates]
+    assert tiny_engine.normalize("Washington State").best.place.id == "t:109"
 
 
 def test_an_old_spelling_yields_to_places_bearing_it_as_their_own_name(tiny_engine):
