@@ -7,6 +7,42 @@ from dataclasses import dataclass, field
 # Feature classes of the GeoNames model (https://www.geonames.org/export/codes.html).
 FEATURE_CLASSES = frozenset("AHLPRSTUV")
 
+# The class of GeoNames' common feature codes (https://www.geonames.org/export/codes.html),
+# for rows that give a code and no class: PPL* populated places, ADM* / PCL* divisions
+# and states, the rest listed.
+_CLASS_OF_PREFIX = (("PPL", "P"), ("ADM", "A"), ("PCL", "A"))
+_CLASS_OF_CODE = {
+    "STLMT": "P",
+    **dict.fromkeys(("LTER", "PRSH", "TERR", "ZN", "ZNB"), "A"),
+    **dict.fromkeys(
+        "BAY BAYS BGHT CHN CNFL CNL COVE ESTY FJD FLLS GLCR GULF HBR INLT LGN LK LKS MRSH "
+        "OCN RPDS RSV SD SEA SPNG STM STMS STRT SWMP WTRH".split(),
+        "H",
+    ),
+    **dict.fromkeys(
+        "ATOL BCH BSN CAPE CLF CNYN CRTR DSRT DUNE GRGE HLL HLLS ISL ISLET ISLS MESA MT MTS "
+        "PASS PEN PK PKS PLAT PLN PT RDGE RK UPLD VAL VLC".split(),
+        "T",
+    ),
+    **dict.fromkeys("AREA CONT LCTY OILF PRK PRT RESV RGN RGNE".split(), "L"),
+    **dict.fromkeys(
+        "AIRP BDG BLDG CH CMPRF CSTL DAM FT HSP HTL MNMT MUS PAL PS SCH STDM UNIV".split(), "S"
+    ),
+    **dict.fromkeys("RD RR ST TNL".split(), "R"),
+    **dict.fromkeys("FRST GRSLD".split(), "V"),
+}
+
+
+def class_of_code(code: str) -> str:
+    """The GeoNames feature class a feature code belongs to ("PPLC" -> "P", "ADM1" ->
+    "A", "STM" -> "H"); "" for a code not known here."""
+    code = code.strip().upper()
+    for prefix, fclass in _CLASS_OF_PREFIX:
+        if code.startswith(prefix):
+            return fclass
+    return _CLASS_OF_CODE.get(code, "")
+
+
 # Name flags, stored as one byte per name in snapshots.
 PREFERRED = 1
 SHORT = 2

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from gazetteer.model import CANONICAL, FEATURE_CLASSES, Name, Place
+from gazetteer.model import CANONICAL, FEATURE_CLASSES, Name, Place, class_of_code
 from gazetteer.sources._io import read_lines
 from gazetteer.validate import Collector, check_coordinates, parse_float, parse_int
 
@@ -138,6 +138,10 @@ def _place(
     if fclass and fclass not in FEATURE_CLASSES:
         errors.add(label, line, f"unknown feature class {fclass!r}")
         return None
+    fcode = record.get("feature_code", "").strip().upper()
+    # A code without its class ("PPLC", "ADM1"): the class GeoNames gives that code, so
+    # that class filters and the division and town rules see the row as what it is.
+    fclass = fclass or class_of_code(fcode)
     if any(not text.strip() for text, _ in alts):
         errors.add(label, line, "empty alternate name")
         return None
@@ -156,7 +160,7 @@ def _place(
         admin1_code=record.get("admin1_code", "").strip(),
         admin1_name=record.get("admin1_name", "").strip(),
         feature_class=fclass,
-        feature_code=record.get("feature_code", "").strip().upper(),
+        feature_code=fcode,
         latitude=lat,
         longitude=lon,
         population=population,

@@ -48,6 +48,27 @@ def test_csv_and_jsonl_own_schema():
     assert by_id["depot:1"].admin1_name == "Baku"
 
 
+def test_a_feature_code_without_its_class_gets_the_class_geonames_gives_it(tmp_path):
+    # A row saying PPLC or ADM1 and no class is a town or a division to class filters and
+    # ranking; a class given is kept; a code not known leaves the class empty.
+    src = tmp_path / "own.csv"
+    src.write_text(
+        "id,name,latitude,longitude,feature_class,feature_code\n"
+        "1,Capital,1,1,,PPLC\n2,Province,1,2,,ADM1\n3,River,1,3,,STM\n"
+        "4,Depot,1,4,S,PPL\n5,Thing,1,5,,XYZ\n6,Plain,1,6,,\n",
+        encoding="utf-8",
+    )
+    classes = {p.id: p.feature_class for p in load_sources([str(src)]).places}
+    assert classes == {
+        "custom:1": "P",
+        "custom:2": "A",
+        "custom:3": "H",
+        "custom:4": "S",
+        "custom:5": "",
+        "custom:6": "",
+    }
+
+
 def test_zip_source(tmp_path):
     z = tmp_path / "AZ.zip"
     with zipfile.ZipFile(z, "w") as zf:
