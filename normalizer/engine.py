@@ -132,6 +132,7 @@ class Normalizer:
             a["place.fcode"], [i for i, c in enumerate(self._fcodes) if c in ("ADM1", "TERR")]
         )
         self._pplc = self._fcodes.index("PPLC") if "PPLC" in self._fcodes else -1
+        self._adm1_code = self._fcodes.index("ADM1") if "ADM1" in self._fcodes else -1
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self._sovereign_of: np.ndarray | None = None
@@ -1043,11 +1044,14 @@ class Normalizer:
         return hits
 
     # ---------------------------------------------------------------- context
-    def _context_anchors(self, q: Query) -> list[int]:
-        return self._anchors([self.clean(c) for c in q.context if c.strip()])
+    def _context_anchors(self, q: Query) -> Anchors:
+        soft: list[int] = []
+        firm = self._anchors([self.clean(c) for c in q.context if c.strip()], soft)
+        return Anchors(firm, (p for p in dict.fromkeys(soft) if p not in firm))
 
-    def _anchors(self, names: Sequence[str]) -> list[int]:
-        """Places the context names resolve to with confidence."""
+    def _anchors(self, names: Sequence[str], soft: list[int] | None = None) -> list[int]:
+        """Places the context names resolve to with confidence; the candidates of the
+        others (SOFT_CANDIDATES each) added to `soft` if given."""
         anchors = []
         for name in names:
             sub = Query(name, limit=1)
@@ -1060,6 +1064,8 @@ class Normalizer:
             best = ordered[0]
             if best.score >= 0.5 and not ambiguous:
                 anchors.append(best.place)
+            elif soft is not None:
+                soft += (h.place for h in ordered[:SOFT_CANDIDATES])
         return anchors
 
     def _priors(self, hits: list[Hit], places: np.ndarray) -> Sequence[float] | np.ndarray:
@@ -1098,8 +1104,10 @@ class Normalizer:
         readings = self._yielding_readings(hits, q)
         erased = self._erased_letters(hits, q)
         shadowed = self._shadowed(hits)
+        soft = anchors.soft if isinstance(anchors, Anchors) else ()
         if not (
-            has_divisions
+            soft
+            or has_divisions
             or kind
             or q.prefer_countries
             or q.near
@@ -1138,6 +1146,10 @@ class Normalizer:
             extra += ranking.W_PREFER * np.exp(-d / 300.0)
         if anchors:
             extra += ranking.W_CONTEXT * self._coherence(places, np.array(anchors, dtype=np.int64))
+        if soft:
+            extra += ranking.W_SOFT_CONTEXT * self._coherence(
+                places, np.array(soft, dtype=np.int64)
+            )
         return extra
 
     @staticmethod
@@ -1501,6 +1513,8 @@ class Normalizer:
 
     def _coherence(self, places: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """0..1 per candidate: how well it fits the anchor places (country, region, distance)."""
+        if not anchors.size:
+            return np.zeros(places.size)
         same_country = self._pcountry[places][:, None] == self._pcountry[anchors][None, :]
         # A state vouches for the places of its territories too ("Nouméa, France").
         held = (
@@ -1512,28 +1526,27 @@ class Normalizer:
             & same_country
             & (a1[places][:, None] >= 0)
         )
-        coh = np.zeros(places.size)
-        for j, anchor in enumerate(anchors):
-            d = haversine_km(
-                float(self._lat[anchor]),
-                float(self._lon[anchor]),
-                self._lat[places],
-                self._lon[places],
+        # Every candidate against every anchor at once (a document's ambiguous names bring
+        # dozens of anchors).
+        lat1, lat2 = np.radians(self._lat[places])[:, None], np.radians(self._lat[anchors])[None, :]
+        dl = np.radians(self._lon[places][:, None] - self._lon[anchors][None, :])
+        a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
+        d = 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+        score = 0.45 * same_country + 0.25 * same_admin1 + 0.3 * np.exp(-d / 250.0)
+        # A named country or region vouches for the places inside it.
+        region = self._is_region[anchors]
+        if region.any():
+            fcode = self._a["place.fcode"][anchors]
+            country = self._is_country[anchors]
+            adm1 = fcode == self._adm1_code
+            inside = np.where(
+                country[None, :],
+                same_country | held,
+                np.where(adm1[None, :], same_admin1, same_country),
             )
-            near = np.exp(-d / 250.0)
-            score = 0.45 * same_country[:, j] + 0.25 * same_admin1[:, j] + 0.3 * near
-            # A named country or region vouches for the places inside it.
-            if self._is_region[anchor]:
-                if self._is_country[anchor]:
-                    inside = same_country[:, j] | held[:, j]
-                elif self._fcodes[int(self._a["place.fcode"][anchor])] != "ADM1":
-                    inside = same_country[:, j]
-                else:
-                    inside = same_admin1[:, j]
-                score = np.maximum(score, 0.8 * inside)
-            score[places == anchor] = 1.0  # the same place, named again
-            coh = np.maximum(coh, score)
-        return coh
+            score = np.where(region[None, :], np.maximum(score, 0.8 * inside), score)
+        score[places[:, None] == anchors[None, :]] = 1.0  # the same place, named again
+        return score.max(axis=1)
 
     def _sovereign(self) -> np.ndarray:
         """Per country index, the index of the state it belongs to (itself if none)."""
@@ -1571,28 +1584,47 @@ class Normalizer:
     def _normalize_document(
         self, items: list[Query], keep_going: Callable[[], bool] | None = None
     ) -> list[Result] | None:
+        # Each name alone first, with candidates enough for the others to weigh.
         first = []
         for q in items:
             if keep_going is not None and not keep_going():
                 return None
-            first.append(self._normalize_plain(replace(q, context=())))
+            alone = replace(q, context=(), limit=max(q.limit, SOFT_CANDIDATES))
+            first.append(self._normalize_plain(alone))
         out = []
         for i, q in enumerate(items):
             if keep_going is not None and not keep_going():
                 return None
-            anchors = []
+            firm: list[int] = []
+            soft: list[int] = []
             for r in first:
                 # A repeat of the same name is no evidence for itself.
-                if r.normalized_query == first[i].normalized_query:
+                if r.normalized_query == first[i].normalized_query or not r.candidates:
                     continue
-                if r.candidates and not r.ambiguous and r.candidates[0].score >= 0.5:
-                    anchors.append(self.place_index(r.candidates[0].place.id))
+                if not r.ambiguous and r.candidates[0].score >= 0.5:
+                    firm.append(self.place_index(r.candidates[0].place.id))
+                else:
+                    soft += (self.place_index(c.place.id) for c in r.candidates)
             if q.context:
-                anchors += self._context_anchors(q)
+                context = self._context_anchors(q)
+                firm += context
+                soft += context.soft
+            soft = list(dict.fromkeys(p for p in soft if p not in firm))
             # Read as one name alone is ("Paris, Texas", "eastern Ukraine", "unknown"),
-            # the other names' anchors added.
-            out.append(self._normalize(q, anchors=anchors))
+            # the other names' anchors added (the context among them already).
+            out.append(self._normalize(replace(q, context=()), anchors=Anchors(firm, soft)))
         return out
+
+
+class Anchors(list):
+    """Places the other names of a text (and the context) resolve to with confidence,
+    and `soft`: the candidates of those left ambiguous. A candidate near one of them is
+    vouched for, less firmly (W_SOFT_CONTEXT): "Paris" beside "Henry County" is Paris,
+    Tennessee, in Henry County, Tennessee, though neither name alone says so."""
+
+    def __init__(self, firm: Iterable[int] = (), soft: Iterable[int] = ()) -> None:
+        super().__init__(firm)
+        self.soft = list(soft)
 
 
 def _native_kind(text: str) -> str:
@@ -1647,6 +1679,8 @@ FACILITY_WORDS = frozenset(
 # A place "in" a qualifier's country or division: its coherence with it (same country
 # 0.45, same first-order division 0.8 for a division, the place itself 1).
 QUALIFIER_MET = 0.7
+# In a document, how many candidates of each name left ambiguous the other names weigh.
+SOFT_CANDIDATES = 5
 
 
 def _unmet(ordered: list[Hit]) -> list[Hit]:

@@ -85,3 +85,32 @@ def test_a_document_reads_each_name_as_a_single_query_does(engine):
         assert (d.best and d.best.place.id) == (a.best and a.best.place.id), name
     assert document[0].best.place.country_code == "US"
     assert document[4].best is None
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        # Each alone is Egypt's city or England's; together, places a few miles apart.
+        (["Alexandria", "Arlington"], [("US", "VA"), ("US", "VA")]),
+        (["Cambridge", "Boston"], [("US", "MA"), ("US", "MA")]),
+        (["Springfield", "Shelbyville"], [("US", "IL"), ("US", "IL")]),
+        # The famous ones stay when the other name says so.
+        (["Alexandria", "Cairo"], [("EG", None), ("EG", None)]),
+        (["Cambridge", "Oxford"], [("GB", None), ("GB", None)]),
+    ],
+)
+def test_ambiguous_names_of_one_text_choose_candidates_near_each_other(engine, names, expected):
+    # Neither name is sure alone; each one's candidates vouch for the other's near them.
+    document = engine.normalize_many([Query(n) for n in names], as_document=True)
+    for name, result, (country, admin1) in zip(names, document, expected, strict=True):
+        place = result.best.place
+        assert place.country_code == country, (name, place)
+        assert admin1 is None or place.admin1_code == admin1, (name, place)
+
+
+def test_ambiguous_context_names_vouch_for_candidates_near_theirs(engine):
+    # "Arlington" alone is Texas's; as context it is no firm place, yet its candidates say
+    # where to look: Alexandria beside it is Virginia's, not Egypt's.
+    assert engine.normalize("Alexandria").best.place.country_code == "EG"
+    place = engine.normalize("Alexandria", context=["Arlington"]).best.place
+    assert (place.country_code, place.admin1_code) == ("US", "VA")
