@@ -249,6 +249,15 @@ def test_dropped_names_are_off_their_places(engine):
     assert engine.normalize("Sloviansk").best.place.id == "geonames:693468"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["EU", "the EU", "European Union", "Евросоюз", "欧盟"])
+def test_the_european_union_is_no_french_town(engine, name):
+    # News says EU for the union; GeoNames has no such place, only the Norman town Eu,
+    # which stays a candidate of "EU".
+    assert engine.normalize(name).best.place.id == "curated:european-union"
+    assert "geonames:3019329" in [c.place.id for c in engine.normalize("EU").candidates]
+
+
 def test_curated_rows_name_their_source():
     from gazetteer.default import CURATED, read_curated
 
