@@ -1604,7 +1604,7 @@ class Normalizer:
                 if not r.ambiguous and r.candidates[0].score >= 0.5:
                     firm.append(self.place_index(r.candidates[0].place.id))
                 else:
-                    soft += (self.place_index(c.place.id) for c in r.candidates)
+                    soft += (self.place_index(c.place.id) for c in r.candidates[:SOFT_CANDIDATES])
             if q.context:
                 context = self._context_anchors(q)
                 firm += context
@@ -1619,8 +1619,8 @@ class Normalizer:
 class Anchors(list):
     """Places the other names of a text (and the context) resolve to with confidence,
     and `soft`: the candidates of those left ambiguous. A candidate near one of them is
-    vouched for, less firmly (W_SOFT_CONTEXT): "Paris" beside "Henry County" is Paris,
-    Tennessee, in Henry County, Tennessee, though neither name alone says so."""
+    vouched for, less firmly (W_SOFT_CONTEXT): "Alexandria" beside "Arlington" is
+    Virginia's, though neither name alone says so (alone, Egypt's and Texas')."""
 
     def __init__(self, firm: Iterable[int] = (), soft: Iterable[int] = ()) -> None:
         super().__init__(firm)
