@@ -48,7 +48,7 @@ from normalizer.text import (
     variant_key,
 )
 from normalizer.types import Candidate, GazetteerInfo, MatchType, Query, Result
-from normalizer.typos import first_letter_slip, slips
+from normalizer.typos import first_letter_slip, slips, swap_slips
 from normalizer.wadegiles import pinyin_readings
 
 __all__ = ["Limits", "Normalizer"]
@@ -1900,7 +1900,13 @@ def similarity(
         # transposition is two Levenshtein edits and one OSA edit).
         lev = Levenshtein.distance(folded, keys[j])
         if lev == dist[j]:
-            dist[j] -= ranking.SLIP_DISCOUNT * slips(folded, keys[j])
+            n = slips(folded, keys[j])
+            if dist[j] == 2 and not spelled_out:
+                # Levenshtein may pair two edits otherwise than the typist made them
+                # ("sonnewebrg": w struck beside e and "be" swapped in Sonneberg, which
+                # Levenshtein reads as two distant substitutions).
+                n = max(n, swap_slips(folded, keys[j]))
+            dist[j] -= ranking.SLIP_DISCOUNT * n
         else:
             dist[j] -= ranking.SLIP_DISCOUNT * (lev - dist[j])
     vq = variant_key(folded)

@@ -16,7 +16,7 @@ import math
 
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["NEIGHBOURS", "first_letter_slip", "slips"]
+__all__ = ["NEIGHBOURS", "first_letter_slip", "slips", "swap_slips"]
 
 _ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
 
@@ -55,6 +55,22 @@ def slips(query: str, name: str) -> int:
         elif op.tag == "insert":  # a letter the name has and the query lacks: a key missed
             count += 1
     return count
+
+
+def swap_slips(query: str, name: str) -> int:
+    """Slips in reaching `query` from `name` by two keys struck in the wrong order and
+    one edit more, when that is how the query was typed: the swap (a slip) and the other
+    edit if it is one ("sonnewebrg" from Sonneberg: "be" swapped, w struck beside e: 2,
+    where the Levenshtein alignment `slips` reads finds two distant substitutions and
+    0). 0 when no swap leaves the query one edit from the name."""
+    best = 0
+    for i in range(len(name) - 1):
+        if name[i] == name[i + 1]:
+            continue
+        swapped = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+        if Levenshtein.distance(query, swapped, score_cutoff=1) == 1:
+            best = max(best, 1 + slips(query, swapped))
+    return best
 
 
 def first_letter_slip(query: str, name: str) -> bool:

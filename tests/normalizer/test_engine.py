@@ -443,6 +443,9 @@ def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
         ("crévent", "Frévent"),
         ("lokweng", "Tlokweng"),
         ("ad Essen", "Bad Essen"),
+        # Two keys swapped and a neighbour struck beside them, which a Levenshtein
+        # alignment reads as two substitutions: Sonneberg, not the smaller Sonnenberg.
+        ("Sonnewebrg", "Sonneberg"),
     ],
 )
 def test_keyboard_slips_are_likelier_typos_than_other_edits(engine, query, expected):

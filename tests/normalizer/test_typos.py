@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizer.typos import NEIGHBOURS, first_letter_slip, slips
+from normalizer.typos import NEIGHBOURS, first_letter_slip, slips, swap_slips
 
 
 def test_neighbours_follow_the_staggered_rows():
@@ -47,3 +47,23 @@ def test_slips(query, name, count):
 )
 def test_first_letter_slips(query, name, slip):
     assert first_letter_slip(query, name) is slip
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "count"),
+    [
+        # "be" swapped and w struck beside e: two slips, which Levenshtein's alignment
+        # (w -> b, an extra b) does not see.
+        ("sonnewebrg", "sonneberg", 2),
+        ("sonnewebrg", "sonnenberg", 1),  # n -> w is no slip; the swap is
+        ("bucciakn", "bucciano", 2),  # "an" swapped, k struck beside n
+        ("paris", "paris", 0),  # no swap leaves one edit
+        ("xyz", "paris", 0),
+    ],
+)
+def test_swap_slips(query, name, count):
+    assert swap_slips(query, name) == count
+
+
+def test_the_levenshtein_alignment_misses_a_swap_beside_an_extra_key():
+    assert slips("sonnewebrg", "sonneberg") == 0 < swap_slips("sonnewebrg", "sonneberg")
