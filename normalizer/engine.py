@@ -1908,7 +1908,10 @@ def similarity(
                 n = max(n, swap_slips(folded, keys[j]))
             dist[j] -= ranking.SLIP_DISCOUNT * n
         else:
-            dist[j] -= ranking.SLIP_DISCOUNT * (lev - dist[j])
+            n = lev - dist[j]  # the swaps
+            if dist[j] == 2 and not spelled_out:
+                n = max(n, swap_slips(folded, keys[j]))  # and the other edit, if a slip
+            dist[j] -= ranking.SLIP_DISCOUNT * n
     vq = variant_key(folded)
     if telling(vq, folded):
         vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5

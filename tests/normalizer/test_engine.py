@@ -446,6 +446,9 @@ def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
         # Two keys swapped and a neighbour struck beside them, which a Levenshtein
         # alignment reads as two substitutions: Sonneberg, not the smaller Sonnenberg.
         ("Sonnewebrg", "Sonneberg"),
+        # Two keys swapped and a neighbour struck beside another: Heslington ("sl"
+        # swapped, a t beside the g), not Hellington two edits away by distant keys.
+        ("Helsingtlon", "Heslington"),
     ],
 )
 def test_keyboard_slips_are_likelier_typos_than_other_edits(engine, query, expected):
