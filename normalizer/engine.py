@@ -1597,7 +1597,10 @@ class Normalizer:
                 return None
             firm: list[int] = []
             soft: list[int] = []
-            for r in first:
+            # The names around this one (all of an article's): a long text's far ends
+            # seldom speak of the same places, and every name weighing every other
+            # grows with the square of the text.
+            for r in first[max(0, i - DOCUMENT_WINDOW) : i + DOCUMENT_WINDOW + 1]:
                 # A repeat of the same name is no evidence for itself.
                 if r.normalized_query == first[i].normalized_query or not r.candidates:
                     continue
@@ -1609,6 +1612,7 @@ class Normalizer:
                 context = self._context_anchors(q)
                 firm += context
                 soft += context.soft
+            firm = list(dict.fromkeys(firm))
             soft = list(dict.fromkeys(p for p in soft if p not in firm))
             # Read as one name alone is ("Paris, Texas", "eastern Ukraine", "unknown"),
             # the other names' anchors added (the context among them already).
@@ -1681,6 +1685,9 @@ FACILITY_WORDS = frozenset(
 QUALIFIER_MET = 0.7
 # In a document, how many candidates of each name left ambiguous the other names weigh.
 SOFT_CANDIDATES = 5
+# In a document, how many names on each side of a name it weighs (a news article's
+# names all fall within it).
+DOCUMENT_WINDOW = 50
 
 
 def _unmet(ordered: list[Hit]) -> list[Hit]:
