@@ -94,6 +94,8 @@ def test_a_document_reads_each_name_as_a_single_query_does(engine):
         (["Alexandria", "Arlington"], [("US", "VA"), ("US", "VA")]),
         (["Cambridge", "Boston"], [("US", "MA"), ("US", "MA")]),
         (["Springfield", "Shelbyville"], [("US", "IL"), ("US", "IL")]),
+        # A state named beside a city's name outweighs the capital of France's fame.
+        (["Paris", "Texas"], [("US", "TX"), ("US", "TX")]),
         # The famous ones stay when the other name says so.
         (["Alexandria", "Cairo"], [("EG", None), ("EG", None)]),
         (["Cambridge", "Oxford"], [("GB", None), ("GB", None)]),
