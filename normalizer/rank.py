@@ -83,8 +83,9 @@ W_CONTEXT = 6.0
 # counted a place twice when it was a firm anchor too (document mode, Acc@161km): LGL
 # 0.816 / 0.844 / 0.856 / 0.860, TR-News 0.904 / 0.918 / 0.936 / 0.928; the five best
 # candidates of each name (three: 0.857 / 0.926, ten: 0.857 / 0.936). As landed, at 5:
-# LGL 0.855, TR-News 0.933 (with W_CONTEXT at 5; 0.861 / 0.935 at 6). Each soft anchor weighted by its candidate's score (raw or
-# relative to the name's best, at 5, 8, 12) lost 0.4-2 points on both.
+# LGL 0.855, TR-News 0.933 (with W_CONTEXT at 5; 0.861 / 0.935 at 6). Each soft anchor
+# weighted by its candidate's score (raw or relative to the name's best, at 5, 8, 12)
+# lost 0.4-2 points on both.
 # Context names left ambiguous vouch likewise: names several places share, with three
 # nearby places as context, top-1 0.881 -> 0.947. No accuracy set moves query by query.
 W_SOFT_CONTEXT = 5.0
