@@ -936,6 +936,14 @@ _FORMAL = {
         lidove xalq popola ljudska popullore""".split(),
         "P",
     ),
+    # Islamic (Iran, Pakistan, Afghanistan, Mauritania): a word of the formal name, not
+    # an adjective of a state ("islamic" is no Iceland, Island, by its first letters).
+    **dict.fromkeys(
+        """islamic islamica islamico islamique islamische islamischen islamitische islamisk
+        islamiska islamska islamske islamskaya islamskaja islamskoi islamskoy islami islamiya
+        islamiyah islamiyya islamilainen""".split(),
+        "I",
+    ),
     **dict.fromkeys(
         """volksrepubliek volksrepublik folkerepublik folkerepublikk folkrepubliken
         folkerepublikken kansantasavalta rahvavabariik nepkoztarsasag""".split(),

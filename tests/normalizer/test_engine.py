@@ -732,6 +732,9 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:110", "name": "Washington", "country_code": "US", "feature_code": "PPLC",
          "population": 690000, "admin1_code": "DC"},
         {"id": "t:111", "name": "Washington", "country_code": "GB", "population": 67000},
+        # A state whose name in its own languages begins like "islamic".
+        {"id": "t:112", "name": "Iceland", "country_code": "IS", "feature_class": "A",
+         "feature_code": "PCLI", "population": 370000, "alt_names": ["Island"]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1113,6 +1116,7 @@ BEST = {
     "Federația Rusă": ("t:48", "federatia: a federation, Rusă a letter from Rusia"),
     "Den demokratiske folkerepublikk Laos": ("t:22", "folkerepublikk: a people's republic"),
     "Den russiske føderasjon": ("t:48", "an adjective: russiske, Russia"),
+    "Islamic Republic": ("t:50", "islamic: a formal word, not an adjective of Island"),
     # A letter apart once the generic word is dropped, not four with it kept.
     "Hämeenlinnan seutukunta": ("t:103", "the rest of a generic word misspelt"),
 }
