@@ -1047,7 +1047,7 @@ class Normalizer:
     def _context_anchors(self, q: Query) -> Anchors:
         soft: list[int] = []
         firm = self._anchors([self.clean(c) for c in q.context if c.strip()], soft)
-        return Anchors(firm, (p for p in dict.fromkeys(soft) if p not in firm))
+        return Anchors(firm, soft)
 
     def _anchors(self, names: Sequence[str], soft: list[int] | None = None) -> list[int]:
         """Places the context names resolve to with confidence; the candidates of the
@@ -1528,10 +1528,12 @@ class Normalizer:
         )
         # Every candidate against every anchor at once (a document's ambiguous names bring
         # dozens of anchors).
-        lat1, lat2 = np.radians(self._lat[places])[:, None], np.radians(self._lat[anchors])[None, :]
-        dl = np.radians(self._lon[places][:, None] - self._lon[anchors][None, :])
-        a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dl / 2) ** 2
-        d = 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+        d = haversine_km(
+            self._lat[places][:, None],
+            self._lon[places][:, None],
+            self._lat[anchors][None, :],
+            self._lon[anchors][None, :],
+        )
         score = 0.45 * same_country + 0.25 * same_admin1 + 0.3 * np.exp(-d / 250.0)
         # A named country or region vouches for the places inside it.
         region = self._is_region[anchors]
@@ -1612,8 +1614,6 @@ class Normalizer:
                 context = self._context_anchors(q)
                 firm += context
                 soft += context.soft
-            firm = list(dict.fromkeys(firm))
-            soft = list(dict.fromkeys(p for p in soft if p not in firm))
             # Read as one name alone is ("Paris, Texas", "eastern Ukraine", "unknown"),
             # the other names' anchors added (the context among them already).
             out.append(self._normalize(replace(q, context=()), anchors=Anchors(firm, soft)))
@@ -1627,8 +1627,10 @@ class Anchors(list):
     Virginia's, though neither name alone says so (alone, Egypt's and Texas')."""
 
     def __init__(self, firm: Iterable[int] = (), soft: Iterable[int] = ()) -> None:
-        super().__init__(firm)
-        self.soft = list(soft)
+        # Each place once; a firm anchor is not soft too (it would count twice).
+        super().__init__(dict.fromkeys(firm))
+        firm_set = set(self)
+        self.soft = [p for p in dict.fromkeys(soft) if p not in firm_set]
 
 
 def _native_kind(text: str) -> str:
@@ -1906,19 +1908,15 @@ def similarity(
         # right one or beside it, a key missed, two keys struck in the wrong order (each
         # transposition is two Levenshtein edits and one OSA edit).
         lev = Levenshtein.distance(folded, keys[j])
-        if lev == dist[j]:
-            n = slips(folded, keys[j])
-            if dist[j] == 2 and not spelled_out:
-                # Levenshtein may pair two edits otherwise than the typist made them
-                # ("sonnewebrg": w struck beside e and "be" swapped in Sonneberg, which
-                # Levenshtein reads as two distant substitutions).
-                n = max(n, swap_slips(folded, keys[j]))
-            dist[j] -= ranking.SLIP_DISCOUNT * n
-        else:
-            n = lev - dist[j]  # the swaps
-            if dist[j] == 2 and not spelled_out:
-                n = max(n, swap_slips(folded, keys[j]))  # and the other edit, if a slip
-            dist[j] -= ranking.SLIP_DISCOUNT * n
+        # The slips of the Levenshtein alignment, or the swaps where OSA counted some.
+        n = slips(folded, keys[j]) if lev == dist[j] else lev - dist[j]
+        if dist[j] == 2 and not spelled_out:
+            # A swap and another edit, which the alignment may pair otherwise than the
+            # typist made them ("sonnewebrg": "be" swapped and w struck beside e in
+            # Sonneberg, two distant substitutions to Levenshtein); the other edit counts
+            # if it is a slip.
+            n = max(n, swap_slips(folded, keys[j]))
+        dist[j] -= ranking.SLIP_DISCOUNT * n
     vq = variant_key(folded)
     if telling(vq, folded):
         vdist = cdist([vq], vkeys, scorer=OSA.distance, workers=1)[0] + 0.5

@@ -309,11 +309,13 @@ def name_bonus(flags: int) -> float:
     return bonus + W_VERBATIM if flags & VERBATIM else bonus
 
 
-def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat1), np.radians(lat2)
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distances, broadcast: a point against many, or many against many
+    (a column of candidates against a row of anchors)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
     dl = np.radians(lon2 - lon1)
-    a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
