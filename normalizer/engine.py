@@ -648,13 +648,15 @@ class Normalizer:
         whole = ""
         if native:
             # A generic word in the original script, on either side: 洞溪乡 / 洞溪.
-            bare = native_generic(native)[0]
-            lookups = [("variant", native)]
+            bare, kind = native_generic(native)
+            lookups = [("variant", native, 1.0)]
             if bare != native:
-                lookups += [("fold", bare), ("variant", bare)]
-            for table, key in lookups:
+                # The Arabic article alone dropped (no generic word: no kind) costs more.
+                cost = 1.0 if kind else ranking.ARTICLE_EDIT
+                lookups += [("fold", bare, cost), ("variant", bare, cost)]
+            for table, key, cost in lookups:
                 nids = self._allowed(self.index.lookup(table, key), q)
-                self._add(found, nids, 0.92, MatchType.VARIANT, query_latin, 1.0)
+                self._add(found, nids, 0.92, MatchType.VARIANT, query_latin, cost)
             if bare != native and not found:
                 # Nothing bears the rest: spell it out and misspell it, a word dearer
                 # (ປະເທດອັງໂກລາ, "country Angola", is matched as ອັງໂກລາ).
