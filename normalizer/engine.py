@@ -1812,7 +1812,19 @@ def _tails(text: str) -> list[tuple[str, str]]:
     if len(parts) > 1:
         return [(" ".join(parts[:-1]), parts[-1])] if parts[0] and parts[-1] else []
     words = text.split()
-    return [(" ".join(words[:-k]), " ".join(words[-k:])) for k in (1, 2) if len(words) > k]
+    tails = []
+    for k in (1, 2):
+        if len(words) > k + 1 and words[-k - 1].casefold() in _LOCATIVE:
+            # "Paris in Texas", "Tell City en Indiana": the word for "in" said between.
+            tails.append((" ".join(words[: -k - 1]), " ".join(words[-k:])))
+        if len(words) > k:
+            tails.append((" ".join(words[:-k]), " ".join(words[-k:])))
+    return tails
+
+
+# The word for "in" before where a place is: English, German, Dutch, Italian (in, im,
+# nel, nella), Spanish, French, Portuguese (en, au, em, no, na), Polish, Czech (w, v).
+_LOCATIVE = frozenset("in im en au em no na nel nella w v".split())
 
 
 # Letters a state's name and an adjective of it share at least ("russ": Russia, russiske).

@@ -403,6 +403,22 @@ def test_qualified_names(engine, query, country, admin1):
         assert best.admin1_code == admin1
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "name", "admin1"),
+    [
+        ("Paris in Texas", "Paris", "TX"),  # the word for "in" between
+        ("Springfield in Illinois", "Springfield", "IL"),
+        ("Tell City en Indiana", "Tell City", "IN"),
+        ("Paris au Texas", "Paris", "TX"),
+        ("Kirchberg in Tirol", "Kirchberg in Tirol", "07"),  # a name holding the word
+    ],
+)
+def test_where_said_with_the_word_for_in(engine, query, name, admin1):
+    best = engine.normalize(query).best.place
+    assert (best.name, best.admin1_code) == (name, admin1)
+
+
 def test_split_qualified():
     from normalizer.engine import split_qualified
 
