@@ -758,10 +758,14 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
     return (latin,)
 
 
-# Arabic vowel marks (harakat, shadda, sukun, superscript alef) and tatweel: a text may
-# write them (بَغْدَاد, السّعوديّة, بـغداد) where the gazetteer's names do not. Measured on
-# one fixed draw: CLDR cities +1 (وِلِنِیَس Vilnius), held-out other scripts +1, none lost.
-_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# Arabic vowel marks (harakat, shadda, sukun, superscript alef) and tatweel, Hebrew
+# points (niqqud, dagesh, cantillation): a text may write them (بَغْدَاد, السّعوديّة, بـغداد,
+# חֵיפָה) where the gazetteer's names do not. Measured on one fixed draw: CLDR cities +1
+# (وِلِنِیَس Vilnius), held-out other scripts +1, none lost; the Hebrew points: held-out
+# other scripts +2 (עמר, צפריה: the gazetteer wrote those names pointed), none lost.
+_VOWEL_MARKS = re.compile(
+    "[\u064b-\u065f\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]"
+)
 
 
 def native_key(text: str) -> str | None:
@@ -772,8 +776,8 @@ def native_key(text: str) -> str | None:
     if text.isascii():
         return None  # most names and queries: nothing to scan
     prepared = " ".join(unicodedata.normalize("NFKC", text.translate(INVISIBLE)).casefold().split())
-    if _ARABIC_MARKS.search(prepared):
-        prepared = _ARABIC_MARKS.sub("", prepared)
+    if _VOWEL_MARKS.search(prepared):
+        prepared = _VOWEL_MARKS.sub("", prepared)
     if all(ord(ch) < 0x250 or not ch.isalpha() for ch in prepared):
         return None
     return prepared

@@ -100,9 +100,10 @@ def test_arabic_article_and_marks(engine, query, country):
 
 
 @pytest.mark.slow
-def test_vocalized_arabic_is_the_unvocalized_name(engine):
-    best = engine.normalize("بَغْدَاد").best
-    assert (best.place.name, best.match_type) == ("Baghdad", MatchType.ALTERNATE)
+@pytest.mark.parametrize(("query", "name"), [("بَغْدَاد", "Baghdad"), ("חֵיפָה", "Haifa")])
+def test_vowel_marks_meet_the_unmarked_name(engine, query, name):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.match_type) == (name, MatchType.ALTERNATE)
 
 
 @pytest.mark.slow

@@ -398,6 +398,9 @@ def test_arabic_vowel_marks_are_not_letters():
     assert native_key("بـغداد") == native_key("بغداد")  # tatweel, a stretched join
     assert native_key("السّعوديّة") == native_key("السعودية")
     assert fold("السّيشل") == fold("السيشل") == "alsyshl"
+    # Hebrew points likewise: a pointed חֵיפָה is the gazetteer's חיפה (Haifa).
+    assert native_key("חֵיפָה") == native_key("חיפה")
+    assert native_key("תֵּל אָבִיב") == native_key("תל אביב")
 
 
 @pytest.mark.parametrize(
