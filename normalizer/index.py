@@ -36,6 +36,24 @@ __all__ = ["Index", "build_arrays", "key_hash", "merged_counts", "trigram_codes"
 ID_SOURCES = frozenset({"geonames-id"})
 
 
+def _dash_head_keys(text: str, lang: str) -> set[str]:
+    """Variant keys of what comes before a spaced dash, four letters or more: CLDR tells
+    the two Congos apart as "Congo - Brazzaville" and "Congo - Kinshasa", in many
+    scripts the only names the gazetteer holds for them (الكونغو - برازافيل), so a text
+    that says الكونغو means one of them, not Ikongo, Madagascar, an edit away."""
+    parts = text.split(" - ")
+    if len(parts) != 2:
+        return set()
+    head = parts[0].strip()
+    forms = [f for f in fold_forms(head, language=lang, japanese=False) if f]
+    if not forms or len(forms[0].replace(" ", "")) < 4:
+        return set()  # "San - Luis": no key of three letters or fewer
+    keys = {variant_key(f) for f in forms}
+    if native := native_key(head):
+        keys |= {native, native_generic(native)[0]}
+    return keys
+
+
 def key_hash(key: str) -> int:
     """Stable 64-bit hash (Python's hash() is salted per process)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
@@ -156,6 +174,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             native = native_key(text)
             if native and (bare := native_generic(native)[0]) != native:
                 variants.add(bare)  # 尖峰镇 -> 尖峰, beside the Latin variant keys
+            if " - " in text:
+                variants |= _dash_head_keys(text, lang)
             hashes = tuple(key_hash(k) for k in (*forms, *([native] if native else [])))
             # The name without its generic words ("Korea, Republic of" -> korea).
             bare = {g for f in forms if (g := strip_generic(f)) != f} - set(forms)

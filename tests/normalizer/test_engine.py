@@ -100,6 +100,18 @@ def test_arabic_article_and_marks(engine, query, country):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("query", ["الكونغو", "কঙ্গো", "کنگو"])
+def test_congo_named_only_before_a_dash(engine, query):
+    # Arabic, Bengali and Persian hold the Congos only as "Congo - Brazzaville" and
+    # "Congo - Kinshasa": the part before the dash meets both (was Ikongo, Madagascar;
+    # Kango, Gabon).
+    codes = [
+        (c.place.country_code, c.place.feature_code) for c in engine.normalize(query).candidates
+    ]
+    assert set(codes[:2]) == {("CD", "PCLI"), ("CG", "PCLI")}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("query", "name"), [("بَغْدَاد", "Baghdad"), ("חֵיפָה", "Haifa")])
 def test_vowel_marks_meet_the_unmarked_name(engine, query, name):
     best = engine.normalize(query).best
