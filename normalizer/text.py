@@ -769,7 +769,8 @@ _VOWEL_MARKS = re.compile(
 
 
 def native_key(text: str) -> str | None:
-    """The original-script form (NFKC, case folded, spaces collapsed) for non-Latin names.
+    """The original-script form (NFKC, case folded, spaces collapsed, Arabic and Hebrew
+    vowel marks dropped) for non-Latin names.
 
     None when the name is Latin: then the folded form is already the key.
     """
