@@ -66,6 +66,24 @@ def test_former_and_short_country_names(engine, name, country):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        ("Korea, Den Demokratiske Folkerepublik", "KP"),  # an article before the words
+        ("Korėjos Liaudies Demokratinė Respublika", "KP"),  # Lithuanian "people's"
+        ("Корейская Народно-Демократическая Республика", "KP"),
+        ("Կորեայի Ժողովրդական Դեմոկրատական Հանրապետություն", "KP"),  # Armenian
+        ("Ҷумҳурии Исломии Эрон", "IR"),  # Tajik "republic"
+        ("جمهورية لاو الديموقراطية الشعبية", "LA"),  # Arabic, read as its consonants
+        ("Republiche Arabe di Sirie", "SY"),  # Friulian
+    ],
+)
+def test_formal_state_names_in_more_languages(engine, query, country):
+    best = engine.normalize(query).best.place
+    assert (best.country_code, best.feature_code) == (country, "PCLI")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         ("ⲥⲧⲟⲕⲟⲗⲙⲟ", "geonames:2673730"),  # Coptic: Stockholm ("stokolmo", a misspelling then)
