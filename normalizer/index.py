@@ -24,6 +24,7 @@ from gazetteer.snapshot import Snapshot, StringTable, pack_strings
 from normalizer.text import (
     expanded_spelling,
     fold_forms,
+    island_core,
     native_generic,
     native_key,
     strip_generic,
@@ -148,6 +149,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     var_v: list[int] = []
     bare_h: list[int] = []
     bare_v: list[int] = []
+    isle_h: list[int] = []
+    isle_v: list[int] = []
     fkeys: dict[str, int] = {}
     fkey_of_name: list[tuple[int, int]] = []
     memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[int, ...]]] = {}
@@ -179,16 +182,21 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             hashes = tuple(key_hash(k) for k in (*forms, *([native] if native else [])))
             # The name without its generic words ("Korea, Republic of" -> korea).
             bare = {g for f in forms if (g := strip_generic(f)) != f} - set(forms)
+            # The name without its words for "island(s)" ("Cocos Islands" -> cocos).
+            isle = {variant(c) for f in forms if (c := island_core(f))}
             got = (
                 forms,
                 hashes,
                 tuple(key_hash(v) for v in variants if v),
                 tuple(key_hash(b) for b in bare),
+                tuple(key_hash(i) for i in isle),
             )
             memo[(text, lang)] = got
-        forms, hashes, variants, bares = got
+        forms, hashes, variants, bares, isles = got
         bare_h.extend(bares)
         bare_v.extend([nid] * len(bares))
+        isle_h.extend(isles)
+        isle_v.extend([nid] * len(isles))
         fold_h.extend(hashes)
         fold_v.extend([nid] * len(hashes))
         for f in forms:
@@ -213,6 +221,8 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     arrays |= _table(np.array(var_h, dtype=np.uint64), var_v_arr, "variant", pops[var_v_arr])
     bare_v_arr = np.array(bare_v, dtype=np.int32)
     arrays |= _table(np.array(bare_h, dtype=np.uint64), bare_v_arr, "bare", pops[bare_v_arr])
+    isle_v_arr = np.array(isle_v, dtype=np.int32)
+    arrays |= _table(np.array(isle_h, dtype=np.uint64), isle_v_arr, "isle", pops[isle_v_arr])
 
     keys = list(fkeys)
     arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
@@ -356,8 +366,8 @@ class Index:
         self._by_initial: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._tables = {
             t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"])
-            for t in ("fold", "variant", "pid", "bare")
-            if f"{t}.hash" in a  # "bare" is newer than some snapshots: absent, it is empty
+            for t in ("fold", "variant", "pid", "bare", "isle")
+            if f"{t}.hash" in a  # "bare", "isle" are newer than some snapshots: absent, empty
         }
 
     def lookup(self, table: str, key: str) -> np.ndarray:

@@ -21,6 +21,7 @@ __all__ = [
     "fold_forms",
     "generic_kind",
     "generic_only",
+    "island_core",
     "native_generic",
     "native_key",
     "strip_generic",
@@ -1040,6 +1041,40 @@ def formal_classes(folded: str) -> frozenset[str]:
 # "Republika e X", "Poblacht na X"; and articles of inverted formal names ("Korea, Den
 # Demokratiske Folkerepublik", Greek "της").
 _LINKS = frozenset("of de del di do da du ya ng e na den det tis".split())
+
+
+# Words for "island(s)" as they fold, in the languages that name islands and island
+# states ("Norfolk ostrvo", "Islas Caimán", "Kokos Adası", "Wyspy Norfolk", Arabic جزر and
+# Persian جزایر by their consonants). Not generic words: "Man" is no Isle of Man, nor
+# "Long" Long Island; only a query that says one meets a name by the rest (island_core).
+_ISLAND_WORDS = frozenset(
+    """island islands isle isles isla islas isleta ilha ilhas isola isole ile iles illa
+    illes illas islles insel inseln eiland eilanden ostrov ostrova ostrovy ostrovi ostrvo
+    ostrva otok otoci wyspa wyspy adasi adalar adalari utrawlari utraulary insula
+    insulele sziget szigetek saari saaret saared salos ishull ishujt pulau kepulauan
+    kapuluan dao kisiwa visiwa ynys ynysoedd ynysow oilean oileain eilean eileanan uharte
+    uharteak nisos nisoi nisia nesos jzr jzyra jzayr jzyrh dvip dbip tapu erekusu ibirwa
+    ikirwa""".split()
+)
+
+
+def island_core(folded: str) -> str:
+    """The folded name without its words for "island(s)" and the links beside them
+    (`ostrva kajman` -> `kajman`, `isla de san martin` -> `san martin`); "" when it has
+    none, or when less than four letters would remain."""
+    words = folded.split()
+    if not any(w in _ISLAND_WORDS for w in words):
+        return ""
+    rest: list[str] = []
+    after = False
+    for w in words:
+        if w in _ISLAND_WORDS or (after and w in _LINKS):
+            after = True
+            continue
+        after = False
+        rest.append(w)
+    core = " ".join(rest)
+    return core if len(core.replace(" ", "")) >= 4 else ""
 
 
 def generic_only(folded: str) -> bool:

@@ -68,6 +68,29 @@ def test_former_and_short_country_names(engine, name, country):
 @pytest.mark.parametrize(
     ("query", "country"),
     [
+        ("Norfolk ostrvo", "NF"),  # Serbian "island", a word after the name
+        ("Ostrva Solomon", "SB"),  # and before it (was Solomon, a town in the US)
+        ("Kokos Adası", "CC"),  # Turkish
+        ("Kepulauan Christmas", "CX"),  # Indonesian (was Christmas, Florida)
+        ("Острва Кајман", "KY"),  # Serbian Cyrillic
+    ],
+)
+def test_islands_said_in_another_language(engine, query, country):
+    best = engine.normalize(query).best.place
+    assert (best.country_code, best.feature_code) == (country, "PCLI")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("query", "name"), [("Man", "Man"), ("Long Island", "Long Island")])
+def test_island_words_stay_words_of_the_name(engine, query, name):
+    # Only a query that says "island" meets a name by the rest: "Man" is the city.
+    assert engine.normalize(query).best.place.name == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
         ("Korea, Den Demokratiske Folkerepublik", "KP"),  # an article before the words
         ("Korėjos Liaudies Demokratinė Respublika", "KP"),  # Lithuanian "people's"
         ("Корейская Народно-Демократическая Республика", "KP"),

@@ -11,6 +11,7 @@ from normalizer.text import (
     expanded_spelling,
     fold,
     fold_forms,
+    island_core,
     native_generic,
     native_key,
     skeleton,
@@ -389,6 +390,14 @@ def test_generic_kind():
 )
 def test_native_generic_words(text, bare, kind):
     assert native_generic(native_key(text)) == (bare, kind)
+
+
+def test_island_core():
+    assert island_core("ostrva kajman") == "kajman"
+    assert island_core("isla de san martin") == "san martin"  # the link goes with it
+    assert island_core("cocos islands") == "cocos"
+    assert island_core("isle of man") == ""  # three letters: too short a key
+    assert island_core("norfolk") == ""  # no word for island: no key
 
 
 def test_arabic_vowel_marks_are_not_letters():
