@@ -1028,7 +1028,9 @@ STATE_WORDS = frozenset(w for w, c in _FORMAL.items() if "R" in c) | frozenset(
     federacja federakundea kingdom reino royaume konigreich koenigreich regno koninkrijk
     kongeriket kongeriget kungariket foderasjon federatia federace federaatio foderatsioon
     federasyonu federatie shirikisho kerajaan krolestwo kralovstvi kuningaskunta
-    kuningriik kiralysag kralligi regatul kraljevina mbreteria karaliste karalyste""".split()
+    kuningriik kiralysag kralligi regatul kraljevina mbreteria karaliste karalyste
+    federatzione federata federasyona pederasyong federaasion omospondia conaidhm
+    sambandid dashnutyun""".split()
 )
 
 

@@ -98,6 +98,9 @@ def test_island_words_stay_words_of_the_name(engine, query, name):
         ("Ҷумҳурии Исломии Эрон", "IR"),  # Tajik "republic"
         ("جمهورية لاو الديموقراطية الشعبية", "LA"),  # Arabic, read as its consonants
         ("Republiche Arabe di Sirie", "SY"),  # Friulian
+        ("Federatzione Russa", "RU"),  # federation: Sardinian, Greek, Armenian
+        ("Ρωσική Ομοσπονδία", "RU"),
+        ("Ռուսաստանի Դաշնություն", "RU"),
     ],
 )
 def test_formal_state_names_in_more_languages(engine, query, country):
