@@ -153,7 +153,9 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     isle_v: list[int] = []
     fkeys: dict[str, int] = {}
     fkey_of_name: list[tuple[int, int]] = []
-    memo: dict[tuple[str, str], tuple[tuple[str, ...], str | None, tuple[int, ...]]] = {}
+    # Per (name, language): its folded forms and the hashes of its fold, variant, bare
+    # and island keys.
+    memo: dict[tuple[str, str], tuple[tuple[str, ...], tuple[int, ...], ...]] = {}
     variant_of: dict[str, str] = {}
 
     def variant(folded: str) -> str:

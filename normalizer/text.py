@@ -1067,16 +1067,22 @@ def island_core(folded: str) -> str:
     words = folded.split()
     if not any(w in _ISLAND_WORDS for w in words):
         return ""
+    core = " ".join(_without(words, _ISLAND_WORDS))
+    return core if len(core.replace(" ", "")) >= 4 else ""
+
+
+def _without(words: list[str], dropped: frozenset[str]) -> list[str]:
+    """The words left once those in `dropped` go, with the linking words right after
+    them ("condado de adams" -> adams)."""
     rest: list[str] = []
     after = False
     for w in words:
-        if w in _ISLAND_WORDS or (after and w in _LINKS):
+        if w in dropped or (after and w in _LINKS):
             after = True
             continue
         after = False
         rest.append(w)
-    core = " ".join(rest)
-    return core if len(core.replace(" ", "")) >= 4 else ""
+    return rest
 
 
 def generic_only(folded: str) -> bool:
@@ -1086,14 +1092,8 @@ def generic_only(folded: str) -> bool:
 
 
 def strip_generic(folded: str) -> str:
-    words = []
-    after_generic = False
-    for w in folded.split():
-        if w in GENERIC or (after_generic and w in _LINKS) or w == "of":
-            after_generic = True
-            continue
-        after_generic = False
-        words.append(w)
+    # GENERIC holds "of" (from "city of"): dropped wherever it stands.
+    words = _without(folded.split(), GENERIC)
     return " ".join(words) if words else folded
 
 
