@@ -1114,6 +1114,7 @@ class Normalizer:
         divisions = pclass == ord("A")
         has_divisions = bool(divisions.any())
         readings = self._yielding_readings(hits, q)
+        home = self._at_home(hits, q)
         erased = self._erased_letters(hits, q)
         shadowed = self._shadowed(hits)
         soft = anchors.soft if isinstance(anchors, Anchors) else ()
@@ -1125,6 +1126,7 @@ class Normalizer:
             or q.near
             or anchors
             or readings
+            or home
             or erased
             or shadowed
         ):
@@ -1136,6 +1138,8 @@ class Normalizer:
             extra -= ranking.W_EDIT * ranking.ERASED_LETTER_EDIT * np.array(erased)
         if readings:
             extra[readings] -= ranking.W_EDIT * ranking.READING_YIELD
+        if home:
+            extra[home] += ranking.W_HOME
         if has_divisions:
             if kind != "A":  # unless the query says "district", "county", ...
                 extra -= ranking.HOMONYM_PENALTY * self._homonym_divisions(places, hits)
@@ -1213,6 +1217,27 @@ class Normalizer:
             for j, h in enumerate(hits)
             if h.match_type is MatchType.TRANSLITERATED and not _is_latin(self._names[h.name_id])
         ]
+
+    def _at_home(self, hits: list[Hit], q: Query) -> list[int]:
+        """Hits met through how their names read, in a country whose languages are written
+        in the query's script, when no place bears the query as written (ranking.W_HOME)."""
+        if not any(h.match_type is MatchType.TRANSLITERATED for h in hits):
+            return []
+        if any(h.match_type <= MatchType.ALTERNATE for h in hits):
+            return []
+        script = _query_script(q.text)
+        if not script:
+            return []
+        return [
+            j
+            for j, h in enumerate(hits)
+            if h.match_type is MatchType.TRANSLITERATED
+            and script in self._country_scripts(int(self._pcountry[h.place]))
+        ]
+
+    def _country_scripts(self, country: int) -> frozenset[str]:
+        """The scripts a country's languages are written in."""
+        return frozenset(map(_language_script, self._country_languages(country)))
 
     def _foreign_country_names(
         self, places: np.ndarray, hits: list[Hit], q: Query, normalized: str
@@ -1643,6 +1668,62 @@ class Anchors(list):
         super().__init__(dict.fromkeys(firm))
         firm_set = set(self)
         self.soft = [p for p in dict.fromkeys(soft) if p not in firm_set]
+
+
+# ISO 15924 codes by the first word of a letter's Unicode name: the script a query is
+# written in, compared with the scripts of a country's languages (CLDR's likely script
+# of each, from babel). Han without kana is Chinese ("Hani" stands for both Hans and
+# Hant); Han with kana, or kana alone, Japanese.
+_SCRIPT_CODES = {
+    "CYRILLIC": "Cyrl",
+    "CJK": "Hani",
+    "HIRAGANA": "Jpan",
+    "KATAKANA": "Jpan",
+    "HANGUL": "Kore",
+    "ARABIC": "Arab",
+    "GREEK": "Grek",
+    "HEBREW": "Hebr",
+    "ARMENIAN": "Armn",
+    "GEORGIAN": "Geor",
+    "DEVANAGARI": "Deva",
+    "BENGALI": "Beng",
+    "GURMUKHI": "Guru",
+    "GUJARATI": "Gujr",
+    "ORIYA": "Orya",
+    "TAMIL": "Taml",
+    "TELUGU": "Telu",
+    "KANNADA": "Knda",
+    "MALAYALAM": "Mlym",
+    "SINHALA": "Sinh",
+    "THAI": "Thai",
+    "LAO": "Laoo",
+    "TIBETAN": "Tibt",
+    "MYANMAR": "Mymr",
+    "KHMER": "Khmr",
+    "ETHIOPIC": "Ethi",
+    "THAANA": "Thaa",
+    "SYRIAC": "Syrc",
+}
+
+
+def _query_script(text: str) -> str:
+    """The ISO 15924 code of the one non-Latin script the text is written in, or ""."""
+    scripts = {
+        unicodedata.name(ch, "?").split()[0] for ch in text if ord(ch) >= 0x250 and ch.isalpha()
+    }
+    if scripts & {"HIRAGANA", "KATAKANA"} and scripts <= {"HIRAGANA", "KATAKANA", "CJK"}:
+        return "Jpan"
+    return _SCRIPT_CODES.get(scripts.pop(), "") if len(scripts) == 1 else ""
+
+
+@functools.cache
+def _language_script(lang: str) -> str:
+    """CLDR's likely script of a language ("sr" -> "Cyrl", "zh" -> "Hani")."""
+    from babel.core import get_global
+
+    parts = get_global("likely_subtags").get(lang, "").split("_")
+    script = parts[1] if len(parts) == 3 else ""
+    return "Hani" if script in ("Hans", "Hant") else script
 
 
 def _native_kind(text: str) -> str:

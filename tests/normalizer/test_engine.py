@@ -829,6 +829,17 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         # A state whose name in its own languages begins like "islamic".
         {"id": "t:112", "name": "Iceland", "country_code": "IS", "feature_class": "A",
          "feature_code": "PCLI", "population": 370000, "alt_names": ["Island"]},
+        # Names that only read like a query in another script, at home and abroad.
+        {"id": "t:113", "name": "Belz", "country_code": "FR", "population": 6000},
+        {"id": "t:114", "name": "Belz", "country_code": "UA", "population": 2400},
+        {"id": "t:115", "name": "Xiaotian", "country_code": "CN", "population": 0,
+         "alt_names": ["xiao tian"]},
+        {"id": "t:116", "name": "Kobatake", "country_code": "JP", "population": 20000,
+         "alt_names": ["xiao tian"]},
+        {"id": "t:117", "name": "Kirov", "country_code": "RU", "population": 470000,
+         "alt_names": [{"text": "Киров", "lang": "ru"}]},
+        {"id": "t:118", "name": "Kyzyl-Adyr", "country_code": "KG", "population": 40000,
+         "alt_names": ["Kirov"]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -964,6 +975,21 @@ def test_a_facility_word_alone_is_no_place_in_a_longer_name(tiny_engine):
     assert best is None or best.place.id != "t:81" or best.score < 0.5
     assert tiny_engine.normalize("Kabul airport").best.place.id == "t:82"
     assert tiny_engine.normalize("Airport").best.place.id == "t:81"
+
+
+def test_a_name_read_from_another_script_is_likelier_where_that_script_is_written(tiny_engine):
+    # Nothing bears Cyrillic "Белз" or Han "油田" as written; of the places whose names
+    # read alike, the one in a country whose languages the script writes leads: Belz,
+    # Ukraine, before the larger Belz in France; Xiaotian, China, before Kobatake, Japan,
+    # held by its Mandarin reading (Han without kana is Chinese text).
+    _leads(tiny_engine, "Белз", "t:114", "t:113")
+    _leads(tiny_engine, "肖田", "t:115", "t:116")
+
+
+def test_a_place_bearing_the_query_as_written_keeps_its_lead_over_readings_at_home(tiny_engine):
+    # Kyrgyzstan writes Cyrillic and a village there was once Kirov, in Latin letters
+    # only; "Киров" as written is the city's name.
+    _leads(tiny_engine, "Киров", "t:117", "t:118")
 
 
 @pytest.mark.parametrize("query", ["Spratly Islands", "Kerguelen Islands", "Upper Peninsula"])
