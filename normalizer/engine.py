@@ -134,6 +134,8 @@ class Normalizer:
         )
         self._pplc = self._fcodes.index("PPLC") if "PPLC" in self._fcodes else -1
         self._adm1_code = self._fcodes.index("ADM1") if "ADM1" in self._fcodes else -1
+        # Seats of government: capitals of a country or a division.
+        self._seats = [i for i, c in enumerate(self._fcodes) if c in _SEAT_CODES]
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self._sovereign_of: np.ndarray | None = None
@@ -861,7 +863,8 @@ class Normalizer:
         native: str | None = None,
     ) -> None:
         """Record these names' places, each through its best name so far (fewest edits,
-        then closest, then the plainest match type, then the place's own name).
+        then closest, then the plainest match type, then the place's own name; of one
+        name held twice, plainly and in a language, the latter).
 
         `native`, the query's original-script key, tells a name written as the query is
         from one in the same or another script that only reads alike (油田 and 有田 are
@@ -903,13 +906,23 @@ class Normalizer:
                 else:
                     kind = MatchType.ALTERNATE
             old = found.get(place)
-            if old is None or (-cost, sim, -kind, flags & CANONICAL) > (
-                -old.edits,
-                old.sim,
-                -old.match_type,
-                old.flags & CANONICAL,
-            ):
-                found[place] = Hit(place, sim, kind, nid, flags, self._langs[lang], cost)
+            language = self._langs[lang]
+            if old is not None:
+                mine = (-cost, sim, -kind, flags & CANONICAL)
+                theirs = (-old.edits, old.sim, -old.match_type, old.flags & CANONICAL)
+                if mine == theirs:
+                    # The same name twice, plainly and in a language (or preferred): the
+                    # latter is kept, no old or variant spelling (_shadowed).
+                    better = (
+                        bool(language or flags & PREFERRED)
+                        and not (old.language or old.flags & PREFERRED)
+                        and self._names[nid] == self._names[old.name_id]
+                    )
+                else:
+                    better = mine > theirs
+                if not better:
+                    continue
+            found[place] = Hit(place, sim, kind, nid, flags, language, cost)
 
     def _mark_verbatim(self, found: dict[int, Hit], nids: np.ndarray, text: str) -> None:
         """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"):
@@ -1330,8 +1343,14 @@ class Normalizer:
             return out
         a1 = self._admin1_keys()[places]
         a2 = np.array(self._str["admin2_code"].many(places))
+        pop = self._a["place.population"][places]
+        seat = np.isin(self._a["place.fcode"][places], self._seats)
         for j in np.flatnonzero(level):
             inside = is_p & (cc == cc[j]) & (a1 == a1[j])
+            if level[j] == 1:
+                # A region is named after its capital or a town of its size, not a hamlet:
+                # Xinjiang (13 million people) does not yield to a village of its name.
+                inside &= seat | (pop >= ranking.NAMESAKE_SHARE * pop[j])
             if level[j] == 2:
                 # A place whose second-order division GeoNames leaves blank (São Paulo the
                 # city, in São Paulo the municipality) is inside one whose point is near.
@@ -1987,6 +2006,7 @@ def telling(key: str, folded: str) -> bool:
 
 
 _TAMIL = re.compile("[\u0b80-\u0bff]")
+_SEAT_CODES = frozenset({"PPLC", "PPLG", "PPLA", "PPLA2", "PPLA3", "PPLA4"})
 
 
 def similarity(

@@ -840,6 +840,24 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Киров", "lang": "ru"}]},
         {"id": "t:118", "name": "Kyzyl-Adyr", "country_code": "KG", "population": 40000,
          "alt_names": ["Kirov"]},
+        # A region bearing a name plainly and in German, another only in Italian (a slip
+        # of the data), hamlets of the name inside and outside the first; a region named
+        # after its capital.
+        {"id": "t:119", "name": "Xinjiang Uygur Zizhiqu", "country_code": "CN",
+         "feature_class": "A", "feature_code": "ADM1", "population": 13000000,
+         "admin1_code": "13", "alt_names": ["Xinjiang", {"text": "Xinjiang", "lang": "de"}]},
+        {"id": "t:120", "name": "Xizang Zizhiqu", "country_code": "CN", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2600000, "admin1_code": "14",
+         "alt_names": [{"text": "Xinjiang", "lang": "it"}]},
+        {"id": "t:121", "name": "Xinjiang", "country_code": "CN", "feature_class": "P",
+         "feature_code": "PPL", "population": 0, "admin1_code": "13"},
+        {"id": "t:122", "name": "Xinjiang", "country_code": "CN", "feature_class": "P",
+         "feature_code": "PPL", "population": 0, "admin1_code": "30"},
+        {"id": "t:123", "name": "Kharkivska Oblast", "country_code": "UA", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2600000, "admin1_code": "07",
+         "alt_names": [{"text": "Kharkiv", "lang": "en"}]},
+        {"id": "t:124", "name": "Kharkiv", "country_code": "UA", "feature_class": "P",
+         "feature_code": "PPLA", "population": 1400000, "admin1_code": "07"},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -990,6 +1008,14 @@ def test_a_place_bearing_the_query_as_written_keeps_its_lead_over_readings_at_ho
     # Kyrgyzstan writes Cyrillic and a village there was once Kirov, in Latin letters
     # only; "Киров" as written is the city's name.
     _leads(tiny_engine, "Киров", "t:117", "t:118")
+
+
+def test_a_region_yields_to_its_capital_not_to_a_hamlet_of_its_name(tiny_engine):
+    # Xinjiang the region (13 million people) holds a hamlet named Xinjiang: the region is
+    # not named after it and does not yield to it, nor to Tibet, which GeoNames gives
+    # "Xinjiang" in Italian. Kharkiv Oblast yields to Kharkiv, its capital.
+    _leads(tiny_engine, "Xinjiang", "t:119", "t:120")
+    _leads(tiny_engine, "Kharkiv", "t:124", "t:123")
 
 
 @pytest.mark.parametrize("query", ["Spratly Islands", "Kerguelen Islands", "Upper Peninsula"])
