@@ -152,6 +152,7 @@ class Normalizer:
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
         self._country_place_map: dict[int, int] | None = None
+        self._alpha3_map: dict[str, int] | None = None
         self._country_stem_map: dict[str, list[tuple[str, int]]] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
@@ -612,6 +613,8 @@ class Normalizer:
                 self._add(found, nids, 1.0, None, query_latin, cost, native=native)
                 if query_latin and nids.size and not q.text.isascii():
                     self._mark_verbatim(found, nids, q.text)
+        if _ALPHA3.fullmatch(q.text):
+            self._add_country_code(found, q)
         folded = forms[0] if forms else ""
         if found:
             if query_latin and len(compact(folded)) >= 3:
@@ -763,6 +766,7 @@ class Normalizer:
         self._country_stems()
         self._city_states()
         self._code_tables()
+        self._alpha3_places()
 
     def _country_stems(self) -> dict[str, list[tuple[str, int]]]:
         """The one-word Latin names of states (generic words apart), by their first STEM
@@ -923,6 +927,34 @@ class Normalizer:
                 if not better:
                     continue
             found[place] = Hit(place, sim, kind, nid, flags, language, cost)
+
+    def _add_country_code(self, found: dict[int, Hit], q: Query) -> None:
+        """A query of three capitals that is a country's ISO 3166-1 alpha-3 code ("DEU",
+        "ZAF", "BIH"), as country columns hold them: the country, a preferred name of it,
+        beside the places that bear the letters (GeoNames gives towns their airports'
+        codes: "FRA" Frankfurt, "BIH" Bishop, California)."""
+        place = self._alpha3_places().get(q.text)
+        if place is None:
+            return
+        nid = self._name_ids(place).start
+        if not self._allowed(np.array([nid], dtype=np.int64), q).size:
+            return
+        old = found.get(place)
+        if old is None or old.edits > 0 or old.match_type > MatchType.ALTERNATE:
+            found[place] = Hit(place, 1.0, MatchType.ALTERNATE, nid, PREFERRED, "", 0.0)
+
+    def _alpha3_places(self) -> dict[str, int]:
+        """ISO 3166-1 alpha-3 code -> the country's place."""
+        if self._alpha3_map is None:
+            from gazetteer.default import country_table
+
+            table = country_table()
+            self._alpha3_map = {
+                table[code]["iso3"]: place
+                for cc, place in self._country_places().items()
+                if (code := self._countries[cc]) in table and table[code].get("iso3")
+            }
+        return self._alpha3_map
 
     def _mark_verbatim(self, found: dict[int, Hit], nids: np.ndarray, text: str) -> None:
         """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"):
@@ -1509,14 +1541,15 @@ class Normalizer:
         return replace(result, query=q.text) if inside else None
 
     def _coded(self, qualifier: str) -> tuple[list[int], list[int]]:
-        """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR"): the keys of
-        the first-order divisions with that code (GeoNames' own, US states' postal ones,
-        or ISO 3166-2's: Ontario is CA-ON) and the country with that ISO code, if any."""
+        """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR", "CAN"): the
+        keys of the first-order divisions with that code (GeoNames' own, US states' postal
+        ones, or ISO 3166-2's: Ontario is CA-ON, Canterbury NZ-CAN) and the country with
+        that ISO 3166-1 code (alpha-2 or alpha-3), if any."""
         code = qualifier.strip().rstrip(".")
         if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.isupper()):
             return [], []
         divisions, countries = self._code_tables()
-        country = countries.get(code)
+        country = countries.get(code) if len(code) == 2 else self._alpha3_places().get(code)
         return divisions.get(code, []), [] if country is None else [country]
 
     def _code_tables(self) -> tuple[dict[str, list[int]], dict[str, int]]:
@@ -1911,6 +1944,7 @@ _MOJIBAKE = re.compile(
 )
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
+_ALPHA3 = re.compile("[A-Z]{3}")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")
 _SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
 

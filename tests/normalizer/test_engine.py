@@ -858,6 +858,13 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Kharkiv", "lang": "en"}]},
         {"id": "t:124", "name": "Kharkiv", "country_code": "UA", "feature_class": "P",
          "feature_code": "PPLA", "population": 1400000, "admin1_code": "07"},
+        # A city holding its airport's code.
+        {"id": "t:127", "name": "Frankfurt am Main", "country_code": "DE", "feature_class": "P",
+         "feature_code": "PPL", "population": 750000,
+         "alt_names": [{"text": "FRA", "lang": "iata"}]},
+        # In Canterbury, New Zealand, whose ISO 3166-2 code is NZ-CAN.
+        {"id": "t:128", "name": "Arthur's Pass", "country_code": "NZ", "feature_class": "P",
+         "feature_code": "PPL", "population": 30, "admin1_code": "E9"},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1016,6 +1023,18 @@ def test_a_region_yields_to_its_capital_not_to_a_hamlet_of_its_name(tiny_engine)
     # "Xinjiang" in Italian. Kharkiv Oblast yields to Kharkiv, its capital.
     _leads(tiny_engine, "Xinjiang", "t:119", "t:120")
     _leads(tiny_engine, "Kharkiv", "t:124", "t:123")
+
+
+def test_iso_alpha3_codes_in_capitals_are_countries(tiny_engine):
+    # Country columns hold ISO 3166-1 alpha-3 codes; GeoNames gives Frankfurt its
+    # airport's code, FRA, which stays among the candidates. A code after a comma says
+    # where, as an alpha-2 code does: London, Ontario, not the larger London (CAN is also
+    # Canterbury's ISO 3166-2 code; no London there). In small letters "fra" is no code.
+    result = tiny_engine.normalize("FRA")
+    assert (result.best.place.country_code, result.best.place.feature_code) == ("FR", "PCLI")
+    assert "t:127" in [c.place.id for c in result.candidates]
+    assert tiny_engine.normalize("London, CAN").best.place.id == "t:61"
+    assert tiny_engine.normalize("fra").best.place.id == "t:127"
 
 
 @pytest.mark.parametrize("query", ["Spratly Islands", "Kerguelen Islands", "Upper Peninsula"])
