@@ -405,16 +405,20 @@ class Normalizer:
             result = self._rest_of(q, " ".join(_POSTCODE.sub(" ", q.text).split()), anchors)
             if result is not None:
                 return result
-        around = _AROUND.match(q.text) if where else None
-        if around and not whole_borne():
-            # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv": where in a place,
-            # said before its name (Eastern, a region of Uganda, is not meant), when the
-            # rest is a name borne exactly ("North Korea", "West Bank" are looked up whole)
-            # and the whole is no misspelling of a name of as many words ("West Marino"
-            # is West Marion, not Marino).
+        cuts = _around_cuts(q.text) if where else []
+        if cuts and not whole_borne():
+            # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv", "in Gaza": where
+            # in a place, said before its name (Eastern, a region of Uganda, is not meant),
+            # when the rest is a name borne exactly ("North Korea", "West Bank" are looked
+            # up whole) and the whole is no misspelling of a name of as many words ("West
+            # Marino" is West Marion, not Marino). The fewest words are set aside first:
+            # "the West Bank" is the West Bank, not a town named Bank.
             # After a bare article the rest may be a two-letter code ("the UK", "the US").
-            shortest = 2 if around.group().lower().split() == ["the"] else 3
-            result = self._rest_of(q, q.text[around.end() :], anchors, shortest=shortest)
+            for cut in cuts:
+                shortest = 2 if q.text[:cut].lower().split() == ["the"] else 3
+                result = self._rest_of(q, q.text[cut:], anchors, shortest=shortest)
+                if result is not None:
+                    break
             if result is not None:
                 whole = self._normalize(q, anchors=anchors, where=False)
                 if whole.best is None:
@@ -1908,11 +1912,22 @@ FEATURE_KM = 1000.0
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when:
 # "the former Soviet Union", "ex-Yugoslavia".
+# One word of where in a place, said before its name.
 _AROUND = re.compile(
-    r"(?i)^\s*(?:(?:the|of|near|around|outskirts|suburbs|downtown|greater|metro|central|former|ex"
-    r"|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
-    r"|(?:north|south)-(?:east|west)(?:ern)?)(?:[\s-]+|$))+"
+    r"(?i)\s*(?:the|of|in|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
+    r"|former|ex|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
+    r"|(?:north|south)-(?:east|west)(?:ern)?)(?:[\s-]+|$)"
 )
+
+
+def _around_cuts(text: str) -> list[int]:
+    """Where the name may begin after each word of _AROUND that the text begins with."""
+    cuts = []
+    while m := _AROUND.match(text, cuts[-1] if cuts else 0):
+        cuts.append(m.end())
+    return cuts
+
+
 # A postal code: four to six digits standing alone.
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
 

@@ -865,6 +865,20 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         # In Canterbury, New Zealand, whose ISO 3166-2 code is NZ-CAN.
         {"id": "t:128", "name": "Arthur's Pass", "country_code": "NZ", "feature_class": "P",
          "feature_code": "PPL", "population": 30, "admin1_code": "E9"},
+        # A territory of two words, the second a town's name; a town whose name begins
+        # with the word for "in".
+        {"id": "t:129", "name": "West Bank", "country_code": "PS", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2700000},
+        {"id": "t:130", "name": "Bank", "country_code": "IN", "feature_class": "P",
+         "feature_code": "PPL", "population": 5000},
+        {"id": "t:131", "name": "In Salah", "country_code": "DZ", "feature_class": "P",
+         "feature_code": "PPL", "population": 30000},
+        {"id": "t:132", "name": "Salah", "country_code": "SY", "feature_class": "P",
+         "feature_code": "PPL", "population": 40000},
+        {"id": "t:133", "name": "Gaza", "country_code": "PS", "feature_class": "P",
+         "feature_code": "PPL", "population": 590000},
+        {"id": "t:134", "name": "Ingawa", "country_code": "NG", "feature_class": "P",
+         "feature_code": "PPL", "population": 50000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -969,6 +983,11 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
         ("West Marino", "t:70"),  # a typo of a name of as many words: West Marion
         ("the UK", "t:72"),  # after an article, a code of two letters
         ("the UAE", "t:74"),  # not the two-word Te-hua, too many edits away
+        ("in Gaza", "t:133"),  # not Ingawa, a letter from "ingaza"
+        ("at London", "t:62"),
+        ("the West Bank", "t:129"),  # the fewest words set aside: not the town of Bank
+        ("northern West Bank", "t:129"),
+        ("In Salah", "t:131"),  # a name borne whole, its first word "in"
     ],
 )
 def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
