@@ -35,6 +35,7 @@ from normalizer.text import (
     STATE_WORDS,
     abbreviate,
     compact,
+    cyrillic_lemmas,
     fold,
     fold_forms,
     formal_classes,
@@ -636,6 +637,11 @@ class Normalizer:
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
                 self._add_wade_giles(found, q)
             return self._capped(self._with_city_states(found))
+        if native:
+            # "в Москве", "Харкова", "Києві": a declined name, its nominatives looked up.
+            for lemma in cyrillic_lemmas(native):
+                nids = self._allowed(self.index.lookup("fold", lemma), q)
+                self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.INFLECTION_EDIT)
         if folded:
             for form, sim in ((folded, 0.95), (strip_generic(folded), 0.92)):
                 if telling(key := variant_key(form), form):

@@ -879,6 +879,15 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PPL", "population": 590000},
         {"id": "t:134", "name": "Ingawa", "country_code": "NG", "feature_class": "P",
          "feature_code": "PPL", "population": 50000},
+        # Names Russian and Ukrainian text declines; a village whose name is a case of one.
+        {"id": "t:135", "name": "Moscow", "country_code": "RU", "feature_class": "P",
+         "feature_code": "PPLC", "population": 10400000,
+         "alt_names": [{"text": "Москва", "lang": "ru"}]},
+        {"id": "t:136", "name": "Lviv", "country_code": "UA", "feature_class": "P",
+         "feature_code": "PPLA", "population": 720000,
+         "alt_names": [{"text": "Львов", "lang": "ru"}, {"text": "Львів", "lang": "uk"}]},
+        {"id": "t:137", "name": "Lvove", "country_code": "UA", "feature_class": "P",
+         "feature_code": "PPL", "population": 900, "alt_names": ["Львове"]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1054,6 +1063,22 @@ def test_iso_alpha3_codes_in_capitals_are_countries(tiny_engine):
     assert "t:127" in [c.place.id for c in result.candidates]
     assert tiny_engine.normalize("London, CAN").best.place.id == "t:61"
     assert tiny_engine.normalize("fra").best.place.id == "t:127"
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("в Москве", "t:135"),  # locative, after "in"
+        ("Москвы", "t:135"),  # genitive
+        ("Москвой", "t:135"),  # instrumental
+        ("у Львові", "t:136"),  # Ukrainian locative, і for о undone
+        ("Львова", "t:136"),
+        ("во Львове", "t:136"),
+        ("Львове", "t:137"),  # the village that bears it as written
+    ],
+)
+def test_declined_russian_and_ukrainian_names_meet_their_nominative(tiny_engine, query, place):
+    assert tiny_engine.normalize(query).best.place.id == place
 
 
 @pytest.mark.parametrize("query", ["Spratly Islands", "Kerguelen Islands", "Upper Peninsula"])

@@ -590,3 +590,28 @@ def test_formal_words_of_states(name, says):
     from normalizer.text import formal_classes
 
     assert formal_classes(name) == frozenset(says)
+
+
+@pytest.mark.parametrize(
+    ("text", "lemma"),
+    [
+        ("в москве", "москва"),
+        ("харькова", "харьков"),
+        ("харкова", "харків"),
+        ("києві", "київ"),
+        ("россии", "россия"),
+        ("мариуполе", "мариуполь"),
+        ("нижнем новгороде", "нижнем новгород"),  # the last word only
+    ],
+)
+def test_cyrillic_lemmas_hold_the_nominative(text, lemma):
+    from normalizer.text import cyrillic_lemmas
+
+    assert lemma in cyrillic_lemmas(text)
+
+
+def test_cyrillic_lemmas_leave_other_scripts_and_short_stems():
+    from normalizer.text import cyrillic_lemmas
+
+    assert cyrillic_lemmas("moskve") == []
+    assert cyrillic_lemmas("уфе") == []  # two letters left: too short to be sure of
