@@ -1918,11 +1918,15 @@ FEATURE_KM = 1000.0
 # Words news text puts before a place's name to say where in it: "eastern Ukraine",
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when:
 # "the former Soviet Union", "ex-Yugoslavia".
-# One word of where in a place, said before its name.
+# One word of where in a place, said before its name: English, and the words for "in",
+# "at", "to" and "near" of the languages news is most often read in (French, Spanish,
+# Portuguese, Italian, German, the Slavic ones).
 _AROUND = re.compile(
     r"(?i)\s*(?:the|of|in|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|former|ex|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
-    r"|(?:north|south)-(?:east|west)(?:ern)?)(?:[\s-]+|$)"
+    r"|(?:north|south)-(?:east|west)(?:ern)?"
+    r"|en|à|a|au|aux|em|no|na|nel|nella|im|nach|bei|w|we|v|ve|u|près|cerca|perto|vicino)"
+    r"(?:[\s-]+|$)"
 )
 
 

@@ -879,6 +879,11 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PPL", "population": 590000},
         {"id": "t:134", "name": "Ingawa", "country_code": "NG", "feature_class": "P",
          "feature_code": "PPL", "population": 50000},
+        {"id": "t:138", "name": "Rome", "country_code": "IT", "feature_class": "P",
+         "feature_code": "PPLC", "population": 2800000,
+         "alt_names": [{"text": "Roma", "lang": "it"}]},
+        {"id": "t:139", "name": "Aroma", "country_code": "SD", "feature_class": "P",
+         "feature_code": "PPL", "population": 10000},
         # Names Russian and Ukrainian text declines; a village whose name is a case of one.
         {"id": "t:135", "name": "Moscow", "country_code": "RU", "feature_class": "P",
          "feature_code": "PPLC", "population": 10400000,
@@ -993,6 +998,8 @@ def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
         ("the UK", "t:72"),  # after an article, a code of two letters
         ("the UAE", "t:74"),  # not the two-word Te-hua, too many edits away
         ("in Gaza", "t:133"),  # not Ingawa, a letter from "ingaza"
+        ("a Roma", "t:138"),  # Italian "to Rome", not Aroma, Sudan
+        ("en Gaza", "t:133"),
         ("at London", "t:62"),
         ("the West Bank", "t:129"),  # the fewest words set aside: not the town of Bank
         ("northern West Bank", "t:129"),
