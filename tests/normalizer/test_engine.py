@@ -291,6 +291,13 @@ def test_typos_scripts_and_dropped_words(engine, query, expected, mtype):
         ("Zaatari", "curated:zaatari-camp"),
         ("Kutupalong", "curated:kutupalong-camp"),
         ("Darien Gap", "curated:darien-gap"),
+        # Countries by the abbreviations news in other languages writes (aliases).
+        ("США", "geonames:6252001"),  # was Asha, Russia
+        ("EE. UU.", "geonames:6252001"),  # was Ninohe, Japan, by a typo
+        ("РФ", "geonames:2017370"),  # was Rafah
+        ("КНР", "geonames:1814991"),  # was North Korea
+        ("RDC", "geonames:203312"),
+        ("KSA", "geonames:102358"),  # was Ksar, Mauritania
     ],
 )
 def test_regions_and_features_news_names(engine, query, expected):
