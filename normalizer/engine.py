@@ -29,13 +29,13 @@ from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, PREFERRED, Name, 
 from normalizer import rank as ranking
 from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.index import Index, deletions
+from normalizer.inflection import cyrillic_lemmas
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
     INVISIBLE,
     STATE_WORDS,
     abbreviate,
     compact,
-    cyrillic_lemmas,
     fold,
     fold_forms,
     formal_classes,
@@ -135,8 +135,8 @@ class Normalizer:
         )
         self._pplc = self._fcodes.index("PPLC") if "PPLC" in self._fcodes else -1
         self._adm1_code = self._fcodes.index("ADM1") if "ADM1" in self._fcodes else -1
-        # Seats of government: capitals of a country or a division.
-        self._seats = [i for i, c in enumerate(self._fcodes) if c in _SEAT_CODES]
+        # Seats of government (capitals of a country or a division), by feature code.
+        self._seat_code = np.array([c in _SEAT_CODES for c in self._fcodes], dtype=bool)
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self._sovereign_of: np.ndarray | None = None
@@ -1386,7 +1386,7 @@ class Normalizer:
         a1 = self._admin1_keys()[places]
         a2 = np.array(self._str["admin2_code"].many(places))
         pop = self._a["place.population"][places]
-        seat = np.isin(self._a["place.fcode"][places], self._seats)
+        seat = self._seat_code[self._a["place.fcode"][places]]
         for j in np.flatnonzero(level):
             inside = is_p & (cc == cc[j]) & (a1 == a1[j])
             if level[j] == 1:

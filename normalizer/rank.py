@@ -249,7 +249,7 @@ READING_YIELD = 1.0
 # +2 queries, CLDR cities -7, countries -10; not done.
 W_HOME = 2.0
 # A Russian or Ukrainian name met through a nominative its case ending may stand for
-# (text.cyrillic_lemmas: "в Москве" Moscow, "Харкова" Kharkiv), in edits.
+# (inflection.cyrillic_lemmas: "в Москве" Moscow, "Харкова" Kharkiv), in edits.
 INFLECTION_EDIT = 0.5
 # A query spelled out from another script met through consonant skeletons (engine
 # .similarity) costs this much besides the skeletons' own edits, its similarity scaled

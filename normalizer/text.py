@@ -16,7 +16,6 @@ from unidecode import unidecode
 __all__ = [
     "INVISIBLE",
     "compact",
-    "cyrillic_lemmas",
     "expanded_spelling",
     "fold",
     "fold_forms",
@@ -1200,62 +1199,3 @@ def _kind_of_word(folded: str) -> str:
     if folded in _DIVISION_WORDS:
         return "A"
     return "P" if folded in _TOWN_WORDS else ""
-
-
-# Russian and Ukrainian decline place names: news text writes "в Москве", "из Харькова",
-# "у Києві", where the gazetteer holds Москва, Харків, Київ. Each ending of a case
-# (locative, genitive, dative, accusative, instrumental) and what the nominative may end
-# in instead: a masculine name ends in a consonant or a soft sign (Киев, Мариуполь), a
-# feminine one in а, я, ия (Москва, Одесса, Россия). Ukrainian alternates о/і in the last
-# syllable (Харків, Харкова; Львів, Львова), undone for the genitive and locative.
-_CYRILLIC_CASES = (
-    ("ии", ("ия",)),
-    ("ие", ("ия",)),
-    ("ію", ("ія",)),
-    ("ії", ("ія",)),
-    ("ой", ("а", "")),
-    ("ою", ("а",)),
-    ("ей", ("я", "ь")),
-    ("ом", ("",)),
-    ("ем", ("ь", "")),
-    ("ым", ("",)),
-    ("ім", ("",)),
-    ("е", ("", "а", "ь", "я")),
-    ("і", ("", "а", "ь", "я")),
-    ("а", ("", "ь")),
-    ("у", ("", "а")),
-    ("ы", ("а",)),
-    ("и", ("а", "ь", "я")),
-    ("я", ("ь",)),
-    ("ю", ("я", "ь")),
-)
-# Prepositions before a place name: in, at, on, from, to, near, under, beyond.
-_CYRILLIC_PREPOSITIONS = frozenset("в во у на из із с зі к до под під около біля возле за".split())
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_ALTERNATING = {"о": "і", "е": "і", "є": "ї"}
-
-
-def cyrillic_lemmas(native: str) -> list[str]:
-    """The nominatives a declined Russian or Ukrainian place name may stand for, most
-    likely first, a preposition before it dropped ("в Москве" -> москва, москв, ...);
-    [] for other text. `native` is a native_key() (case folded)."""
-    if not _CYRILLIC.search(native):
-        return []
-    words = native.split()
-    if len(words) > 1 and words[0] in _CYRILLIC_PREPOSITIONS:
-        words = words[1:]
-    *head, last = words
-    out: list[str] = []
-    for ending, nominatives in _CYRILLIC_CASES:
-        if not last.endswith(ending) or len(last) - len(ending) < 3:
-            continue
-        stem = last[: len(last) - len(ending)]
-        stems = [stem]
-        if ending in ("а", "і", "у", "ом", "ем") and len(stem) >= 4 and stem[-2] in _ALTERNATING:
-            # Харкова -> Харків, Львові -> Львів, Києві -> Київ
-            stems.append(stem[:-2] + _ALTERNATING[stem[-2]] + stem[-1])
-        for s in stems:
-            for nominative in nominatives:
-                out.append(" ".join([*head, s + nominative]))
-    seen = {" ".join(words)}
-    return [w for w in out if not (w in seen or seen.add(w))]

@@ -605,13 +605,13 @@ def test_formal_words_of_states(name, says):
     ],
 )
 def test_cyrillic_lemmas_hold_the_nominative(text, lemma):
-    from normalizer.text import cyrillic_lemmas
+    from normalizer.inflection import cyrillic_lemmas
 
     assert lemma in cyrillic_lemmas(text)
 
 
 def test_cyrillic_lemmas_leave_other_scripts_and_short_stems():
-    from normalizer.text import cyrillic_lemmas
+    from normalizer.inflection import cyrillic_lemmas
 
     assert cyrillic_lemmas("moskve") == []
     assert cyrillic_lemmas("уфе") == []  # two letters left: too short to be sure of

@@ -1,0 +1,71 @@
+"""Declined place names: the nominatives a case form of a name may stand for.
+
+Kept apart from `text` (which keys every name): the folding module's code is part of
+the snapshot's fingerprint, and a lookup tried only when nothing else matched has no
+place there.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["cyrillic_lemmas"]
+
+
+# Russian and Ukrainian decline place names: news text writes "в Москве", "из Харькова",
+# "у Києві", where the gazetteer holds Москва, Харків, Київ. Each ending of a case
+# (locative, genitive, dative, accusative, instrumental) and what the nominative may end
+# in instead: a masculine name ends in a consonant or a soft sign (Киев, Мариуполь), a
+# feminine one in а, я, ия (Москва, Одесса, Россия). Ukrainian alternates о/і in the last
+# syllable (Харків, Харкова; Львів, Львова), undone for the genitive and locative.
+_CYRILLIC_CASES = (
+    ("ии", ("ия",)),
+    ("ие", ("ия",)),
+    ("ію", ("ія",)),
+    ("ії", ("ія",)),
+    ("ой", ("а", "")),
+    ("ою", ("а",)),
+    ("ей", ("я", "ь")),
+    ("ом", ("",)),
+    ("ем", ("ь", "")),
+    ("ым", ("",)),
+    ("ім", ("",)),
+    ("е", ("", "а", "ь", "я")),
+    ("і", ("", "а", "ь", "я")),
+    ("а", ("", "ь")),
+    ("у", ("", "а")),
+    ("ы", ("а",)),
+    ("и", ("а", "ь", "я")),
+    ("я", ("ь",)),
+    ("ю", ("я", "ь")),
+)
+# Prepositions before a place name: in, at, on, from, to, near, under, beyond.
+_CYRILLIC_PREPOSITIONS = frozenset("в во у на из із с зі к до под під около біля возле за".split())
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ALTERNATING = {"о": "і", "е": "і", "є": "ї"}
+
+
+def cyrillic_lemmas(native: str) -> list[str]:
+    """The nominatives a declined Russian or Ukrainian place name may stand for, most
+    likely first, a preposition before it dropped ("в Москве" -> москва, москв, ...);
+    [] for other text. `native` is a native_key() (case folded)."""
+    if not _CYRILLIC.search(native):
+        return []
+    words = native.split()
+    if len(words) > 1 and words[0] in _CYRILLIC_PREPOSITIONS:
+        words = words[1:]
+    *head, last = words
+    out: list[str] = []
+    for ending, nominatives in _CYRILLIC_CASES:
+        if not last.endswith(ending) or len(last) - len(ending) < 3:
+            continue
+        stem = last[: len(last) - len(ending)]
+        stems = [stem]
+        if ending in ("а", "і", "у", "ом", "ем") and len(stem) >= 4 and stem[-2] in _ALTERNATING:
+            # Харкова -> Харків, Львові -> Львів, Києві -> Київ
+            stems.append(stem[:-2] + _ALTERNATING[stem[-2]] + stem[-1])
+        for s in stems:
+            for nominative in nominatives:
+                out.append(" ".join([*head, s + nominative]))
+    seen = {" ".join(words)}
+    return [w for w in out if not (w in seen or seen.add(w))]
