@@ -882,6 +882,8 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PPL", "population": 30000},
         {"id": "t:132", "name": "Salah", "country_code": "SY", "feature_class": "P",
          "feature_code": "PPL", "population": 40000},
+        # Names said after the word for "in" or "to", beside towns a letter from the two
+        # written together.
         {"id": "t:133", "name": "Gaza", "country_code": "PS", "feature_class": "P",
          "feature_code": "PPL", "population": 590000},
         {"id": "t:134", "name": "Ingawa", "country_code": "NG", "feature_class": "P",
