@@ -153,7 +153,6 @@ class Normalizer:
         self._region_table: tuple[np.ndarray, dict[str, list[int]]] | None = None
         self._city_state_map: dict[int, int] | None = None
         self._country_place_map: dict[int, int] | None = None
-        self._alpha3_map: dict[str, int] | None = None
         self._country_stem_map: dict[str, list[tuple[str, int]]] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._memo = functools.lru_cache(maxsize=32_768)(
@@ -776,7 +775,6 @@ class Normalizer:
         self._country_stems()
         self._city_states()
         self._code_tables()
-        self._alpha3_places()
 
     def _country_stems(self) -> dict[str, list[tuple[str, int]]]:
         """The one-word Latin names of states (generic words apart), by their first STEM
@@ -943,7 +941,7 @@ class Normalizer:
         "ZAF", "BIH"), as country columns hold them: the country, a preferred name of it,
         beside the places that bear the letters (GeoNames gives towns their airports'
         codes: "FRA" Frankfurt, "BIH" Bishop, California)."""
-        place = self._alpha3_places().get(q.text)
+        place = self._code_tables()[1].get(q.text)
         if place is None:
             return
         nid = self._name_ids(place).start
@@ -952,19 +950,6 @@ class Normalizer:
         old = found.get(place)
         if old is None or old.edits > 0 or old.match_type > MatchType.ALTERNATE:
             found[place] = Hit(place, 1.0, MatchType.ALTERNATE, nid, PREFERRED, "", 0.0)
-
-    def _alpha3_places(self) -> dict[str, int]:
-        """ISO 3166-1 alpha-3 code -> the country's place."""
-        if self._alpha3_map is None:
-            from gazetteer.default import country_table
-
-            table = country_table()
-            self._alpha3_map = {
-                table[code]["iso3"]: place
-                for cc, place in self._country_places().items()
-                if (code := self._countries[cc]) in table and table[code].get("iso3")
-            }
-        return self._alpha3_map
 
     def _mark_verbatim(self, found: dict[int, Hit], nids: np.ndarray, text: str) -> None:
         """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"):
@@ -1559,12 +1544,13 @@ class Normalizer:
         if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.isupper()):
             return [], []
         divisions, countries = self._code_tables()
-        country = countries.get(code) if len(code) == 2 else self._alpha3_places().get(code)
+        country = countries.get(code)
         return divisions.get(code, []), [] if country is None else [country]
 
     def _code_tables(self) -> tuple[dict[str, list[int]], dict[str, int]]:
-        """First-order division keys by code, country places by ISO code."""
-        from gazetteer.default import subdivision_codes
+        """First-order division keys by code, country places by ISO 3166-1 code (alpha-2
+        and alpha-3)."""
+        from gazetteer.default import country_table, subdivision_codes
 
         if self._code_table is None:
             region_of = self._regions()[0]
@@ -1582,7 +1568,13 @@ class Normalizer:
                 found = {key_of[p] for p in pairs if p in key_of} - set(divisions.get(iso, ()))
                 if found:
                     divisions.setdefault(iso, []).extend(sorted(found))
-            countries = {self._countries[cc]: i for cc, i in self._country_places().items()}
+            table = country_table()
+            countries: dict[str, int] = {}
+            for cc, place in self._country_places().items():
+                code = self._countries[cc]
+                countries[code] = place
+                if alpha3 := table.get(code, {}).get("iso3"):
+                    countries[alpha3] = place
             self._code_table = (divisions, countries)
         return self._code_table
 
@@ -1915,18 +1907,21 @@ HOMONYM_KM = 25.0
 # How far a division's point may lie from a sea's, a river's or a range's (their points are
 # the approximate centres of large things) to count as named after it.
 FEATURE_KM = 1000.0
-# Words news text puts before a place's name to say where in it: "eastern Ukraine",
-# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when:
-# "the former Soviet Union", "ex-Yugoslavia".
-# One word of where in a place, said before its name: English, and the words for "in",
-# "at", "to" and "near" of the languages news is most often read in (French, Spanish,
-# Portuguese, Italian, German, the Slavic ones).
+# The word for "in" before where a place is: English, German, Dutch, Italian (in, im,
+# nel, nella), Spanish, French, Portuguese (en, au, em, no, na), Polish, Czech (w, v).
+_LOCATIVE = frozenset("in im en au em no na nel nella w v".split())
+# One word news text puts before a place's name to say where in it: "eastern Ukraine",
+# "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when: "the
+# former Soviet Union", "ex-Yugoslavia"; and the words for "in" (_LOCATIVE), "at", "to"
+# and "near" of the languages news is most often read in (French, Spanish, Portuguese,
+# Italian, German, the Slavic ones).
 _AROUND = re.compile(
-    r"(?i)\s*(?:the|of|in|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
+    r"(?i)\s*(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|former|ex|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
     r"|(?:north|south)-(?:east|west)(?:ern)?"
-    r"|en|à|a|au|aux|em|no|na|nel|nella|im|nach|bei|w|we|v|ve|u|près|cerca|perto|vicino)"
-    r"(?:[\s-]+|$)"
+    r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
+    + "|".join(sorted(_LOCATIVE))
+    + r")(?:[\s-]+|$)"
 )
 
 
@@ -1989,11 +1984,6 @@ def _tails(text: str) -> list[tuple[str, str]]:
         if len(words) > k:
             tails.append((" ".join(words[:-k]), " ".join(words[-k:])))
     return tails
-
-
-# The word for "in" before where a place is: English, German, Dutch, Italian (in, im,
-# nel, nella), Spanish, French, Portuguese (en, au, em, no, na), Polish, Czech (w, v).
-_LOCATIVE = frozenset("in im en au em no na nel nella w v".split())
 
 
 # Letters a state's name and an adjective of it share at least ("russ": Russia, russiske).

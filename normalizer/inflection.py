@@ -67,5 +67,5 @@ def cyrillic_lemmas(native: str) -> list[str]:
         for s in stems:
             for nominative in nominatives:
                 out.append(" ".join([*head, s + nominative]))
-    seen = {" ".join(words)}
-    return [w for w in out if not (w in seen or seen.add(w))]
+    asked = " ".join(words)
+    return [w for w in dict.fromkeys(out) if w != asked]
