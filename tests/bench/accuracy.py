@@ -431,6 +431,10 @@ def run(
             res = run_cases(held_engine, cases)
             everything += res
             rows += accuracy_rows(label, res, held_base)
+            borne = _borne_by_another(held_engine, res)
+            for part_label, keep in (("another place bears", True), ("no place bears", False)):
+                part = [r for r in res if (r[0] in borne) is keep]
+                rows += accuracy_rows(f"  of which {part_label} the query", part, None)
             if cases is latin:
                 scorers += scorer_rows(label, held_engine, res)
         unlisted = run_cases(held_engine, absent)
@@ -518,6 +522,17 @@ def _shared_in_country(engine: Normalizer, cases: list[Case]) -> set[Case]:
         if sum(int(countries[p]) == country for p in holders[_neutral(gold.name)]) > 1:
             shared.add(case)
     return shared
+
+
+def _borne_by_another(engine: Normalizer, results) -> set[Case]:
+    """The held-out cases whose query another place still bears (by neutral form): a
+    homonym, which the query alone cannot tell from the place it was taken from."""
+    holders = _holders(engine)
+    return {
+        case
+        for case, *_ in results
+        if holders.get(_neutral(case.query), set()) - {engine.place_index(case.gold)}
+    }
 
 
 def _contained(engine: Normalizer, case: Case) -> bool:

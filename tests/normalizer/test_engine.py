@@ -1484,6 +1484,18 @@ def test_typo_cases_of_a_name_shared_within_the_country_are_told_apart(engine):
     assert _shared_in_country(engine, [shared, alone]) == {shared}
 
 
+def test_held_out_cases_borne_by_another_place_are_told_apart(engine):
+    from tests.bench.accuracy import Case, _borne_by_another
+
+    # Springfield is held by many places: its own name asked for one of them is borne by
+    # the others; a name of Mataró no other place holds is borne by none but its own.
+    springfield = engine.normalize("Springfield", countries=["US"]).best.place.id
+    mataro = engine.normalize("Mataró", countries=["ES"]).best.place.id
+    homonym = Case("Springfield", springfield, "US")
+    alone = Case("Mataró", mataro, "ES")
+    assert _borne_by_another(engine, [(homonym,), (alone,)]) == {homonym}
+
+
 def test_benchmark_typos_are_one_keyboard_edit_at_any_letter():
     import random
 
