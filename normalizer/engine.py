@@ -602,6 +602,7 @@ class Normalizer:
         found: dict[int, Hit] = {}
         native = native_key(q.text)
         query_latin = native is None
+        coded = bool(_CODE.fullmatch(q.text))
         # The primary reading and the original script cost nothing; the other reading of
         # Han text (Japanese without kana, Mandarin with) is the less likely one meant.
         keys = [(f, 0.0 if i == 0 else ranking.SECOND_READING_EDIT) for i, f in enumerate(forms)]
@@ -610,13 +611,16 @@ class Normalizer:
         for key, cost in keys:
             if key:
                 nids = self._allowed(self.index.lookup("fold", key), q)
-                if query_latin and nids.size and len(compact(key)) < 3:
+                if query_latin and nids.size and (len(compact(key)) < 3 or coded):
                     # Two Latin letters are no reading of another script's name ("NA" is
-                    # not عنة, whose transliteration is "na"): its Latin names only.
+                    # not عنة, whose transliteration is "na"), nor is a code in capitals
+                    # ("HND" is not ህንድ, India in Amharic): its Latin names only.
                     nids = nids[np.fromiter(map(_is_latin, self._names.many(nids)), bool)]
                 self._add(found, nids, 1.0, None, query_latin, cost, native=native)
                 if query_latin and nids.size and not q.text.isascii():
                     self._mark_verbatim(found, nids, q.text)
+                elif coded and nids.size:
+                    self._mark_verbatim(found, nids, q.text, code=True)
         if _ALPHA3.fullmatch(q.text):
             self._add_country_code(found, q)
         folded = forms[0] if forms else ""
@@ -949,15 +953,23 @@ class Normalizer:
             return
         old = found.get(place)
         if old is None or old.edits > 0 or old.match_type > MatchType.ALTERNATE:
-            found[place] = Hit(place, 1.0, MatchType.ALTERNATE, nid, PREFERRED, "", 0.0)
+            flags = PREFERRED | ranking.VERBATIM  # the code, as written
+            found[place] = Hit(place, 1.0, MatchType.ALTERNATE, nid, flags, "", 0.0)
 
-    def _mark_verbatim(self, found: dict[int, Hit], nids: np.ndarray, text: str) -> None:
-        """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"):
-        that name becomes the hit's, flagged VERBATIM (a bonus in the ranking)."""
-        spelled = unicodedata.normalize("NFC", text).casefold()
+    def _mark_verbatim(
+        self, found: dict[int, Hit], nids: np.ndarray, text: str, *, code: bool = False
+    ) -> None:
+        """Hits through a name spelled exactly as the query, diacritics and all ("Şuşa"),
+        or, for a code in capitals, in capitals too ("ATH", Athens' airport, not the
+        Belgian town Ath): that name becomes the hit's, flagged VERBATIM (a bonus in the
+        ranking)."""
+        spelled = text if code else unicodedata.normalize("NFC", text).casefold()
         for nid in nids.tolist():
-            name = self._names[nid].translate(INVISIBLE)  # as the query's were dropped
-            if unicodedata.normalize("NFC", name).casefold() == spelled:
+            name = self._names[nid]
+            if not code:
+                # Invisible marks dropped, as the query's were.
+                name = unicodedata.normalize("NFC", name.translate(INVISIBLE)).casefold()
+            if name == spelled:
                 h = found.get(int(self._name_place[nid]))
                 if h is not None:
                     h.name_id, h.flags = nid, int(self._name_flags[nid]) | ranking.VERBATIM
@@ -1965,6 +1977,8 @@ _MOJIBAKE = re.compile(
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
 _ALPHA3 = re.compile("[A-Z]{3}")
+# A query written as a code: two to four Latin capitals ("SIN", "HND", "NYC").
+_CODE = re.compile("[A-Z]{2,4}")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")
 _SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
 

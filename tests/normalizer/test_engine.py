@@ -902,6 +902,23 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "alt_names": [{"text": "Львов", "lang": "ru"}, {"text": "Львів", "lang": "uk"}]},
         {"id": "t:137", "name": "Lvove", "country_code": "UA", "feature_class": "P",
          "feature_code": "PPL", "population": 900, "alt_names": ["Львове"]},
+        # Codes in capitals: a country whose Amharic name reads as another's ISO alpha-3
+        # code; an airport's code beside a larger town whose name is those letters.
+        {"id": "t:140", "name": "India", "country_code": "IN", "feature_class": "A",
+         "feature_code": "PCLI", "population": 1400000000,
+         "alt_names": [{"text": "ህንድ", "lang": "am"}]},
+        {"id": "t:141", "name": "Honduras", "country_code": "HN", "feature_class": "A",
+         "feature_code": "PCLI", "population": 10000000},
+        {"id": "t:142", "name": "Singapore", "country_code": "SG", "feature_class": "P",
+         "feature_code": "PPL", "population": 600000,
+         "alt_names": [{"text": "SIN", "lang": "iata"}]},
+        {"id": "t:143", "name": "Sin", "country_code": "CN", "feature_class": "P",
+         "feature_code": "PPL", "population": 3000000},
+        {"id": "t:144", "name": "Aland Islands", "country_code": "AX", "feature_class": "A",
+         "feature_code": "PCLI", "population": 30000},
+        {"id": "t:145", "name": "Alabama", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 5000000, "admin1_code": "AL",
+         "alt_names": ["Ala."]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1053,6 +1070,17 @@ def test_a_name_read_from_another_script_is_likelier_where_that_script_is_writte
     # held by its Mandarin reading (Han without kana is Chinese text).
     _leads(tiny_engine, "Белз", "t:114", "t:113")
     _leads(tiny_engine, "肖田", "t:115", "t:116")
+
+
+def test_a_code_in_capitals_is_read_as_a_code(tiny_engine):
+    # "HND" is Honduras' ISO alpha-3 code, not India's Amharic name ህንድ read aloud; "SIN",
+    # written as codes are, is the airport's code before the town named Sin, which the
+    # name written as a name still finds; "ALA", Åland's ISO code, before Alabama's
+    # abbreviation "Ala.", which is not written so.
+    assert tiny_engine.normalize("HND").best.place.id == "t:141"
+    _leads(tiny_engine, "SIN", "t:142", "t:143")
+    assert tiny_engine.normalize("Sin").best.place.id == "t:143"
+    _leads(tiny_engine, "ALA", "t:144", "t:145")
 
 
 def test_a_place_bearing_the_query_as_written_keeps_its_lead_over_readings_at_home(tiny_engine):
