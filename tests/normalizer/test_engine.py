@@ -919,6 +919,19 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:145", "name": "Alabama", "country_code": "US", "feature_class": "A",
          "feature_code": "ADM1", "population": 5000000, "admin1_code": "AL",
          "alt_names": ["Ala."]},
+        # A city whose name in its own language is a plain alternate name of it and the
+        # own name of the metropolitan city around it; a city named like its state, with
+        # a plain alternate name of "San" where its own says "São".
+        {"id": "t:146", "name": "Milano", "country_code": "IT", "feature_class": "A",
+         "feature_code": "ADM2", "population": 3400000, "admin1_code": "09"},
+        {"id": "t:147", "name": "Milan", "country_code": "IT", "feature_class": "P",
+         "feature_code": "PPL", "population": 1370000, "admin1_code": "09",
+         "alt_names": ["Milano"]},
+        {"id": "t:148", "name": "São Paulo", "country_code": "BR", "feature_class": "A",
+         "feature_code": "ADM1", "population": 45000000, "admin1_code": "27"},
+        {"id": "t:149", "name": "São Paulo", "country_code": "BR", "feature_class": "P",
+         "feature_code": "PPL", "population": 12000000, "admin1_code": "27",
+         "alt_names": ["San Paulo"]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1190,6 +1203,19 @@ def test_an_old_spelling_yields_to_places_bearing_it_as_their_own_name(tiny_engi
     # famous old name (Calcutta) against a village bearing it.
     _leads(tiny_engine, "Rogersville", "t:106", "t:105")
     assert tiny_engine.normalize("Calcutta").best.place.id == "t:107"
+
+
+def test_a_division_named_after_a_city_inside_it_casts_no_shadow_on_it(tiny_engine):
+    # "Milano" is the metropolitan city's own name and a plain alternate name of Milan,
+    # its seat: not an old name yielding to another place's own, but the city's name in
+    # its own language, and the division named after it yields to the city.
+    _leads(tiny_engine, "Milano", "t:147", "t:146")
+
+
+def test_an_s_dot_meets_a_place_through_its_own_name(tiny_engine):
+    # "S. Paulo" is São Paulo the city as it is São Paulo the state, through its own name,
+    # not through the plain alternate "San Paulo" that the "S." would also spell.
+    _leads(tiny_engine, "S. Paulo", "t:149", "t:148")
 
 
 def test_a_countrys_foreign_name_borne_by_a_city_elsewhere_is_the_city(tiny_engine):
