@@ -471,6 +471,10 @@ class Normalizer:
                     strong += country
                     continue
                 found = self._anchors([qualifier])
+                if found:
+                    # Every country or first-order division that bears the name says where
+                    # as much: "Atlanta, Georgia" is in the state, though the country leads.
+                    found += [p for p in self._regions_bearing(qualifier) if p not in found]
                 strong += found
                 if found and self._borne(replace(q, text=qualifier)):
                     firm += [a for a in found if self._adm_level[a] > 0 or self._is_region[a]]
@@ -1568,13 +1572,28 @@ class Normalizer:
         """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR", "CAN"): the
         keys of the first-order divisions with that code (GeoNames' own, US states' postal
         ones, or ISO 3166-2's: Ontario is CA-ON, Canterbury NZ-CAN) and the country with
-        that ISO 3166-1 code (alpha-2 or alpha-3), if any."""
+        that ISO 3166-1 code (alpha-2 or alpha-3), or else the country that bears it as a
+        name: "UK" is the United Kingdom as well as ISO's code of Uttarakhand and Ouaka."""
         code = qualifier.strip().rstrip(".")
         if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.isupper()):
             return [], []
         divisions, countries = self._code_tables()
         country = countries.get(code)
-        return divisions.get(code, []), [] if country is None else [country]
+        if country is None:
+            named = [a for a in self._anchors([code]) if self._is_country[a]]
+            return divisions.get(code, []), named
+        return divisions.get(code, []), [country]
+
+    def _regions_bearing(self, name: str) -> list[int]:
+        """The countries and first-order divisions that bear the name as written ("Georgia":
+        the country and the US state)."""
+        hits = self._hits(Query(name, limit=1), fold_forms(name))
+        return [
+            h.place
+            for h in hits
+            if h.match_type <= MatchType.ALTERNATE
+            and (self._is_country[h.place] or self._adm_level[h.place] == 1)
+        ]
 
     def _code_tables(self) -> tuple[dict[str, list[int]], dict[str, int]]:
         """First-order division keys by code, country places by ISO 3166-1 code (alpha-2

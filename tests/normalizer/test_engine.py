@@ -932,6 +932,25 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
         {"id": "t:149", "name": "São Paulo", "country_code": "BR", "feature_class": "P",
          "feature_code": "PPL", "population": 12000000, "admin1_code": "27",
          "alt_names": ["San Paulo"]},
+        # Qualifiers: towns named alike in Britain, Canada and the US; a state of India whose
+        # ISO 3166-2 code (IN-UK) is the United Kingdom's name (t:72); a name borne by a
+        # country and by a US state, a town named alike in each state of its name.
+        {"id": "t:153", "name": "Cambridge", "country_code": "GB", "feature_class": "P",
+         "feature_code": "PPL", "population": 145000, "admin1_code": "ENG"},
+        {"id": "t:154", "name": "Cambridge", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 200000, "admin1_code": "MA"},
+        {"id": "t:155", "name": "Dehradun", "country_code": "IN", "feature_class": "P",
+         "feature_code": "PPL", "population": 580000, "admin1_code": "39"},
+        {"id": "t:156", "name": "Georgia", "country_code": "GE", "feature_class": "A",
+         "feature_code": "PCLI", "population": 3700000},
+        {"id": "t:157", "name": "Georgia", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 10700000, "admin1_code": "GA"},
+        {"id": "t:158", "name": "Springfield", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 2900, "admin1_code": "GA"},
+        {"id": "t:159", "name": "Springfield", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 170000, "admin1_code": "MO"},
+        {"id": "t:160", "name": "Batumi", "country_code": "GE", "feature_class": "P",
+         "feature_code": "PPL", "population": 170000},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1216,6 +1235,23 @@ def test_an_s_dot_meets_a_place_through_its_own_name(tiny_engine):
     # "S. Paulo" is São Paulo the city as it is São Paulo the state, through its own name,
     # not through the plain alternate "San Paulo" that the "S." would also spell.
     _leads(tiny_engine, "S. Paulo", "t:149", "t:148")
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Cambridge, UK", "t:153"),  # the country's name, not only Uttarakhand's code
+        ("Cambridge UK", "t:153"),
+        ("Cambridge (UK)", "t:153"),
+        ("Dehradun, UK", "t:155"),  # which it still is
+        ("Springfield, Georgia", "t:158"),  # the state, though the country leads
+        ("Batumi, Georgia", "t:160"),  # and the country
+    ],
+)
+def test_a_qualifier_names_every_region_that_bears_it(tiny_engine, query, place):
+    result = tiny_engine.normalize(query)
+    assert result.best.place.id == place
+    assert not result.ambiguous
 
 
 def test_a_countrys_foreign_name_borne_by_a_city_elsewhere_is_the_city(tiny_engine):
