@@ -155,6 +155,7 @@ class Normalizer:
         self._country_place_map: dict[int, int] | None = None
         self._country_stem_map: dict[str, list[tuple[str, int]]] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
+        self._named_by_code: dict[str, list[int]] = {}  # "UK": the countries bearing it
         self._memo = functools.lru_cache(maxsize=32_768)(
             lambda *key: me()._memo_miss(*key)  # type: ignore[union-attr]
         )
@@ -1580,7 +1581,10 @@ class Normalizer:
         divisions, countries = self._code_tables()
         country = countries.get(code)
         if country is None:
-            named = [a for a in self._anchors([code]) if self._is_country[a]]
+            named = self._named_by_code.get(code)
+            if named is None:  # at most 26**3 codes
+                named = [a for a in self._anchors([code]) if self._is_country[a]]
+                self._named_by_code[code] = named
             return divisions.get(code, []), named
         return divisions.get(code, []), [country]
 
