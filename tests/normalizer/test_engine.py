@@ -1628,8 +1628,10 @@ def test_benchmark_absent_names_are_borne_by_no_place_left(tmp_path):
 
 def test_a_division_yields_to_its_homonymous_town_without_a_recorded_division(tmp_path):
     # GeoNames leaves São Paulo the city without its municipality's code: the
-    # municipality (an ADM2 at the same point) still yields to the city it is named after;
-    # a town 300 km from a division of its name does not make that division yield.
+    # municipality (an ADM2 at the same point) still yields to the city it is named after,
+    # and a district whose point (the median of its places) lies 27 km from its town, as
+    # Jaffna's does, to the town; a town 300 km from a division of its name does not make
+    # that division yield.
     from gazetteer.sources import load_sources
     from normalizer.build import build_snapshot
 
@@ -1638,6 +1640,8 @@ def test_a_division_yields_to_its_homonymous_town_without_a_recorded_division(tm
         ("2", "Vila Nova", -23.56, -46.63, "P", "PPL", "27", "", 10000000),
         ("3", "Porto Alto", -21.0, -47.0, "A", "ADM2", "27", "356", 11000000),
         ("4", "Porto Alto", -23.0, -50.0, "P", "PPL", "27", "", 10000000),
+        ("5", "Vila Seca", -21.82, -48.20, "A", "ADM2", "27", "357", 168000),
+        ("6", "Vila Seca", -21.67, -48.01, "P", "PPL", "27", "", 169000),
     ]
     src = tmp_path / "BR.txt"
     src.write_text(
@@ -1652,6 +1656,7 @@ def test_a_division_yields_to_its_homonymous_town_without_a_recorded_division(tm
     nz = Normalizer.load(tmp_path / "h.snapshot")
     assert nz.normalize("Vila Nova").best.place.id == "geonames:2"
     assert nz.normalize("Porto Alto").best.place.id == "geonames:3"
+    assert nz.normalize("Vila Seca").best.place.id == "geonames:6"
 
 
 @pytest.mark.slow
