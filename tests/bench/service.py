@@ -21,6 +21,7 @@ from pathlib import Path
 import grpc
 
 from tests.bench.common import ROOT, percentile, table
+from tests.conftest import free_port
 
 TOKEN = "bench-token"
 
@@ -305,7 +306,7 @@ def run(snapshot: Path, data_dir: Path, seconds: float = 5) -> None:
         ("grpc.aio, 1 process", 1, "aio"),
         ("grpc.aio, 2 processes (make run)", 2, "aio"),
     ):
-        port = 50300 + len(rows)
+        port = free_port()  # a port of its own: the last server may still be draining
         proc = _server(snapshot, data_dir, workers, port, model=model)
         address = f"127.0.0.1:{port}"
         try:

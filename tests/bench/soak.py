@@ -20,6 +20,7 @@ from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 from tests.bench.common import table
 from tests.bench.service import TOKEN, _names, _reload_source, _server
+from tests.conftest import free_port
 
 
 def rss_of(pid: int, field: str = "VmRSS") -> float:
@@ -51,7 +52,7 @@ def run(
 
     start = work / "soak-start.snapshot"
     build_snapshot(load_sources([str(work / source)]), start)
-    port = 50320
+    port = free_port()
     proc = _server(start, work, 1, port, model=model)
     address = f"127.0.0.1:{port}"
     counts = {"calls": 0, "failed": 0, "reloads": 0, "reload_failed": 0}
