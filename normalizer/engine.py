@@ -472,11 +472,14 @@ class Normalizer:
                     strong += country
                     continue
                 found = self._anchors([qualifier])
+                bearing = [p for p in self._regions_bearing(qualifier) if p not in found]
                 if found:
                     # Every country or first-order division that bears the name says where
                     # as much: "Atlanta, Georgia" is in the state, though the country leads.
-                    found += [p for p in self._regions_bearing(qualifier) if p not in found]
-                strong += found
+                    found += bearing
+                # Bearing it with no confidence, they still say where: "Kansas City, Kan."
+                # (Kansas at 0.51 beside Kano) is in Kansas.
+                strong += found or bearing
                 if found and self._borne(replace(q, text=qualifier)):
                     firm += [a for a in found if self._adm_level[a] > 0 or self._is_region[a]]
                 unlatin = native_key(qualifier) is not None

@@ -951,6 +951,18 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PPL", "population": 170000, "admin1_code": "MO"},
         {"id": "t:160", "name": "Batumi", "country_code": "GE", "feature_class": "P",
          "feature_code": "PPL", "population": 170000},
+        # A state's abbreviation that a Nigerian state's name also folds to; a city named
+        # alike on both sides of a state line.
+        {"id": "t:161", "name": "Kansas", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2900000, "admin1_code": "KS",
+         "alt_names": ["Kan."]},
+        {"id": "t:162", "name": "Kano", "country_code": "NG", "feature_class": "A",
+         "feature_code": "ADM1", "population": 4900000, "admin1_code": "29",
+         "alt_names": ["Kan"]},
+        {"id": "t:163", "name": "Kansas City", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 475000, "admin1_code": "MO"},
+        {"id": "t:164", "name": "Kansas City", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 153000, "admin1_code": "KS"},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1246,6 +1258,7 @@ def test_an_s_dot_meets_a_place_through_its_own_name(tiny_engine):
         ("Dehradun, UK", "t:155"),  # which it still is
         ("Springfield, Georgia", "t:158"),  # the state, though the country leads
         ("Batumi, Georgia", "t:160"),  # and the country
+        ("Kansas City, Kan.", "t:164"),  # borne by Kansas and, folded, by Kano: no anchor
     ],
 )
 def test_a_qualifier_names_every_region_that_bears_it(tiny_engine, query, place):
