@@ -576,10 +576,24 @@ class Normalizer:
         kind = generic_kind(normalized) or _native_kind(q.text)
         extra = self._extra_evidence(places, hits, q, anchors, kind, normalized)
         if strong:
-            coherence = self._coherence(places, np.array(strong, dtype=np.int64))
+            qualifying = np.array(strong, dtype=np.int64)
+            coherence = self._coherence(places, qualifying)
+            borne = np.fromiter((h.match_type <= MatchType.ALTERNATE for h in hits), bool)
+            for j in np.flatnonzero(np.isin(places, qualifying)).tolist():
+                # A place does not qualify itself when a place inside it bears the name
+                # before the comma: "England, UK" is England, in the kingdom, "New York,
+                # New York" the city; but "İswäc, Şwedsia" names Sweden twice.
+                inside = borne.copy()
+                inside[j] = False
+                if inside.any():
+                    met = self._coherence(places[inside], places[j : j + 1]) >= QUALIFIER_MET
+                    if met.any():
+                        coherence[j] = 0.0
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * coherence
         if len(regions):
-            inside = np.isin(self._regions()[0][places], regions)
+            # Nor does a first-order division its code names: "New York, NY" is the city.
+            own_region = self._adm_level[places] == 1
+            inside = np.isin(self._regions()[0][places], regions) & ~own_region
             extra = (0.0 if extra is None else extra) + ranking.W_QUALIFIER * inside
         priors = self._priors(hits, places)
         return ranking.rank(hits, priors=priors, language=q.language, extra=extra)

@@ -963,6 +963,14 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PPL", "population": 475000, "admin1_code": "MO"},
         {"id": "t:164", "name": "Kansas City", "country_code": "US", "feature_class": "P",
          "feature_code": "PPL", "population": 153000, "admin1_code": "KS"},
+        # Names a place shares with the country or state it lies in.
+        {"id": "t:165", "name": "England", "country_code": "GB", "feature_class": "A",
+         "feature_code": "ADM1", "population": 56000000, "admin1_code": "ENG"},
+        {"id": "t:166", "name": "New York", "country_code": "US", "feature_class": "A",
+         "feature_code": "ADM1", "population": 19500000, "admin1_code": "NY"},
+        {"id": "t:167", "name": "New York City", "country_code": "US", "feature_class": "P",
+         "feature_code": "PPL", "population": 8800000, "admin1_code": "NY",
+         "alt_names": ["New York"]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1043,10 +1051,13 @@ def test_a_namesake_outside_the_qualifiers_region_is_a_guess(tiny_engine):
     assert result.best.score == pytest.approx(alone.best.score * 0.5, abs=1e-3)
     several = tiny_engine.normalize("Tunis, Ukraine")
     assert several.ambiguous and several.best.score <= 0.5
-    # Inside it, nothing changes.
-    assert tiny_engine.normalize("Tunis, Tunisia").best.score == pytest.approx(
-        tiny_engine.normalize("Tunis").best.score, abs=0.05
+    # Inside it, the same answer, no less sure (surer: Tunisia, which "Tunis" also names
+    # in some languages, does not qualify itself).
+    inside, alone = (
+        tiny_engine.normalize("Tunis, Tunisia").best,
+        tiny_engine.normalize("Tunis").best,
     )
+    assert inside.place.id == alone.place.id and inside.score >= alone.score
 
 
 @pytest.mark.parametrize("query", ["London 10115", "10115 London", "London, 10115"])
@@ -1265,6 +1276,17 @@ def test_a_qualifier_names_every_region_that_bears_it(tiny_engine, query, place)
     result = tiny_engine.normalize(query)
     assert result.best.place.id == place
     assert not result.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("England, UK", "t:165"),  # England, in the kingdom, not the kingdom
+        ("New York, NY", "t:167"),  # the city, in the state, not the state
+    ],
+)
+def test_a_place_does_not_qualify_itself(tiny_engine, query, place):
+    assert tiny_engine.normalize(query).best.place.id == place
 
 
 def test_a_countrys_foreign_name_borne_by_a_city_elsewhere_is_the_city(tiny_engine):
