@@ -471,8 +471,9 @@ class Normalizer:
                     coded_regions += divisions
                     strong += country
                     continue
-                found = self._anchors([qualifier])
-                bearing = [p for p in self._regions_bearing(qualifier) if p not in found]
+                ordered, ambiguous = self._ranked_alone(qualifier)
+                found = _confident(ordered, ambiguous)
+                bearing = [p for p in self._regions_bearing(ordered) if p not in found]
                 if found:
                     # Every country or first-order division that bears the name says where
                     # as much: "Atlanta, Georgia" is in the state, though the country leads.
@@ -1140,19 +1141,20 @@ class Normalizer:
         others (SOFT_CANDIDATES each) added to `soft` if given."""
         anchors = []
         for name in names:
-            sub = Query(name, limit=1)
-            forms = fold_forms(name)
-            res = self._hits(sub, forms)
-            if not res:
-                continue
-            places = np.array([h.place for h in res], dtype=np.int64)
-            ordered, ambiguous = ranking.rank(res, priors=self._prior[places], language=None)
-            best = ordered[0]
-            if best.score >= 0.5 and not ambiguous:
-                anchors.append(best.place)
+            ordered, ambiguous = self._ranked_alone(name)
+            if confident := _confident(ordered, ambiguous):
+                anchors += confident
             elif soft is not None:
                 soft += (h.place for h in ordered[:SOFT_CANDIDATES])
         return anchors
+
+    def _ranked_alone(self, name: str) -> tuple[list[Hit], bool]:
+        """A name's hits ranked on names and priors alone, and whether that is ambiguous."""
+        hits = self._hits(Query(name, limit=1), fold_forms(name))
+        if not hits:
+            return [], False
+        places = np.array([h.place for h in hits], dtype=np.int64)
+        return ranking.rank(hits, priors=self._prior[places], language=None)
 
     def _priors(self, hits: list[Hit], places: np.ndarray) -> Sequence[float] | np.ndarray:
         """Prior evidence per hit (population, feature importance; see rank.prior_evidence)."""
@@ -1605,10 +1607,9 @@ class Normalizer:
             return divisions.get(code, []), named
         return divisions.get(code, []), [country]
 
-    def _regions_bearing(self, name: str) -> list[int]:
-        """The countries and first-order divisions that bear the name as written ("Georgia":
-        the country and the US state)."""
-        hits = self._hits(Query(name, limit=1), fold_forms(name))
+    def _regions_bearing(self, hits: Sequence[Hit]) -> list[int]:
+        """The countries and first-order divisions among a name's hits that bear it as
+        written ("Georgia": the country and the US state)."""
         return [
             h.place
             for h in hits
@@ -1906,6 +1907,13 @@ SOFT_CANDIDATES = 5
 # In a document, how many names on each side of a name it weighs (a news article's
 # names all fall within it).
 DOCUMENT_WINDOW = 50
+
+
+def _confident(ordered: Sequence[Hit], ambiguous: bool) -> list[int]:
+    """The best of a name's ranked hits, if the name alone names it with confidence."""
+    if ordered and ordered[0].score >= 0.5 and not ambiguous:
+        return [ordered[0].place]
+    return []
 
 
 def _unmet(ordered: list[Hit]) -> list[Hit]:
