@@ -22,8 +22,10 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/placenorm serve --host 127.0.0.1 --port $(PORT) --data-dir $(DATA_DIR) --workers $(WORKERS)
 
+## The default snapshot and its precomputed answers (each rebuilt only when stale).
 snapshot: install
 	$(PY) -c "from normalizer.build import ensure_default; print(ensure_default('$(DATA_DIR)'))"
+	$(VENV)/bin/placenorm answers --data-dir $(DATA_DIR)
 
 ## Node.js client for the cross-language test (skipped, with a notice, where npm is absent).
 node-deps:

@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -116,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-upload-mb", type=int, default=2048)
     s.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on SIGTERM")
     s.add_argument(
+        "--no-answers",
+        dest="answers",
+        action="store_false",
+        help="answer every name by computation: no precomputed answers, none built",
+    )
+    s.add_argument(
         "--metrics-port",
         type=int,
         default=int(os.environ["PLACENORM_METRICS_PORT"])
@@ -208,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--default", action="store_true", help="build the built-in default gazetteer")
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser(
+        "answers", help="precompute the answers to every name of a snapshot, offline"
+    )
+    a.add_argument("--snapshot", help="snapshot file (default: the built-in one, built if missing)")
+    a.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
+    a.add_argument("--workers", type=int, default=2, help="processes computing (default 2)")
+    a.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    a.set_defaults(func=cmd_answers)
     return p
 
 
@@ -913,6 +929,53 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_answers(args) -> int:
+    from gazetteer.snapshot import SnapshotError
+    from normalizer.answers import Answers, ensure_answers
+    from normalizer.build import ensure_default
+
+    if args.workers < 1:
+        raise CliError(f"--workers {args.workers}: at least 1", EXIT_USAGE)
+    if args.exit_with_parent:
+        _exit_with_parent()
+    t = time.perf_counter()
+    try:
+        path = Path(args.snapshot) if args.snapshot else ensure_default(args.data_dir)
+        if not path.is_file():
+            raise CliError(
+                f"{path}: no such snapshot; build one with `placenorm build`", EXIT_USAGE
+            )
+        out = ensure_answers(path, workers=args.workers)
+        table = Answers.open(out, snapshot_version(path))
+    except SnapshotError as exc:
+        raise CliError(str(exc), EXIT_REJECTED) from None
+    except OSError as exc:
+        raise CliError(f"cannot write answers: {exc.strerror}", EXIT_REJECTED) from None
+    count = table.count if table else 0
+    print(f"{out} names={count} seconds={time.perf_counter() - t:.1f}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _exit_with_parent() -> None:
+    """A server's background build stops when the server is gone, however it ended."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(EXIT_UNREACHABLE)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def snapshot_version(path: Path) -> str:
+    from gazetteer.snapshot import read_header
+
+    return read_header(path)["version"]
+
+
 # ------------------------------------------------------------------ serve
 # gRPC core experiments the server runs with unless GRPC_EXPERIMENTS says otherwise.
 # tcp_frame_size_tuning (socket reads sized by the messages they carry) cut the server's
@@ -956,6 +1019,7 @@ def cmd_serve(args) -> int:
         max_batch=args.max_batch,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
         grace_seconds=args.grace,
+        answers=args.answers,
         metrics_port=args.metrics_port,
         log_format=args.log_format,
         tls_cert=Path(args.tls_cert) if args.tls_cert else None,

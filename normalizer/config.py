@@ -40,6 +40,8 @@ class ServerConfig:
     tls_key: Path | None = None
     tls_client_ca: Path | None = None  # set: mutual TLS, clients must present a certificate
     watch_seconds: float = 1.0  # how often workers look for a newer snapshot file
+    answers: bool = True  # use precomputed answers, built in the background when missing
+    build_answers: bool = True  # this process starts that build (workers leave it to the parent)
 
     @property
     def current_snapshot(self) -> Path:

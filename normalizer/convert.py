@@ -86,4 +86,5 @@ def info_to_pb(info: GazetteerInfo) -> pb.GazetteerInfo:
         loaded_at=info.loaded_at,
         schema=info.schema,
         size_bytes=info.size_bytes,
+        precomputed_answers=info.precomputed_answers,
     )

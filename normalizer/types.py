@@ -69,4 +69,5 @@ class GazetteerInfo:
     path: str
     size_bytes: int
     schema: int
+    precomputed_answers: int = 0
     extra: dict = field(default_factory=dict)

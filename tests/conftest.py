@@ -67,6 +67,7 @@ class RunningServer:
     def close(self) -> None:
         self.channel.close()
         self.server.stop(0).wait()
+        self.state.builds.stop()  # a reload's background answers build, if still running
 
 
 def start_server(tmp_path: Path, snapshot: Path | None, **overrides) -> RunningServer:

@@ -171,7 +171,7 @@ class GetGazetteerInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GazetteerInfo(_message.Message):
-    __slots__ = ("version", "sources", "places", "names", "built_at", "loaded_at", "schema", "size_bytes", "keys")
+    __slots__ = ("version", "sources", "places", "names", "built_at", "loaded_at", "schema", "size_bytes", "keys", "precomputed_answers")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
     PLACES_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +181,7 @@ class GazetteerInfo(_message.Message):
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     KEYS_FIELD_NUMBER: _ClassVar[int]
+    PRECOMPUTED_ANSWERS_FIELD_NUMBER: _ClassVar[int]
     version: str
     sources: _containers.RepeatedScalarFieldContainer[str]
     places: int
@@ -190,7 +191,8 @@ class GazetteerInfo(_message.Message):
     schema: int
     size_bytes: int
     keys: int
-    def __init__(self, version: _Optional[str] = ..., sources: _Optional[_Iterable[str]] = ..., places: _Optional[int] = ..., names: _Optional[int] = ..., built_at: _Optional[str] = ..., loaded_at: _Optional[str] = ..., schema: _Optional[int] = ..., size_bytes: _Optional[int] = ..., keys: _Optional[int] = ...) -> None: ...
+    precomputed_answers: int
+    def __init__(self, version: _Optional[str] = ..., sources: _Optional[_Iterable[str]] = ..., places: _Optional[int] = ..., names: _Optional[int] = ..., built_at: _Optional[str] = ..., loaded_at: _Optional[str] = ..., schema: _Optional[int] = ..., size_bytes: _Optional[int] = ..., keys: _Optional[int] = ..., precomputed_answers: _Optional[int] = ...) -> None: ...
 
 class ReloadRequest(_message.Message):
     __slots__ = ("sources", "format", "dry_run")

@@ -7,6 +7,7 @@ import datetime
 import platform
 from pathlib import Path
 
+from normalizer.answers import ensure_answers
 from normalizer.build import ensure_default
 from normalizer.engine import Normalizer
 from tests.bench import common
@@ -23,6 +24,7 @@ def main() -> None:
     only = set(args.only.split(","))
     data_dir = Path(args.data_dir)
     snapshot = ensure_default(data_dir)
+    ensure_answers(snapshot)  # as `make snapshot` and a serving server do
     engine = Normalizer.load(snapshot)
     print(
         f"# placenorm benchmarks, {datetime.date.today()}, {platform.node() and 'this machine'}: "
