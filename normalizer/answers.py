@@ -151,7 +151,7 @@ class Answers:
             if s >= min_score:
                 found.append(
                     Candidate(
-                        engine.place(place[j]),
+                        engine._place_cached(place[j], False),
                         s,
                         _MATCH_TYPES[kind[j]],
                         self._matched_text[matched[j]],
@@ -343,6 +343,8 @@ def spawn_builder(snapshot_path: str | os.PathLike[str]) -> subprocess.Popen | N
     except (snapshot.SnapshotError, OSError, KeyError):
         return None
     log.info("building answers in the background snapshot=%s", path)
+    # No preexec_fn: this process runs gRPC's threads, and Python code between fork and
+    # exec is unsafe then (it crashed). The child lowers its own priority.
     return subprocess.Popen(
         [
             sys.executable,
@@ -351,12 +353,9 @@ def spawn_builder(snapshot_path: str | os.PathLike[str]) -> subprocess.Popen | N
             "answers",
             "--snapshot",
             str(path),
-            "--workers",
-            "1",
-            "--exit-with-parent",
+            "--background",
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: os.nice(19),  # noqa: PLW1509 - no threads run in the child yet
     )

@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--snapshot", help="snapshot file (default: the built-in one, built if missing)")
     a.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
     a.add_argument("--workers", type=int, default=2, help="processes computing (default 2)")
-    a.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    a.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
     a.set_defaults(func=cmd_answers)
     return p
 
@@ -936,7 +936,9 @@ def cmd_answers(args) -> int:
 
     if args.workers < 1:
         raise CliError(f"--workers {args.workers}: at least 1", EXIT_USAGE)
-    if args.exit_with_parent:
+    if args.background:  # a server's build: one worker, lowest priority, ends with it
+        os.nice(19)
+        args.workers = 1
         _exit_with_parent()
     t = time.perf_counter()
     try:

@@ -97,6 +97,10 @@ def _table(
     return {f"{prefix}.hash": uniq, f"{prefix}.start": starts, f"{prefix}.post": v.astype(np.int32)}
 
 
+PLACE_TEXT = ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code")
+RECORD_SEP = "\x1f"  # the unit separator: no name holds it (a text holding it: no records)
+
+
 def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Compile places into snapshot arrays; returns (arrays, small lookup tables for the header)."""
     tables: dict[str, dict[str, int]] = {
@@ -121,9 +125,14 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
         ),
         "place.tz": np.array([code("tz", p.timezone) for p in places], dtype=np.uint16),
     }
-    for column in ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code"):
+    for column in PLACE_TEXT:
         blob, offsets = pack_strings([getattr(p, column) for p in places])
         arrays[f"place.{column}.blob"], arrays[f"place.{column}.offsets"] = blob, offsets
+    # The same six texts as one record a place, decoded with one read and a split: a
+    # first-asked name decodes a place or more, and six reads were a fifth of its time.
+    records = [RECORD_SEP.join(getattr(p, c) for c in PLACE_TEXT) for p in places]
+    if all(r.count(RECORD_SEP) == len(PLACE_TEXT) - 1 for r in records):
+        arrays["place.record.blob"], arrays["place.record.offsets"] = pack_strings(records)
 
     name_place, name_text, name_lang, name_flags, name_source = [], [], [], [], []
     starts = np.zeros(n + 1, dtype=np.int64)

@@ -16,7 +16,7 @@ from normalizer.engine import Normalizer
 from normalizer.errors import QueryError
 from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
-from tests.conftest import ServerProcess, cli
+from tests.conftest import MINI_SOURCES, TOKEN, ServerProcess, auth, cli
 
 
 def _sample(engine: Normalizer, n: int, seed: int) -> set[str]:
@@ -157,5 +157,46 @@ def test_server_builds_and_attaches_answers(tmp_path, mini_snapshot):
                 ), name
         assert answers_path(path).exists()
         assert any("answers attached" in line for line in server.lines)
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_reloaded_gazetteer_gets_its_answers(tmp_path, mini_snapshot):
+    """After a reload the new snapshot has no answers: they are built in the background
+    (from a reload's thread, beside gRPC's) and attached."""
+    import grpc
+
+    data = tmp_path / "data"
+    data.mkdir()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    for src in MINI_SOURCES[:2]:
+        shutil.copy(src, data)
+    path = tmp_path / "mini.snapshot"
+    shutil.copy(mini_snapshot, path)
+    build_answers(path, workers=1)
+    server = ServerProcess(
+        "--snapshot", str(path), "--data-dir", str(data), "--admin-token-file", str(token)
+    )
+    try:
+        server.wait_serving()
+        with grpc.insecure_channel(server.address) as channel:
+            stub = pb_grpc.NormalizerStub(channel)
+            first = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=10)
+            assert first.precomputed_answers > 20  # built before the start: used at once
+            events = list(
+                pb_grpc.GazetteerAdminStub(channel).Reload(
+                    pb.ReloadRequest(sources=["mini.txt"]), metadata=auth(), timeout=60
+                )
+            )
+            assert events[-1].phase == pb.ReloadProgress.Phase.SWAPPED
+            deadline = time.monotonic() + 120
+            info = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=10)
+            while info.precomputed_answers == 0 and time.monotonic() < deadline:
+                time.sleep(0.5)
+                info = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=10)
+            assert info.version != first.version
+            assert 0 < info.precomputed_answers < first.precomputed_answers, "".join(server.lines)
+        assert answers_path(data / "current.snapshot").exists()
     finally:
         assert server.stop() == 0
