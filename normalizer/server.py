@@ -1032,7 +1032,7 @@ def load_initial(state: State, config: ServerConfig) -> None:
     clean_leftovers(config)
     try:
         path = initial_snapshot(config)
-        engine = Normalizer.load(path)
+        engine = Normalizer.load(path, answers=config.answers)
         if engine.snapshot.meta.get("fold") != fold_fingerprint():
             log.warning(
                 "snapshot %s was compiled by another version of the name folding; "
@@ -1072,7 +1072,7 @@ def watch_snapshot(state: State, config: ServerConfig, stop: threading.Event) ->
             if served.exists() and os.path.samefile(served, config.current_snapshot):
                 seen = (st.st_ino, st.st_mtime_ns)
                 continue
-            fresh = Normalizer.load(config.current_snapshot)
+            fresh = Normalizer.load(config.current_snapshot, answers=config.answers)
             if fresh.version != engine.version:
                 state.swap(fresh)
             seen = (st.st_ino, st.st_mtime_ns)

@@ -200,3 +200,25 @@ def test_a_reloaded_gazetteer_gets_its_answers(tmp_path, mini_snapshot):
         assert answers_path(data / "current.snapshot").exists()
     finally:
         assert server.stop() == 0
+
+
+def test_no_answers_flag(tmp_path, mini_snapshot):
+    """`--no-answers` ranks every name: answers present are not used, none are built."""
+    import grpc
+
+    path = tmp_path / "mini.snapshot"
+    shutil.copy(mini_snapshot, path)
+    build_answers(path, workers=1)
+    server = ServerProcess(
+        "--snapshot", str(path), "--data-dir", str(tmp_path / "data"), "--no-answers"
+    )
+    try:
+        server.wait_serving()
+        with grpc.insecure_channel(server.address) as channel:
+            stub = pb_grpc.NormalizerStub(channel)
+            time.sleep(1.5)  # a watcher pass, which would attach them
+            info = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=10)
+            assert info.precomputed_answers == 0
+            assert stub.Normalize(pb.NormalizeRequest(query="Shusha"), timeout=10).candidates
+    finally:
+        assert server.stop() == 0
