@@ -372,6 +372,7 @@ def spawn_builder(snapshot_path: str | os.PathLike[str]) -> subprocess.Popen | N
             "--snapshot",
             str(path),
             "--background",
+            str(os.getpid()),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--snapshot", help="snapshot file (default: the built-in one, built if missing)")
     a.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
     a.add_argument("--workers", type=int, default=2, help="processes computing (default 2)")
-    a.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
+    a.add_argument("--background", type=int, metavar="PID", help=argparse.SUPPRESS)
     a.set_defaults(func=cmd_answers)
     return p
 
@@ -939,7 +939,7 @@ def cmd_answers(args) -> int:
     if args.background:  # a server's build: one worker, lowest priority, ends with it
         os.nice(19)
         args.workers = 1
-        _exit_with_parent()
+        _exit_with_parent(args.background)
     t = time.perf_counter()
     try:
         path = Path(args.snapshot) if args.snapshot else ensure_default(args.data_dir)
@@ -958,11 +958,10 @@ def cmd_answers(args) -> int:
     return EXIT_OK
 
 
-def _exit_with_parent() -> None:
-    """A server's background build stops when the server is gone, however it ended."""
+def _exit_with_parent(parent: int) -> None:
+    """A server's background build stops when the server is gone, however it ended
+    (the server's pid is passed: it may be gone before this process looks)."""
     import threading
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -3,6 +3,7 @@ file that is ignored when stale, built by the command line and by a serving serv
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import time
@@ -222,3 +223,39 @@ def test_no_answers_flag(tmp_path, mini_snapshot):
             assert stub.Normalize(pb.NormalizeRequest(query="Shusha"), timeout=10).candidates
     finally:
         assert server.stop() == 0
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, how):
+    """A build of the default gazetteer's answers takes minutes: a server stopped (or
+    killed) meanwhile leaves no build running beside its restart."""
+    import signal
+
+    from tests.normalizer.test_reliability import _children
+
+    path = tmp_path / "default.snapshot"
+    shutil.copy(default_snapshot, path)  # no answers beside the copy
+    server = ServerProcess("--snapshot", str(path), "--data-dir", str(tmp_path / "data"))
+    try:
+        server.wait_serving(timeout=120)
+        deadline = time.monotonic() + 30
+        while not (builders := _children(server.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert builders, "no background build"
+        with open(f"/proc/{builders[0]}/cmdline", "rb") as fh:
+            assert b"answers" in fh.read()
+    finally:
+        server.stop(getattr(signal, how))
+    deadline = time.monotonic() + 15
+    while any(os.path.exists(f"/proc/{b}") for b in builders) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(b) for b in builders)
+    assert not answers_path(path).exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
