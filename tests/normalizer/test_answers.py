@@ -259,3 +259,61 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_workers_share_the_parents_build(tmp_path, mini_snapshot):
+    """With several worker processes the parent builds the answers once and every
+    worker attaches them."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    import grpc
+
+    from tests.conftest import ROOT, free_port
+
+    path = tmp_path / "mini.snapshot"
+    shutil.copy(mini_snapshot, path)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "normalizer.cli", "serve", "--port", str(port)]
+        + ["--snapshot", str(path), "--data-dir", str(tmp_path / "data"), "--workers", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    lines: list[str] = []
+    reader: threading.Thread | None = None
+    try:
+        while sum("gazetteer serving" in line for line in lines) < 2:
+            line = proc.stderr.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+        reader.start()
+        local = [("grpc.use_local_subchannel_pool", 1)]
+        deadline = time.monotonic() + 120
+        counts: list[int] = []
+        while time.monotonic() < deadline:
+            counts = []
+            for _ in range(8):  # a connection each: the kernel spreads them over the workers
+                with grpc.insecure_channel(f"127.0.0.1:{port}", options=local) as channel:
+                    info = pb_grpc.NormalizerStub(channel).GetGazetteerInfo(
+                        pb.GetGazetteerInfoRequest(), timeout=10, wait_for_ready=True
+                    )
+                    counts.append(info.precomputed_answers)
+            if min(counts) > 0:
+                break
+            time.sleep(0.5)
+        assert min(counts) > 20, counts
+        attached = [line for line in lines if re.search("answers attached", line)]
+        assert len(attached) == 2, "".join(lines)  # each worker, once
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        if reader is not None:
+            reader.join(timeout=10)  # the pipe's end: every worker has exited
+        proc.stderr.close()
+    assert code == 0
