@@ -133,7 +133,7 @@ class Answers:
             m = snap.meta
             if m.get("kind") != "answers":
                 raise snapshot.SnapshotError(f"{path}: not an answers file")
-            if m.get("snapshot") != version or m.get("engine") != engine_fingerprint():
+            if not _made_for(m, version):
                 log.warning(
                     "answers %s are stale (computed for another snapshot or engine); "
                     "names are answered by computation until `placenorm answers` runs",
@@ -343,11 +343,13 @@ def current(path: str | os.PathLike[str], version: str) -> bool:
         head = snapshot.read_header(path)
     except (snapshot.SnapshotError, OSError):
         return False
-    return (
-        head.get("kind") == "answers"
-        and head.get("snapshot") == version
-        and head.get("engine") == engine_fingerprint()
-    )
+    return head.get("kind") == "answers" and _made_for(head, version)
+
+
+def _made_for(meta: dict, version: str) -> bool:
+    """Whether answers with this header were computed for snapshot `version` by this
+    engine (`current` asks of the header alone, `Answers.open` again of the file read)."""
+    return meta.get("snapshot") == version and meta.get("engine") == engine_fingerprint()
 
 
 def spawn_builder(snapshot_path: str | os.PathLike[str]) -> subprocess.Popen | None:
