@@ -231,7 +231,7 @@ def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, h
     killed) meanwhile leaves no build running beside its restart."""
     import signal
 
-    from tests.normalizer.test_reliability import _children
+    from tests.normalizer.test_reliability import _alive, _children
 
     path = tmp_path / "default.snapshot"
     shutil.copy(default_snapshot, path)  # no answers beside the copy
@@ -251,14 +251,6 @@ def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, h
         time.sleep(0.1)
     assert not any(_alive(b) for b in builders)
     assert not answers_path(path).exists()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_workers_share_the_parents_build(tmp_path, mini_snapshot):

@@ -130,19 +130,24 @@ def _big_geonames(path: Path, n: int) -> None:
 
 def _children(pid: int) -> list[int]:
     """Live child processes of `pid` (Linux /proc)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            # Fields after the parenthesised command: state, ppid, ...
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry))
-    return out
+    stats = {int(e): _stat(int(e)) for e in os.listdir("/proc") if e.isdigit()}
+    return [p for p, fields in stats.items() if fields[:1] != ["Z"] and fields[1:2] == [str(pid)]]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (exists and is no zombie)."""
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != "Z"
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the parenthesised command (state, ppid, ...);
+    empty when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
 
 
 def test_sigkill_during_reload_then_restart_serves_last_good(tmp_path):
