@@ -1740,3 +1740,18 @@ def test_prepare_builds_what_first_use_would(mini_snapshot):
     engine.prepare()
     assert engine._country_stem_map is not None
     assert engine._code_table is not None and engine._city_state_map is not None
+
+
+def test_places_decode_alike_without_packed_records(tmp_path, mini_snapshot):
+    """A snapshot compiled before place records were packed decodes the same places."""
+    from gazetteer import snapshot
+
+    snap = snapshot.read(mini_snapshot)
+    arrays = {k: np.array(v) for k, v in snap.arrays.items() if not k.startswith("place.record")}
+    meta = {k: v for k, v in snap.meta.items() if k not in ("version", "sections")}
+    old = tmp_path / "old.snapshot"
+    snapshot.write(old, arrays, meta)
+    packed, unpacked = Normalizer.load(mini_snapshot), Normalizer.load(old)
+    assert packed._records is not None and unpacked._records is None
+    for i in range(packed.info().places):
+        assert unpacked.place(i) == packed.place(i)
