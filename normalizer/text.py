@@ -297,8 +297,13 @@ _PREVOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0
 # Thai จ is ch in the Royal Thai romanization (unidecode: c); a vowel carrier อ / ອ left
 # over (no consonant before it, see below) is not spoken.
 _THAI_LAO_LETTERS = str.maketrans(
-    {"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia", "จ": "ch", "อ": "", "ອ": ""}
-)
+    {"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia", "จ": "ch", "ซ": "s", "ໜ": "n", "ໝ": "m",
+     "อ": "", "ອ": ""}
+)  # fmt: skip
+# ห / ຫ before a sonorant is not spoken, it only gives the syllable its tone (หนองคาย
+# Nong Khai, ใหม่ mai, ຫລວງພະບາງ Luang Phabang; Lao writes ໜ and ໝ for two of them,
+# unidecode "hn", "hm").
+_SILENT = re.compile("\u0e2b(?=[งญนมยรลว])|\u0eab(?=[ງຍນມຣລວ])")
 # Vowels written around the consonant: เ-ีย ia, เ-ือ uea, เ-า ao (Thai); ເ-ົາ ao (Lao).
 _CIRCUMFIX = (
     (re.compile(r"เ([\u0e01-\u0e2e])ีย"), r"\1ia"),
@@ -677,6 +682,7 @@ def _respell(prepared: str) -> str:
     if _NKO_ANY.search(prepared):
         prepared = _NKO_RE.sub(lambda m: _NKO_FOREIGN.get(m.group(0)) or _NKO[m.group(0)], prepared)
     if _THAI_LAO.search(prepared):
+        prepared = _SILENT.sub("", prepared)
         for written, spelled in _THAI_LAO_VOWELS:
             prepared = prepared.replace(written, spelled)
         for pattern, spelled in _CIRCUMFIX:

@@ -433,6 +433,10 @@ def test_arabic_vowel_marks_are_not_letters():
         ("ຈຳປາສັກ", "champasak"),  # Lao likewise
         ("ຫົວພັນ", "huaphan"),  # Lao ົວ ua
         ("ຄໍໂດບາ", "khodoba"),  # Lao niggahita alone: o
+        ("ซากราเมนโต", "sakramento"),  # Thai ซ is s (unidecode: ch)
+        ("หนองคาย", "nongkhay"),  # ห before a sonorant is not spoken, it gives the tone
+        ("เชียงใหม่", "chiangmai"),
+        ("ໜອງຄາຍ", "nongkhay"),  # Lao writes ໜ for ຫນ
     ],
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
