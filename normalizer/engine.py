@@ -780,6 +780,14 @@ class Normalizer:
                 # name of that form, not the Savonlinnan seutukunta four letters away.
                 # (A state's formal name has its own way, _country_words.)
                 self._fuzzy_nearer(found, core, query_latin, q, 1.0, within=2.0)
+            joined = _SYLLABLE_HYPHEN.sub(_syllables, q.text) if query_latin else q.text
+            word = fold(joined, language=q.language) if joined != q.text else folded
+            if word and word != folded:
+                # A name written syllable by syllable, as Vietnamese spells foreign names
+                # ("Xlô-va-ki-a", "Ê-cu-a-đoa"): its letters as one word too, for each
+                # hyphen is a space to the typo candidates, which then miss it. (Not a
+                # prefix before a capital: Zulu "i-Baku" is Baku.)
+                self._fuzzy_nearer(found, word, query_latin, q, ranking.SPACING_EDIT)
         return self._capped(self._with_city_states(found))
 
     def _fuzzy_nearer(
@@ -2089,6 +2097,8 @@ _MOJIBAKE = re.compile(
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
 _ALPHA3 = re.compile("[A-Z]{3}")
+# A hyphen between two letters: between syllables if the second is small (_syllables).
+_SYLLABLE_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=([^\W\d_]))")
 # A query written as a code: two to four Latin capitals ("SIN", "HND", "NYC").
 _CODE = re.compile("[A-Z]{2,4}")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")
@@ -2173,6 +2183,11 @@ def _spelled(result: Result) -> bool:
     return best is not None and best.match_type <= MatchType.TRANSLITERATED
 
 
+def _syllables(hyphen: re.Match) -> str:
+    """A hyphen between syllables goes ("Xlô-va-ki-a"); one before a capital stays."""
+    return "" if hyphen.group(1).islower() else "-"
+
+
 def telling(key: str, folded: str) -> bool:
     """Whether a variant key still says something of the name it was made from: three
     letters or more, and at least half of them ("aaaa" -> "a", "zzzzqqqxx" -> "zk" match
@@ -2207,10 +2222,11 @@ def similarity(
         # Keyboard slips are cheaper edits: a neighbouring key struck instead of the
         # right one or beside it, a key missed, two keys struck in the wrong order (each
         # transposition is two Levenshtein edits and one OSA edit).
+        osa = dist[j].item()
         lev = Levenshtein.distance(folded, keys[j])
         # The slips of the Levenshtein alignment, or the swaps where OSA counted some.
-        n = slips(folded, keys[j]) if lev == dist[j] else lev - dist[j]
-        if dist[j] == 2 and not spelled_out:
+        n = slips(folded, keys[j]) if lev == osa else lev - osa
+        if osa == 2 and not spelled_out:
             # A swap and another edit, which the alignment may pair otherwise than the
             # typist made them ("sonnewebrg": "be" swapped and w struck beside e in
             # Sonneberg, two distant substitutions to Levenshtein); the other edit counts
@@ -2235,25 +2251,35 @@ def similarity(
     qset = set(qwords)
     qlen = len(compact(core))
     query_multiword = len(qwords) > 1
-    for j, key in enumerate(keys):
-        if edits[j] <= 1 or not (query_multiword or " " in key):
+    loose = []  # neither word set holds the other: compared as token sets below
+    for j, (key, e) in enumerate(zip(keys, edits.tolist(), strict=True)):
+        if e <= 1 or not (query_multiword or " " in key):
             continue  # one word each side: nothing to contain
         kwords = key.split()
-        if len(kwords) == 1 and kwords[0] in FACILITY_WORDS:
+        if len(kwords) == len(qwords) or (len(kwords) == 1 and kwords[0] in FACILITY_WORDS):
             continue  # "JFK Airport" is no town called Airport
-        if len(kwords) != len(qwords):
-            kset = set(kwords)
-            shorter, longer = (qset, kset) if len(qset) < len(kset) else (kset, qset)
-            if shorter <= TERRAIN_WORDS:
-                continue  # "Spratly Islands" is not Hong Kong's Islands district
-            if shorter <= longer:
-                klen = len(compact(key))
-                cover = min(qlen, klen) / max(qlen, klen)
-                sim[j] = max(sim[j], 0.78 + 0.15 * cover)
-                edits[j] = min(edits[j], 1.5 + 2 * (1 - cover))
-            elif fuzz.token_set_ratio(core, key) >= 90:
-                sim[j] = max(sim[j], 0.75)
-                edits[j] = min(edits[j], 3.0)
+        kset = set(kwords)
+        shorter, longer = (qset, kset) if len(qset) < len(kset) else (kset, qset)
+        if shorter <= TERRAIN_WORDS:
+            continue  # "Spratly Islands" is not Hong Kong's Islands district
+        if shorter <= longer:
+            klen = len(compact(key))
+            cover = min(qlen, klen) / max(qlen, klen)
+            sim[j] = max(sim[j], 0.78 + 0.15 * cover)
+            edits[j] = min(edits[j], 1.5 + 2 * (1 - cover))
+        else:
+            loose.append(j)
+    if loose:  # one call for all of them: ~85 a typo'd query, one in a hundred near
+        near = cdist(
+            [core],
+            [keys[j] for j in loose],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=90,
+            workers=1,
+        )[0]
+        for j in np.asarray(loose)[near >= 90].tolist():
+            sim[j] = max(sim[j], 0.75)
+            edits[j] = min(edits[j], 3.0)
     if spelled_out and len(qs := skeleton(folded)) >= 3:  # shorter: too many keys alike
         if voiceless:  # a Tamil query: no voiced stops written (text.skeleton)
             qs = skeleton(folded, voiceless=True)
