@@ -2097,8 +2097,8 @@ _MOJIBAKE = re.compile(
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
 _ALPHA3 = re.compile("[A-Z]{3}")
-# A hyphen between two letters: between syllables if the second is small (_syllables).
-_SYLLABLE_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=([^\W\d_]))")
+# A hyphen between two short parts: between syllables if the second is small (_syllables).
+_SYLLABLE_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,5})-(?=([^\W\d_]{1,5})(?![^\W\d_]))")
 # A query written as a code: two to four Latin capitals ("SIN", "HND", "NYC").
 _CODE = re.compile("[A-Z]{2,4}")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")
@@ -2185,7 +2185,7 @@ def _spelled(result: Result) -> bool:
 
 def _syllables(hyphen: re.Match) -> str:
     """A hyphen between syllables goes ("Xlô-va-ki-a"); one before a capital stays."""
-    return "" if hyphen.group(1).islower() else "-"
+    return hyphen.group(1) + ("" if hyphen.group(2)[0].islower() else "-")
 
 
 def telling(key: str, folded: str) -> bool:
