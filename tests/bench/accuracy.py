@@ -193,7 +193,9 @@ def typo_sets(engine: Normalizer, n: int = 1500) -> tuple[list[Case], list[Case]
 
 
 def cldr_city_set(engine: Normalizer) -> list[Case]:
-    """Exemplar-city names of CLDR time zones in every language, gold by English name + zone."""
+    """Exemplar-city names of CLDR time zones in every language, gold by English name +
+    zone (or, where the name is another populated place's own name in that zone, that
+    place)."""
     from babel import Locale
     from babel.localedata import locale_identifiers
 
@@ -221,7 +223,11 @@ def cldr_city_set(engine: Normalizer) -> list[Case]:
             english = by_tz.setdefault(tz, tz.rsplit("/", 1)[-1].replace("_", " "))
             gold = tz_places.get((tz, _neutral(english)))
             if gold and _neutral(city) != _neutral(english):
-                cases.append(Case(city, gold[1], "", script(city)))
+                # A city some languages give the zone that is another town's own name
+                # is that town: America/Miquelon's city is "Saint-Pierre" in 26 languages,
+                # the territory's seat, not the town of Miquelon the English name gives.
+                named = tz_places.get((tz, _neutral(city)), gold)
+                cases.append(Case(city, named[1], "", script(city)))
     rng = random.Random(SEED + 2)
     rng.shuffle(cases)
     return cases[:3000]
