@@ -450,6 +450,13 @@ class Normalizer:
             result = self._rest_of(q, " ".join(_POSTCODE.sub(" ", q.text).split()), anchors)
             if result is not None:
                 return result
+        prefixed = _CLASS_PREFIX.match(q.text)
+        if prefixed and prefixed.group(1).islower() and not whole_borne():
+            # A prefix in small letters hyphened to a name in capitals: Zulu writes its
+            # noun-class prefix so ("i-Nuuk", "i-Dubai"). The rest, if a name as spelled.
+            result = self._rest_of(q, prefixed.group(2), anchors)
+            if result is not None:
+                return result
         cuts = _around_cuts(q.text) if where else []
         if cuts and not whole_borne():
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv", "in Gaza": where
@@ -2067,6 +2074,7 @@ def _around_cuts(text: str) -> list[int]:
 
 # A postal code: four to six digits standing alone.
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
+_CLASS_PREFIX = re.compile(r"([^\W\d_]{1,3})-([^\W\d_a-z].*)", re.DOTALL)
 
 
 _PARENS = re.compile("[()（）]")
