@@ -95,18 +95,33 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
     # A stream where names recur as in news (Zipf, s = 1.1, over the same 3,000 names).
     weights = [1 / (k + 1) ** 1.1 for k in range(len(exact_q))]
     stream_rate = _pass_rate(engine, rng.choices(exact_q, weights=weights, k=30_000))
-    times = []
-    for q in fuzzy_q:
-        t = time.perf_counter()
-        engine.normalize(q)
-        times.append((time.perf_counter() - t) * 1000)
+    # Three passes over typos of different places, each figure the passes' median: one
+    # pass moved the p50 by a fifth from run to run on this shared machine.
+    passes = [fuzzy_q]
+    while len(passes) < 3:
+        more: list[str] = []
+        while len(more) < len(fuzzy_q):
+            name = engine.place(rng.randrange(total)).name
+            if len(name) >= 5 and name.isascii():
+                more.append(typo(name, rng))
+        passes.append(more)
+    runs = []
+    for queries in passes:
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            engine.normalize(q)
+            times.append((time.perf_counter() - t) * 1000)
+        runs.append(times)
     keys = list({fold(engine._names[i]) for i in range(len(engine._names))})
     brute = []
     for q in fuzzy_q[:40]:
         t = time.perf_counter()
         process.extractOne(fold(q), keys, scorer=fuzz.ratio)
         brute.append((time.perf_counter() - t) * 1000)
-    p50 = percentile(times, 50)
+    p50 = statistics.median(percentile(times, 50) for times in runs)
+    p99 = statistics.median(percentile(times, 99) for times in runs)
+    fuzzy = f"fuzzy queries (typos), median of 3 passes of {len(fuzzy_q):,}"
     return [
         [
             "exact / alternate-name hits, 3,000 distinct names, first asked"
@@ -124,8 +139,8 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
             f"{stream_rate:,.0f} queries/s",
             ">= 50,000/s",
         ],
-        ["fuzzy queries (typos) p50", f"{p50:.2f} ms", "<= 2 ms"],
-        ["fuzzy queries (typos) p99", f"{percentile(times, 99):.2f} ms", "<= 10 ms"],
+        [f"{fuzzy}, p50", f"{p50:.2f} ms", "<= 2 ms"],
+        [f"{fuzzy}, p99", f"{p99:.2f} ms", "<= 10 ms"],
         [
             f"brute-force extractOne over {len(keys):,} folded names p50",
             f"{percentile(brute, 50):.1f} ms",
