@@ -451,7 +451,12 @@ class Normalizer:
             if result is not None:
                 return result
         prefixed = _CLASS_PREFIX.match(q.text)
-        if prefixed and prefixed.group(1).islower() and not whole_borne():
+        if (
+            prefixed
+            and prefixed.group(1).islower()
+            and prefixed.group(2)[0].isupper()
+            and not whole_borne()
+        ):
             # A prefix in small letters hyphened to a name in capitals: Zulu writes its
             # noun-class prefix so ("i-Nuuk", "i-Dubai"). The rest, if a name as spelled.
             result = self._rest_of(q, prefixed.group(2), anchors)
@@ -2074,7 +2079,9 @@ def _around_cuts(text: str) -> list[int]:
 
 # A postal code: four to six digits standing alone.
 _POSTCODE = re.compile(r"(?<![\w-])\d{4,6}(?![\w-])")
-_CLASS_PREFIX = re.compile(r"([^\W\d_]{1,3})-([^\W\d_a-z].*)", re.DOTALL)
+# One to three letters hyphened to the rest of a name (a Zulu class prefix if the former
+# are small letters and the latter begins with a capital: _normalize).
+_CLASS_PREFIX = re.compile(r"([^\W\d_]{1,3})-([^\W\d_].*)", re.DOTALL)
 
 
 _PARENS = re.compile("[()（）]")
