@@ -166,6 +166,9 @@ def _indic_plain() -> dict[int, str]:
 
 
 _INDIC_PLAIN = _indic_plain()
+# Gurmukhi: unidecode spells ਭ "bb" (bh in every other Indic script) and the addak, which
+# doubles the consonant after it, "H" (ਦੱਖਣੀ "dHkhnnii", Dakkhani; ਭਾਰਤ "bbaart", Bharat).
+_INDIC_PLAIN |= {ord("ਭ"): "bh", ord("ੱ"): ""}
 # A nukta makes a letter of a sound the script lacks: ज़ z (ला पाज़ La Paz), फ़ f, क़ q,
 # ख़ kh, ग़ gh, ड़ r; Gurmukhi ਸ਼ sh. NFKC splits the precomposed letters into the pair.
 _NUKTA_SOUNDS = {"JA": "z", "PHA": "f", "KA": "q", "KHA": "kh", "GA": "gh", "DDA": "r",

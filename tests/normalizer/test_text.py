@@ -437,6 +437,8 @@ def test_arabic_vowel_marks_are_not_letters():
         ("หนองคาย", "nongkhay"),  # ห before a sonorant is not spoken, it gives the tone
         ("เชียงใหม่", "chiangmai"),
         ("ໜອງຄາຍ", "nongkhay"),  # Lao writes ໜ for ຫນ
+        ("ਭਾਰਤ", "bharat"),  # Gurmukhi ਭ is bh (unidecode: bb)
+        ("ਦੱਖਣੀ", "dakhani"),  # the addak (unidecode: H) doubles the next consonant
     ],
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
