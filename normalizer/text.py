@@ -6,6 +6,7 @@ The fixes are the places where unidecode alone is wrong for place names (see DES
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import threading
@@ -152,8 +153,11 @@ _CANDRA = {"CANDRA E": "a", "CANDRA O": "o"}
 
 def _indic_plain() -> dict[int, str]:
     """Retroflex letters spelled singly, candra vowels as spoken; the nukta (unidecode: an
-    apostrophe) dropped where no sound of its own is made with it (below)."""
+    apostrophe) dropped where no sound of its own is made with it (below); and a letter
+    unidecode spells unlike the same letter of most other Indic scripts, as they do
+    (Gurmukhi ਭ "bb", Gujarati ય "ya", Oriya ଵ and Tamil ஶ nothing: bh, y, v, sh)."""
     table = {}
+    spelled: dict[str, dict[int, str]] = {}
     for code in range(0x0900, 0x0E00):
         name = unicodedata.name(chr(code), "")
         if name.endswith("SIGN NUKTA"):
@@ -162,13 +166,18 @@ def _indic_plain() -> dict[int, str]:
             table[code] = _RETROFLEX[name.rsplit(" ", 1)[-1]]
         elif (candra := " ".join(name.split()[-2:])) in _CANDRA:
             table[code] = _CANDRA[candra]
+        elif " LETTER " in name:
+            spelled.setdefault(name.split(" LETTER ", 1)[1], {})[code] = unidecode(chr(code))
+    for codes in spelled.values():
+        usual, n = collections.Counter(codes.values()).most_common(1)[0]
+        if len(codes) >= 4 and n > len(codes) // 2:  # most scripts spell it one way
+            table |= {code: usual for code, latin in codes.items() if latin != usual}
     return table
 
 
-_INDIC_PLAIN = _indic_plain()
-# Gurmukhi: unidecode spells ਭ "bb" (bh in every other Indic script) and the addak, which
-# doubles the consonant after it, "H" (ਦੱਖਣੀ "dHkhnnii", Dakkhani; ਭਾਰਤ "bbaart", Bharat).
-_INDIC_PLAIN |= {ord("ਭ"): "bh", ord("ੱ"): ""}
+# Oriya ୱ is w and Gurmukhi's addak, which doubles the consonant after it, is not written
+# (unidecode: nothing and "H": ଭୁବନେଶ୍ୱର "bhubneshr", ਦੱਖਣੀ "dHkhnnii").
+_INDIC_PLAIN = _indic_plain() | {ord("ୱ"): "w", ord("ੱ"): ""}
 # A nukta makes a letter of a sound the script lacks: ज़ z (ला पाज़ La Paz), फ़ f, क़ q,
 # ख़ kh, ग़ gh, ड़ r; Gurmukhi ਸ਼ sh. NFKC splits the precomposed letters into the pair.
 _NUKTA_SOUNDS = {"JA": "z", "PHA": "f", "KA": "q", "KHA": "kh", "GA": "gh", "DDA": "r",

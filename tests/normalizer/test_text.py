@@ -439,6 +439,10 @@ def test_arabic_vowel_marks_are_not_letters():
         ("ໜອງຄາຍ", "nongkhay"),  # Lao writes ໜ for ຫນ
         ("ਭਾਰਤ", "bharat"),  # Gurmukhi ਭ is bh (unidecode: bb)
         ("ਦੱਖਣੀ", "dakhani"),  # the addak (unidecode: H) doubles the next consonant
+        ("યુગાન્ડા", "yuganda"),  # Gujarati ય is y (unidecode: ya, "yauganda")
+        ("ୱାଶିଂଟନ", "washintan"),  # Oriya ୱ is w (unidecode: nothing)
+        ("ଵାରାଣସୀ", "varansi"),  # Oriya ଵ is v (unidecode: nothing)
+        ("ஶ்ரீநகர்", "shrinakar"),  # Tamil ஶ is sh (unidecode: nothing)
     ],
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
