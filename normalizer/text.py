@@ -689,6 +689,32 @@ def _ethiopic_syllables() -> dict[int, str]:
 _ETHIOPIC_SYLLABLES = _ethiopic_syllables()
 
 
+# Tibetan: unidecode spells a syllable's letters without the vowel a that a syllable
+# without a vowel sign holds (ཇ་མའི་ཀ "j-m'i-k", Jamaica; ལྷ་ས "lh-s", Lhasa) and the tsheg
+# between syllables as a hyphen, which splits the word: the syllables are joined.
+_TIBETAN = re.compile("[\u0f00-\u0fff]")
+_TIBETAN_SYLLABLE = re.compile("[\u0f40-\u0fbc]+")
+_TIBETAN_VOWELS = frozenset("\u0f71\u0f72\u0f73\u0f74\u0f75\u0f7a\u0f7b\u0f7c\u0f7d\u0f80")
+# The tshegs go; the retroflexes, which write English t, d, n and sh, are spelled singly
+# (unidecode: ཊ "tt", as in Indic scripts).
+_TIBETAN_LETTERS = str.maketrans(
+    {"\u0f0b": "", "\u0f0c": "", "ཊ": "t", "ཋ": "th", "ཌ": "d", "ཎ": "n", "ཥ": "sh",
+     "ྚ": "t", "ྛ": "th", "ྜ": "d", "ྞ": "n", "ྵ": "sh"}
+)  # fmt: skip
+
+
+def _tibetan_syllable(m: re.Match) -> str:
+    """The a of a syllable without a vowel sign, before its last letter if it has more
+    than one (ཁབ khab, རྒྱལ rgyal), after its letter if one (ཇ ja); ཨ carries its own, and
+    འ after a letter is an a too (མའི mai, གུའམ guam; unidecode: an apostrophe)."""
+    syllable = m.group(0)
+    if syllable[0] != "\u0f68" and not _TIBETAN_VOWELS.intersection(syllable):
+        letters = [i for i, ch in enumerate(syllable) if "\u0f40" <= ch <= "\u0f6c"]
+        at = letters[-1] if len(letters) > 1 else len(syllable)
+        syllable = syllable[:at] + "a" + syllable[at:]
+    return syllable[0] + syllable[1:].replace("\u0f60", "a")
+
+
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
     if _NKO_ANY.search(prepared):
@@ -703,6 +729,9 @@ def _respell(prepared: str) -> str:
         prepared = _LAO_FINAL_NY.sub("y", prepared).translate(_THAI_LAO_LETTERS)
     if _MYANMAR.search(prepared):
         prepared = _myanmar(prepared)
+    if _TIBETAN.search(prepared):
+        prepared = _TIBETAN_SYLLABLE.sub(_tibetan_syllable, prepared)
+        prepared = prepared.translate(_TIBETAN_LETTERS)
     if _COPTIC.search(prepared):
         prepared = _coptic(prepared)
     if _GREEK.search(prepared):
@@ -767,7 +796,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
-        if _KHMER.search(prepared) or _THAI_LAO.search(prepared):
+        if _KHMER.search(prepared) or _THAI_LAO.search(prepared) or _TIBETAN.search(prepared):
             latin = _single_vowels(latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):

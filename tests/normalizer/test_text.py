@@ -443,6 +443,10 @@ def test_arabic_vowel_marks_are_not_letters():
         ("ୱାଶିଂଟନ", "washintan"),  # Oriya ୱ is w (unidecode: nothing)
         ("ଵାରାଣସୀ", "varansi"),  # Oriya ଵ is v (unidecode: nothing)
         ("ஶ்ரீநகர்", "shrinakar"),  # Tamil ஶ is sh (unidecode: nothing)
+        ("ལྷ་ས", "lhasa"),  # Tibetan: a syllable without a vowel sign holds an a
+        ("ཇ་མའི་ཀ", "jamaika"),  # the syllables joined, འ after a letter an a
+        ("རྒྱལ་ཁབ", "rgyalkhab"),  # the a before a syllable's last letter
+        ("བ་ནུའ་ཊུ", "banuatu"),  # ཊ (English t) spelled singly
     ],
 )
 def test_fold_spells_scripts_unidecode_misses(text, folded):
