@@ -234,15 +234,14 @@ class Normalizer:
                 for n in self._name_ids(i)
             )
         col = self._place_cols
-        if self._records is not None:
-            pid, name, ascii_name, admin1, admin1_name, admin2 = self._records[i].split(RECORD_SEP)
-        else:  # a snapshot compiled before the records were
-            pid, name, ascii_name = s["id"][i], s["name"][i], s["ascii_name"][i]
-            admin1, admin1_name, admin2 = (
-                s["admin1_code"][i],
-                s["admin1_name"][i],
-                s["admin2_code"][i],
-            )
+        # The texts in PLACE_TEXT's order: one packed record, or (a snapshot compiled
+        # before the records were) a read of each column.
+        texts = (
+            self._records[i].split(RECORD_SEP)
+            if self._records is not None
+            else [s[c][i] for c in PLACE_TEXT]
+        )
+        pid, name, ascii_name, admin1, admin1_name, admin2 = texts
         # Positional, in Place's field order: a quarter faster than keywords, and every
         # first-asked name decodes one place or more.
         return Place(
@@ -793,8 +792,7 @@ class Normalizer:
                 # (A state's formal name has its own way, _country_words.)
                 self._fuzzy_nearer(found, core, query_latin, q, 1.0, within=2.0)
             joined = _SYLLABLE_HYPHEN.sub(_syllables, q.text) if query_latin else q.text
-            word = fold(joined, language=q.language) if joined != q.text else folded
-            if word and word != folded:
+            if joined != q.text and (word := fold(joined, language=q.language)) not in ("", folded):
                 # A name written syllable by syllable, as Vietnamese spells foreign names
                 # ("Xlô-va-ki-a", "Ê-cu-a-đoa"): its letters as one word too, for each
                 # hyphen is a space to the typo candidates, which then miss it. (Not a

@@ -73,7 +73,7 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
     while len(exact_q) < n:
         p = engine.place(rng.randrange(total))
         exact_q.append(p.name)
-        if len(p.name) >= 5 and p.name.isascii():
+        if _typed(p.name):
             fuzzy_q.append(typo(p.name, rng))
     while len(computed_q) < n:  # other names: none of their places decoded yet
         computed_q.append(engine.place(rng.randrange(total)).name)
@@ -102,7 +102,7 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
         more: list[str] = []
         while len(more) < len(fuzzy_q):
             name = engine.place(rng.randrange(total)).name
-            if len(name) >= 5 and name.isascii():
+            if _typed(name):
                 more.append(typo(name, rng))
         passes.append(more)
     runs = []
@@ -152,6 +152,11 @@ def query_figures(engine: Normalizer, n: int = 3000) -> list[list[object]]:
             ">= 20x",
         ],
     ]
+
+
+def _typed(name: str) -> bool:
+    """Whether the fuzzy passes misspell this name: five letters or more, in ASCII."""
+    return len(name) >= 5 and name.isascii()
 
 
 def _pass_rate(engine: Normalizer, queries: list[str]) -> float:

@@ -3,7 +3,6 @@ file that is ignored when stale, built by the command line and by a serving serv
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import time
@@ -247,7 +246,7 @@ def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, h
     finally:
         server.stop(getattr(signal, how))
     deadline = time.monotonic() + 15
-    while any(os.path.exists(f"/proc/{b}") for b in builders) and time.monotonic() < deadline:
+    while any(_alive(b) for b in builders) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(b) for b in builders)
     assert not answers_path(path).exists()
