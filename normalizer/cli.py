@@ -995,6 +995,8 @@ def cmd_serve(args) -> int:
         token = read_token(args.admin_token_file)
     except (OSError, ValueError) as exc:
         raise CliError(f"admin token: {exc}", EXIT_USAGE) from None
+    if args.workers > 1 and args.port == 0:
+        raise CliError(f"--workers {args.workers} share one port: give --port (not 0)", EXIT_USAGE)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert and --tls-key go together", EXIT_USAGE)
     if args.tls_client_ca and not args.tls_cert:

@@ -1146,9 +1146,13 @@ def serve_workers(config: ServerConfig) -> int:
     # One background build of the answers for all the workers (they attach the file).
     builds = AnswerBuilds()
     children: list[int] = []
+    # Each worker writes its port here once it listens: the parent says "serving on"
+    # once all of them do (a worker that dies first closes its end unwritten).
+    listening, told = os.pipe()
     for i in range(config.workers):
         pid = os.fork()
         if pid == 0:  # child
+            os.close(listening)
             child = dataclasses.replace(
                 config,
                 metrics_port=config.metrics_port if i == 0 else None,
@@ -1156,10 +1160,11 @@ def serve_workers(config: ServerConfig) -> int:
             )
             code = 1
             try:
-                code = serve(child)
+                code = serve(child, ready=lambda port: _tell(told, port))
             finally:
                 os._exit(code)
         children.append(pid)
+    os.close(told)
 
     def forward(signum, frame):
         for pid in children:
@@ -1170,6 +1175,14 @@ def serve_workers(config: ServerConfig) -> int:
     signal.signal(signal.SIGINT, forward)
     if config.answers and config.build_answers:
         builds.start(path)
+    with os.fdopen(listening, "rb") as told_by_workers:
+        ports = told_by_workers.read().split()
+    if len(ports) == config.workers:
+        print(
+            f"placenorm serving on {config.host}:{int(ports[0])} ({config.workers} workers)",
+            file=sys.stderr,
+            flush=True,
+        )
     worst = 0
     try:
         for pid in children:
@@ -1178,3 +1191,9 @@ def serve_workers(config: ServerConfig) -> int:
     finally:
         builds.stop()
     return worst
+
+
+def _tell(fd: int, port: int) -> None:
+    """A worker's word to the parent that it listens (on `port`); then its end closed."""
+    os.write(fd, b"%d\n" % port)
+    os.close(fd)

@@ -128,7 +128,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`placenorm serve` in a subprocess; the port is read from its first line."""
+    """`placenorm serve` in a subprocess; the port is read from its "serving on" line."""
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
         port = [] if "--port" in args else ["--port", str(free_port())]
@@ -141,25 +141,32 @@ class ServerProcess:
             env={**os.environ, **(env or {})},
         )
         self.lines: list[str] = []
-        deadline = time.monotonic() + 60
-        self.port = 0
-        while time.monotonic() < deadline:
-            line = self.proc.stderr.readline()
-            if not line:
-                break
-            self.lines.append(line)
-            if m := re.search(r"serving on [\d.]+:(\d+)", line):
-                self.port = int(m.group(1))
-                break
-        if not self.port:
-            self.proc.kill()
-            raise RuntimeError("server did not start: " + "".join(self.lines))
-        self.address = f"127.0.0.1:{self.port}"
-        # Keep reading the log: a full stderr pipe would block the server mid-call. The
-        # reader closes the pipe at its end (a compile child orphaned by SIGKILL may hold
-        # it open a while; closing it from here would wait for that).
+        # The log is read from the start by a thread of its own: a full stderr pipe would
+        # block the server mid-call, and a server that never says where it listens must
+        # fail the test, not hang it. The reader closes the pipe at its end (a compile
+        # child orphaned by SIGKILL may hold it open a while; closing it from here would
+        # wait for that).
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
+        deadline = time.monotonic() + 60
+        self.port = 0
+        while not self.port and time.monotonic() < deadline:
+            for line in list(self.lines):
+                if m := re.search(r"serving on [\d.]+:(\d+)", line):
+                    self.port = int(m.group(1))
+                    break
+            else:
+                if self.proc.poll() is not None and not self._drainer.is_alive():
+                    break
+                time.sleep(0.02)
+        if not self.port:
+            self.proc.terminate()  # SIGTERM, which a parent of workers passes on to them
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            raise RuntimeError("server did not start: " + "".join(self.lines))
+        self.address = f"127.0.0.1:{self.port}"
 
     def _drain(self) -> None:
         with contextlib.suppress(ValueError, OSError):
@@ -167,6 +174,14 @@ class ServerProcess:
                 self.lines.append(line)
         with contextlib.suppress(ValueError, OSError):
             self.proc.stderr.close()
+
+    def wait_logged(self, text: str, count: int = 1, timeout: float = 60) -> None:
+        """Until `count` lines of the log hold `text` ("gazetteer serving" once per worker)."""
+        deadline = time.monotonic() + timeout
+        while sum(text in line for line in self.lines) < count:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise TimeoutError(f"{text!r} not logged {count} times: " + "".join(self.lines))
+            time.sleep(0.05)
 
     def wait_serving(self, timeout: float = 60) -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc

@@ -255,42 +255,23 @@ def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, h
 def test_workers_share_the_parents_build(tmp_path, mini_snapshot):
     """With several worker processes the parent builds the answers once and every
     worker attaches them."""
-    import re
-    import signal
-    import subprocess
-    import sys
-    import threading
-
     import grpc
-
-    from tests.conftest import ROOT, free_port
 
     path = tmp_path / "mini.snapshot"
     shutil.copy(mini_snapshot, path)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "normalizer.cli", "serve", "--port", str(port)]
-        + ["--snapshot", str(path), "--data-dir", str(tmp_path / "data"), "--workers", "2"],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
+    server = ServerProcess(
+        "--snapshot", str(path), "--data-dir", str(tmp_path / "data"), "--workers", "2"
     )
-    lines: list[str] = []
-    reader: threading.Thread | None = None
     try:
-        while sum("gazetteer serving" in line for line in lines) < 2:
-            line = proc.stderr.readline()
-            assert line, "".join(lines)
-            lines.append(line)
-        reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
-        reader.start()
+        assert any("serving on" in line and "(2 workers)" in line for line in server.lines)
+        server.wait_logged("gazetteer serving", count=2)
         local = [("grpc.use_local_subchannel_pool", 1)]
         deadline = time.monotonic() + 120
         counts: list[int] = []
         while time.monotonic() < deadline:
             counts = []
             for _ in range(8):  # a connection each: the kernel spreads them over the workers
-                with grpc.insecure_channel(f"127.0.0.1:{port}", options=local) as channel:
+                with grpc.insecure_channel(server.address, options=local) as channel:
                     info = pb_grpc.NormalizerStub(channel).GetGazetteerInfo(
                         pb.GetGazetteerInfoRequest(), timeout=10, wait_for_ready=True
                     )
@@ -299,12 +280,9 @@ def test_workers_share_the_parents_build(tmp_path, mini_snapshot):
                 break
             time.sleep(0.5)
         assert min(counts) > 20, counts
-        attached = [line for line in lines if re.search("answers attached", line)]
-        assert len(attached) == 2, "".join(lines)  # each worker, once
+        server.wait_logged("answers attached", count=2)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=60)
-        if reader is not None:
-            reader.join(timeout=10)  # the pipe's end: every worker has exited
-        proc.stderr.close()
+        code = server.stop()
+    attached = [line for line in server.lines if "answers attached" in line]
+    assert len(attached) == 2, "".join(server.lines)  # each worker, once
     assert code == 0

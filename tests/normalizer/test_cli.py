@@ -276,6 +276,10 @@ def test_serve_bad_flags():
     assert r.returncode == 2 and "no such snapshot" in r.stderr
     r = cli("serve", "--tls-cert", "x.pem", "--port", "0")
     assert r.returncode == 2 and "go together" in r.stderr
+    # Workers share one port: a port picked by each (0) would part them.
+    r = cli("serve", "--workers", "2", "--port", "0")
+    assert r.returncode == 2 and "share one port" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_readme_examples_run(default_server, tmp_path):

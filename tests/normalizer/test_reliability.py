@@ -385,79 +385,43 @@ def test_many_concurrent_clients_all_answered(mini_server):
 
 def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     """Two processes on one port (SO_REUSEPORT); a reload through one reaches both."""
-    from tests.conftest import free_port
-
     data = tmp_path / "data"
     data.mkdir()
     token = tmp_path / "token"
     token.write_text(TOKEN)
     for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
         shutil.copy(src, data)
-    port = free_port()
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "normalizer.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--snapshot",
-            str(mini_snapshot),
-            "--data-dir",
-            str(data),
-            "--admin-token-file",
-            str(token),
-        ],
-        cwd=ROOT,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"127.0.0.1:{port}"
+    srv = ServerProcess(
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
+        "--admin-token-file", str(token),
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        old = None
-        while time.monotonic() < deadline and old is None:
-            try:
-                with grpc.insecure_channel(address) as ch:
-                    old = (
-                        pb_grpc.NormalizerStub(ch)
-                        .GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=2)
-                        .version
-                    )
-            except grpc.RpcError:
-                time.sleep(0.2)
-        r = cli("reload", "mini.txt", "places.csv", "--server", address, "--token-file", str(token))
+        srv.wait_logged("gazetteer serving", count=2)
+        old = Normalizer.load(mini_snapshot).version
+        r = cli(
+            "reload", "mini.txt", "places.csv", "--server", srv.address, "--token-file", str(token)
+        )
         assert r.returncode == 0, r.stderr
         new = Normalizer.load(data / "current.snapshot").version
         assert new != old
-        seen: set[str] = set()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             versions = set()
             for _ in range(12):  # fresh connections spread over both processes
                 with grpc.insecure_channel(
-                    address, options=[("grpc.use_local_subchannel_pool", 1)]
+                    srv.address, options=[("grpc.use_local_subchannel_pool", 1)]
                 ) as ch:
                     versions.add(
                         pb_grpc.NormalizerStub(ch)
                         .GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=5)
                         .version
                     )
-            seen |= versions
             if versions == {new}:
                 break
             time.sleep(0.5)
         assert versions == {new}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        assert srv.stop() == 0
 
 
 def test_cancelled_streams_leave_no_task_behind(mini_server):
