@@ -129,8 +129,14 @@ _INDIC = re.compile(r"[\u0900-\u0dff]")  # with Sinhala (U+0D80-0DFF)
 _INDIC_LONG = re.compile(r"(aa|ii|uu|ee|oo)")
 
 
+# The other scripts whose long vowels unidecode (or the respelling below) doubles: Thai,
+# Lao, Tibetan (U+0E00-0FFF, adjacent blocks) and Khmer.
+_DOUBLED_VOWELS = re.compile("[\u0e00-\u0fff\u1780-\u17ff]")
+
+
 def _single_vowels(latin: str) -> str:
-    """Long vowels written once: unidecode doubles them in Indic, Khmer and Lao text."""
+    """Long vowels written once: unidecode doubles them in Indic, Thai, Lao, Tibetan and
+    Khmer text."""
     return _INDIC_LONG.sub(lambda m: m.group(0)[0], latin)
 
 
@@ -796,7 +802,7 @@ def fold_forms(text: str, *, language: str | None = None, japanese: bool = True)
         latin = _finish(unidecode(_mandarin(prepared)))
     else:
         latin = _finish(unidecode(_respell(prepared)))
-        if _KHMER.search(prepared) or _THAI_LAO.search(prepared) or _TIBETAN.search(prepared):
+        if _DOUBLED_VOWELS.search(prepared):
             latin = _single_vowels(latin)
     is_japanese = bool(_KANA.search(prepared)) or (language or "").lower().startswith("ja")
     if is_japanese or (japanese and _HAN.search(prepared)):
