@@ -1046,6 +1046,14 @@ _TOWN_WORDS = frozenset(
     cathair urbo ilu nagaram nagara sohor shaary qalasy""".split()
 )
 
+# "State" in the languages whose formal names and divisions say so, as "state" (below):
+# "Palestina, Estado da", "Heiliger Stuhl (Staat Vatikanstadt)", "Państwo Palestyna",
+# "Estado de São Paulo" (the state, not the city). Not Basque estatu: "Estatu Batuak" is
+# the United States.
+_STATE_ABROAD = """estado etat staat stato estat statul stat panstwo drzava drzhava
+    gosudarstvo derzhava valstybe valsts valtio allam shteti devlet devleti dewleta
+    dewlet""".split()
+
 # Generic words that news text adds to or drops from names. Stripped only when
 # something remains, so "Rayon" alone still matches a place called Rayon. Besides the
 # English and ex-Soviet ones: the administrative words GeoNames' alternate names carry in
@@ -1067,9 +1075,9 @@ GENERIC = frozenset(
     zizhizhou zizhixian""".split()
 ) | frozenset(
     # The words of countries' formal names (above) are generic too: "Laos Democratische
-    # Volksrepubliek", "Coreea, Republica democrata populara"; and every word for a town
-    # ("city" in many languages, above).
-    (*_FORMAL, *_TOWN_WORDS)
+    # Volksrepubliek", "Coreea, Republica democrata populara"; every word for a town
+    # ("city" in many languages, above); and "state" in other languages (below).
+    (*_FORMAL, *_TOWN_WORDS, *_STATE_ABROAD)
 )
 
 
