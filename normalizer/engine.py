@@ -791,7 +791,9 @@ class Normalizer:
                 # name of that form, not the Savonlinnan seutukunta four letters away.
                 # (A state's formal name has its own way, _country_words.)
                 self._fuzzy_nearer(found, core, query_latin, q, 1.0, within=2.0)
-            joined = _SYLLABLE_HYPHEN.sub(_syllables, q.text) if query_latin else q.text
+            joined = (
+                _SYLLABLE_HYPHEN.sub(_syllables, _vietnamese(q.text)) if query_latin else q.text
+            )
             if joined != q.text and (word := fold(joined, language=q.language)) not in ("", folded):
                 # A name written syllable by syllable, as Vietnamese spells foreign names
                 # ("Xlô-va-ki-a", "Ê-cu-a-đoa"): its letters as one word too, for each
@@ -2194,6 +2196,23 @@ def _spelled(result: Result) -> bool:
     exact, alternate or transliterated, not a variant or a typo."""
     best = result.best
     return best is not None and best.match_type <= MatchType.TRANSLITERATED
+
+
+# Vietnamese writes a foreign name syllable by syllable as its own letters read: x is s
+# ("Xan Ma-ri-nô", "Bra-xin"), a final nh n ("Xu-đanh", "Ca-dắc-xtanh"), and a consonant
+# with the vowel ơ alone is the consonant ("Ma-đa-ga-xợ-ca", "Pa-ki-xợ-thănh"). Only in
+# text with a letter Vietnamese writes (tone marks below or hooked, ơ, ư, đ, ă, â, ê, ô).
+_VIETNAMESE = re.compile("[\u1ea0-\u1ef9ơờớởỡợưđăâêôƠƯĐĂÂÊÔ]")
+_LONE_CONSONANT = re.compile(r"(?i)(?<![^\W\d_])([bcdđghklmnpqrstvx]{1,2})[ơờớởỡợ](?=-|\s|$)")
+_FINAL_NH = re.compile(r"(?i)(?<=[^\W\d_])nh(?=-|\s|$)")
+
+
+def _vietnamese(text: str) -> str:
+    """A Vietnamese syllable-by-syllable name respelt as the source name is (above)."""
+    if not _VIETNAMESE.search(text) or "-" not in text:
+        return text
+    text = _FINAL_NH.sub("n", _LONE_CONSONANT.sub(r"\1", text))
+    return text.replace("x", "s").replace("X", "S")
 
 
 def _syllables(hyphen: re.Match) -> str:

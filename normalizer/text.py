@@ -833,7 +833,10 @@ def native_key(text: str) -> str | None:
     prepared = " ".join(unicodedata.normalize("NFKC", text.translate(INVISIBLE)).casefold().split())
     if _VOWEL_MARKS.search(prepared):
         prepared = _VOWEL_MARKS.sub("", prepared)
-    if all(ord(ch) < 0x250 or not ch.isalpha() for ch in prepared):
+    # Latin letters past U+024F are Latin too: Vietnamese with tone marks (ợ, ế, ả), the
+    # dotted letters of Arabic, Indic and Semitic romanizations (ḥ, ṭ, ṣ, ṇ). `Đà Nẵng`,
+    # `Muṭūbas` are typed, misspelt and spelled out as any Latin name is.
+    if all(ord(ch) < 0x250 or "\u1e00" <= ch <= "\u1eff" or not ch.isalpha() for ch in prepared):
         return None
     return prepared
 

@@ -318,6 +318,11 @@ def test_variant_keys_keep_different_names_apart(a, b):
 def test_native_key_only_for_non_latin():
     assert native_key("Москва") == "москва"
     assert native_key("Moskva") is None
+    # Latin letters past U+024F: Vietnamese tone marks, romanizations' dotted letters.
+    assert native_key("Đà Nẵng") is None
+    assert native_key("Muṭūbas") is None
+    assert native_key("Ḩawsh Ḩumayd") is None
+    assert native_key("Đà Nẵng Шуша") == "đà nẵng шуша"
 
 
 def test_strip_generic_keeps_something():
