@@ -546,6 +546,22 @@ class Normalizer:
                     named.append(key)
             regions = [*(self._named_regions(named) if named else ()), *coded_regions]
             result = self._normalize_with(sub, anchors, strong, regions, firm)
+            if result.candidates and not firm:
+                # The words after the comma may be the rest of a name written with one, a
+                # list ("Bonaire, Sint Eustatius și Saba", whose Sint Eustatius is in the
+                # place named): the whole, its commas as spaces, answers when it meets a
+                # longer name of one of the places the first part names. (Not asked when
+                # the words are a region's name exactly: "Paris, Texas".)
+                whole = self._normalize_with(replace(q, text=_COMMAS.sub(" ", q.text)), anchors, ())
+                best = whole.best
+                if (
+                    best is not None
+                    and best.place.id != result.candidates[0].place.id
+                    and len(fold(best.matched_name).split()) > len(fold(head).split())
+                ):
+                    first = self._normalize_with(replace(sub, limit=5), anchors, ())
+                    if best.place.id in {c.place.id for c in first.candidates}:
+                        result = whole
             if result.candidates:
                 return replace(result, query=q.text)
         result = self._normalize_with(q, anchors, ())
