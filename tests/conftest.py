@@ -148,17 +148,8 @@ class ServerProcess:
         # wait for that).
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
-        deadline = time.monotonic() + 60
-        self.port = 0
-        while not self.port and time.monotonic() < deadline:
-            for line in list(self.lines):
-                if m := re.search(r"serving on [\d.]+:(\d+)", line):
-                    self.port = int(m.group(1))
-                    break
-            else:
-                if self.proc.poll() is not None and not self._drainer.is_alive():
-                    break
-                time.sleep(0.02)
+        serving = self._logged(r"serving on [\d.]+:(\d+)", 1, timeout=60)
+        self.port = int(serving[0].group(1)) if serving else 0
         if not self.port:
             self.proc.terminate()  # SIGTERM, which a parent of workers passes on to them
             try:
@@ -175,13 +166,23 @@ class ServerProcess:
         with contextlib.suppress(ValueError, OSError):
             self.proc.stderr.close()
 
+    def _logged(self, pattern: str, count: int, timeout: float) -> list[re.Match]:
+        """The matches of `pattern` in the log's lines once `count` are there, or those
+        there are when `timeout` seconds pass or the server has exited and its log is
+        read to the end."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for line in list(self.lines) if (m := re.search(pattern, line))]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            if self.proc.poll() is not None and not self._drainer.is_alive():
+                return found
+            time.sleep(0.02)
+
     def wait_logged(self, text: str, count: int = 1, timeout: float = 60) -> None:
         """Until `count` lines of the log hold `text` ("gazetteer serving" once per worker)."""
-        deadline = time.monotonic() + timeout
-        while sum(text in line for line in self.lines) < count:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise TimeoutError(f"{text!r} not logged {count} times: " + "".join(self.lines))
-            time.sleep(0.05)
+        if len(self._logged(re.escape(text), count, timeout)) < count:
+            raise TimeoutError(f"{text!r} not logged {count} times: " + "".join(self.lines))
 
     def wait_serving(self, timeout: float = 60) -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
