@@ -1004,6 +1004,8 @@ _FORMAL = {
         rpvblykh hrpvblykh prjatantr ripablik republiche pobblaght sambandslydveldid""".split(),
         "R",
     ),
+    # (Tagalog demokratiko, Japanese minshu, Kannada prajasattatmaka: "Congo, Republikang
+    # Demokratiko ng" is the Democratic Republic, not the Republic of the Congo.)
     **dict.fromkeys(
         """democratic democratica democratico democratique democratische demokratische
         demokratik demokratikong demokratska demokraticheskaya demokratyczna democrata
@@ -1013,7 +1015,7 @@ _FORMAL = {
         demokratiialyk demokratii demokratillie demokarasi demokratel demokaraatik
         demokratiuli demokratakan dhaonlathach dymqratya dymwqratya aldymqratya aldymwqratya
         dmwkratyk dmvkrtyt hdmvkrtyt dmvkrtyyt loktantrik minju democratiche
-        ddemocrataidd demokratika""".split(),
+        ddemocrataidd demokratika demokratiko minshu prajasattatmaka""".split(),
         "D",
     ),
     **dict.fromkeys(

@@ -110,6 +110,54 @@ def test_formal_state_names_in_more_languages(engine, query, country):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        # Two states share the name Korea: the formal words say which is meant, here where
+        # the query meets a name of the other first (Portuguese, Tajik, Polish).
+        ("Coreia, República Popular Democrática da", "KP"),
+        ("Ҷумҳурии Халқӣ-Демократии Корея", "KP"),
+        ("Republika Korei", "KR"),
+        ("Корей Республики", "KR"),
+    ],
+)
+def test_the_formal_words_tell_states_of_one_name_apart(engine, query, country):
+    best = engine.normalize(query).best.place
+    assert (best.country_code, best.feature_code) == (country, "PCLI")
+
+
+def test_a_formal_name_of_one_of_two_states_of_one_name_is_not_ambiguous(engine):
+    # Albanian "Republic of Korea": once the Republic of Korea, the DPRK close behind.
+    result = engine.normalize("Republika e Koresë")
+    assert result.best.place.country_code == "KR" and not result.ambiguous
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        # "United States" in Turkish, Azerbaijani and Turkmen, the country held as "Amerika
+        # Birleşik Devletleri": the query's words are the name's but for an ending, while
+        # "Birleşik Krallık", the United Kingdom, shares only "united".
+        ("Birleşik Devletler", "US"),
+        ("Birləşmiş Ştatlar", "US"),
+        ("Birleşen Ştatlar", "US"),
+        ("Giravên Virjin, Brîtanî", "VG"),  # Kurdish, held as "Giravên Vîrjînê yên Brîtanyayê"
+    ],
+)
+def test_words_of_a_longer_name_but_for_their_endings(engine, query, country):
+    assert engine.normalize(query).best.place.country_code == country
+
+
+def test_a_letter_inside_a_word_is_no_ending():
+    # Syrian is no Saudi: "alswrya" and "alswdya" differ inside, not at the end.
+    from normalizer.engine import _held_but_for_endings
+
+    assert _held_but_for_endings({"birlesik", "devletler"}, {"amerika", "birlesik", "devletleri"})
+    assert not _held_but_for_endings({"alrbya", "alswrya"}, {"almmlka", "alrbya", "alswdya"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         ("ⲥⲧⲟⲕⲟⲗⲙⲟ", "geonames:2673730"),  # Coptic: Stockholm ("stokolmo", a misspelling then)
@@ -1738,7 +1786,7 @@ def test_prepare_builds_what_first_use_would(mini_snapshot):
     engine = Normalizer.load(mini_snapshot)
     assert engine._country_stem_map is None and engine._code_table is None
     engine.prepare()
-    assert engine._country_stem_map is not None
+    assert engine._country_stem_map is not None and engine._formal_sibling_map is not None
     assert engine._code_table is not None and engine._city_state_map is not None
 
 
