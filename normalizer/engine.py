@@ -2402,14 +2402,16 @@ def _held_but_for_endings(shorter: set[str], longer: set[str]) -> bool:
     that differs from one in its last letter alone, an ending ("birlesik devletler" in
     "amerika birlesik devletleri"); not a letter inside ("alswrya", Syrian, is no
     "alswdya", Saudi)."""
-    return all(
-        w in longer
-        or (
-            len(w) >= 5
-            and any(
-                abs(len(k) - len(w)) <= 1 and _common_prefix(w, k) >= max(len(w), len(k)) - 1
-                for k in longer
-            )
-        )
-        for w in shorter
-    )
+    for w in shorter:
+        if w in longer:
+            continue
+        if len(w) < 5:
+            return False
+        stem, n = w[:-1], len(w)
+        # A letter off the end, another in its place, or one more after it.
+        if not any(
+            k.startswith(stem) and (len(k) <= n or (len(k) == n + 1 and k.startswith(w)))
+            for k in longer
+        ):
+            return False
+    return True
