@@ -162,6 +162,7 @@ class Normalizer:
         self._country_place_map: dict[int, int] | None = None
         self._country_stem_map: dict[str, list[tuple[str, int]]] | None = None
         self._formal_sibling_map: dict[int, list[int]] | None = None
+        self._country_core_list: list[tuple[int, int, str]] | None = None
         self._code_table: tuple[dict[str, list[int]], dict[str, int]] | None = None
         self._named_by_code: dict[str, list[int]] = {}  # "UK": the countries bearing it
         self._memo = functools.lru_cache(maxsize=32_768)(
@@ -765,6 +766,7 @@ class Normalizer:
             costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
             self._add(found, nids, 0.92, MatchType.VARIANT, True, costs)
         state_words = STATE_WORDS.intersection(folded.split())
+        said = formal_classes(folded)  # republic / democratic / people's, as said
         if state_words:
             self._country_words(found, folded, q)
         dropped = 0.0
@@ -797,12 +799,7 @@ class Normalizer:
                 # The generic word kept, misspelt or not: "Броварской район" is Brovary Raion
                 # (Броварський район), not a place named like "Броварской".
                 self._fuzzy_nearer(found, whole, query_latin, q)
-            elif (
-                core
-                and core != folded
-                and len(compact(core)) >= 4
-                and not (state_words or formal_classes(folded))
-            ):
+            elif core and core != folded and len(compact(core)) >= 4 and not (state_words or said):
                 # The generic word dropped, a word dearer, the rest a letter apart at most:
                 # "Hämeenlinnan seutukunta" is Hämeenlinna's sub-region, which bears no
                 # name of that form, not the Savonlinnan seutukunta four letters away.
@@ -817,7 +814,7 @@ class Normalizer:
                 # hyphen is a space to the typo candidates, which then miss it. (Not a
                 # prefix before a capital: Zulu "i-Baku" is Baku.)
                 self._fuzzy_nearer(found, word, query_latin, q, ranking.SPACING_EDIT)
-        if said := formal_classes(forms[0] if forms else ""):
+        if said:
             # Measured query by query: countries +10, -2 (Taiwan, "Repubblica di Cina",
             # now read as the Republic of China, names its province), no other set moved.
             self._formal_siblings(found, said, q)
@@ -890,18 +887,26 @@ class Normalizer:
         self._city_states()
         self._code_tables()
 
+    def _country_cores(self) -> list[tuple[int, int, str]]:
+        """(place, name id, core) for each Latin name of a state: the name folded, its
+        generic and formal words apart (what _country_stems and _sibling_states read)."""
+        if self._country_core_list is None:
+            self._country_core_list = [
+                (place, nid, core)
+                for place in np.flatnonzero(self._is_country).tolist()
+                for nid in self._name_ids(place)
+                if _is_latin(name := self._names[nid]) and (core := strip_generic(fold(name)))
+            ]
+        return self._country_core_list
+
     def _country_stems(self) -> dict[str, list[tuple[str, int]]]:
         """The one-word Latin names of states (generic words apart), by their first STEM
         letters: what an adjective of the state begins like."""
         if self._country_stem_map is None:
             out: dict[str, list[tuple[str, int]]] = collections.defaultdict(list)
-            for place in np.flatnonzero(self._is_country).tolist():
-                for nid in self._name_ids(place):
-                    name = self._names[nid]
-                    if _is_latin(name):
-                        stem = strip_generic(fold(name))
-                        if len(stem) >= STEM and " " not in stem:
-                            out[stem[:STEM]].append((stem, nid))
+            for _, nid, stem in self._country_cores():
+                if len(stem) >= STEM and " " not in stem:
+                    out[stem[:STEM]].append((stem, nid))
             self._country_stem_map = dict(out)
         return self._country_stem_map
 
@@ -936,12 +941,12 @@ class Normalizer:
         if self._formal_sibling_map is not None:
             return self._formal_sibling_map
         by_core: dict[str, set[int]] = collections.defaultdict(set)
-        for place in np.flatnonzero(self._is_country).tolist():
-            for nid in self._name_ids(place):
-                if _is_latin(name := self._names[nid]) and (core := strip_generic(fold(name))):
-                    by_core[core].add(place)
+        for place, _, core in self._country_cores():
+            by_core[core].add(place)
         out: dict[int, set[int]] = collections.defaultdict(set)
-        for places in by_core.values():
+        # Only states that share a core have their formal words read: every name folded,
+        # which for all states would cost seconds.
+        for places in (p for p in by_core.values() if len(p) > 1):
             for a in places:
                 out[a].update(b for b in places if self._formal_of(b) != self._formal_of(a))
         self._formal_sibling_map = {a: sorted(b) for a, b in out.items() if b}
