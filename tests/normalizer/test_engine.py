@@ -598,6 +598,11 @@ def test_two_edit_typos_of_villages_without_a_hint(engine, query, expected):
         # Two keys swapped and a neighbour struck beside another: Heslington ("sl"
         # swapped, a t beside the g), not Hellington two edits away by distant keys.
         ("Helsingtlon", "Heslington"),
+        # Two keys swapped across a third struck between them, which OSA, editing no
+        # letter twice, counts as three edits: Renchen and Mantoche, not Renče or the
+        # bigger Mangochi.
+        ("Renchnfe", "Renchen"),
+        ("Matgnoche", "Mantoche"),
     ],
 )
 def test_keyboard_slips_are_likelier_typos_than_other_edits(engine, query, expected):
