@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from normalizer.engine import Normalizer
 from normalizer.errors import PlaceNotFound, QueryError
@@ -610,27 +610,42 @@ def test_keyboard_slips_are_likelier_typos_than_other_edits(engine, query, expec
     assert best.place.name == expected and best.match_type.name == "FUZZY"
 
 
+# "xanefkndi": Xankendi's "ke" swapped and an f struck between them, three edits to OSA
+# (which edits no letter twice), two to Damerau-Levenshtein.
+SWAP_ACROSS = "xanefkndi"
+
+
 def test_initial_neighbours_are_every_key_within_two_edits_of_the_same_letter(mini_engine):
     index = mini_engine.index
     everything = index.fkeys.many(range(len(index.fkeys)))
-    for query in ("shusa", "nakhcivan", "stepanakertt", "xankendi"):
+    for query in ("shusa", "nakhcivan", "stepanakertt", "xankendi", SWAP_ACROSS):
         keys = index.fkeys.many(index.initial_neighbours(query, limit=10_000))
-        near = {k for k in everything if k[:1] == query[0] and OSA.distance(query, k) <= 2}
+        near = {
+            k
+            for k in everything
+            if k[:1] == query[0] and DamerauLevenshtein.distance(query, k) <= 2
+        }
         assert near and set(keys) == near
+    assert "xankendi" in index.fkeys.many(index.initial_neighbours(SWAP_ACROSS))
+    assert OSA.distance(SWAP_ACROSS, "xankendi") == 3
     assert index.initial_neighbours("shu").size == 0  # too short: two edits reach anything
 
 
 def test_country_candidates_are_within_two_edits(mini_engine):
-    from rapidfuzz.distance import OSA
-
     index = mini_engine.index
     countries = range(len(mini_engine._countries))
-    for query in ("shusa", "nakhcivan", "stepanakertt", "x"):
-        ids = index.country_candidates(query, countries)
-        keys = index.fkeys.many(ids)
-        assert all(OSA.distance(query, k) <= 2 for k in keys)
-        everything = index.fkeys.many(range(len(index.fkeys)))
-        assert {k for k in everything if OSA.distance(query, k) <= 2} == set(keys)
+    everything = index.fkeys.many(range(len(index.fkeys)))
+    for query in ("shusa", "nakhcivan", "stepanakertt", "x", SWAP_ACROSS):
+        keys = index.fkeys.many(index.country_candidates(query, countries))
+        assert {k for k in everything if DamerauLevenshtein.distance(query, k) <= 2} == set(keys)
+    assert "xankendi" in index.fkeys.many(index.country_candidates(SWAP_ACROSS, countries))
+
+
+@pytest.mark.slow
+def test_a_swap_across_another_edit_is_found_in_the_hinted_country(engine):
+    # Nothing was found before: no key within two OSA edits (Abstatt is three).
+    result = engine.normalize("Atbatt", countries=("DE",))
+    assert result.best.place.name == "Abstatt"
 
 
 @pytest.mark.slow
