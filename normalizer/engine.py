@@ -2321,13 +2321,15 @@ def similarity(
     The edit cost ranks candidates; the similarity is the match quality in the score.
     """
     dist = cdist([folded], keys, scorer=OSA.distance, workers=1)[0].astype(np.float64)
-    for j in np.flatnonzero(dist == 3).tolist():
+    if three := np.flatnonzero(dist == 3).tolist():
         # Two keys swapped across another edit ("renchnfe": Renchen's "en" swapped, an f
         # struck between them): OSA edits no letter twice and counts three; Damerau-
         # Levenshtein two, a swap among them. Measured query by query: typos of unique
         # names +5 -1, with a country hint +2 -1, countries +1, the rest unchanged.
-        if DamerauLevenshtein.distance(folded, keys[j], score_cutoff=2) <= 2:
-            dist[j] = 2.0
+        full = cdist(
+            [folded], [keys[j] for j in three], scorer=DamerauLevenshtein.distance, workers=1
+        )[0]
+        dist[three] = np.minimum(dist[three], full)
     for j in np.flatnonzero((dist >= 1) & (dist <= 2)).tolist():
         # Keyboard slips are cheaper edits: a neighbouring key struck instead of the
         # right one or beside it, a key missed, two keys struck in the wrong order (each

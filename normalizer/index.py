@@ -470,8 +470,14 @@ class Index:
         keys = self.fkeys.many(ids)
         dist = cdist([key], keys, scorer=OSA.distance, score_cutoff=max_edits + 1)[0]
         ok = dist <= max_edits
-        for j in np.flatnonzero(dist == max_edits + 1).tolist():
-            ok[j] = DamerauLevenshtein.distance(key, keys[j], score_cutoff=max_edits) <= max_edits
+        if further := np.flatnonzero(dist == max_edits + 1).tolist():
+            full = cdist(
+                [key],
+                [keys[j] for j in further],
+                scorer=DamerauLevenshtein.distance,
+                score_cutoff=max_edits,
+            )[0]
+            ok[further] = full <= max_edits
         return ok
 
     def prepare(self) -> None:
