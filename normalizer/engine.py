@@ -1410,16 +1410,25 @@ class Normalizer:
         """Per hit, how many of the query's letters beyond ASCII its name spells otherwise,
         when another place bears the query exactly as written: "Laçın" chose ç and ı, so
         it is the Azerbaijani town, not China by its Kabyle name "Lacin"; None when no hit
-        is verbatim (the query's letters are then no evidence for one spelling)."""
-        if q.text.isascii() or not any(h.flags & ranking.VERBATIM for h in hits):
+        is verbatim and no typo candidate of a Latin query keeps every such letter (the
+        query's letters are then no evidence for one spelling). When a typo candidate does,
+        a letter another hit's name lacks counts KEPT_LETTER_EDIT, not ERASED_LETTER_EDIT:
+        "Xàtia" is Xàtiva, not Datia."""
+        if q.text.isascii():
             return None
         letters = _marked_letters(q.text)
         if not letters:
             return None
+        weight = 1.0
+        if not any(h.flags & ranking.VERBATIM for h in hits):
+            if native_key(q.text) is not None or not any(
+                h.match_type is MatchType.FUZZY and not _lacking(letters, self._names[h.name_id])
+                for h in hits
+            ):
+                return None
+            weight = ranking.KEPT_LETTER_EDIT / ranking.ERASED_LETTER_EDIT
         out = [
-            0
-            if h.flags & ranking.VERBATIM
-            else sum((letters - _marked_letters(self._names[h.name_id])).values())
+            0 if h.flags & ranking.VERBATIM else weight * _lacking(letters, self._names[h.name_id])
             for h in hits
         ]
         return out if any(out) else None
@@ -2239,6 +2248,11 @@ def _marked_letters(text: str) -> collections.Counter:
     return collections.Counter(
         c for c in text if not c.isascii() and unicodedata.category(c) in ("Ll", "Lu")
     )
+
+
+def _lacking(letters: collections.Counter, name: str) -> int:
+    """How many of these letters (`_marked_letters` of a query) the name does not spell."""
+    return sum((letters - _marked_letters(name)).values())
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1296,6 +1296,20 @@ def test_letters_beyond_ascii_written_as_a_place_spells_them_choose_it(tiny_engi
     assert tiny_engine.normalize("Timişoara").best.place.id == "t:91"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected", "folded_alike"),
+    [("Xàtia", "Xàtiva", "Datia"), ("Hüisten", "Hülsten", "Huissen"), ("Żyzyn", "Żyrzyn", "Zizin")],
+)
+def test_a_typo_keeping_the_letters_beyond_ascii_leans_to_names_spelling_them(
+    engine, query, expected, folded_alike
+):
+    # No place bears the query as written; of the typo candidates one spells its à, ü or
+    # Ż and one folds alike a letter off with more people: the letters are evidence.
+    names = [c.place.name for c in engine.normalize(query).candidates]
+    assert names[0] == expected and folded_alike in names
+
+
 def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
     # Persian آلبانی (Albania) reads "albany": a text saying Albany means the place so
     # named; Albania stays among the candidates, and the Persian name is still Albania.
