@@ -1305,7 +1305,8 @@ def test_a_typo_keeping_the_letters_beyond_ascii_leans_to_names_spelling_them(
     engine, query, expected, folded_alike
 ):
     # No place bears the query as written; of the typo candidates one spells its à, ü or
-    # Ż and one folds alike a letter off with more people: the letters are evidence.
+    # Ż, another lacks it and led before (Datia and Huissen, bigger, as near): the
+    # letters are evidence.
     names = [c.place.name for c in engine.normalize(query).candidates]
     assert names[0] == expected and folded_alike in names
 
