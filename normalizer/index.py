@@ -287,6 +287,17 @@ def _deletion_table(keys: list[str]) -> dict[str, np.ndarray]:
     return _table(np.array(hashes, dtype=np.uint64), np.array(ids, dtype=np.int32), "del")
 
 
+def swap_aware(key: str, keys: list[str], dist: np.ndarray, at: int) -> None:
+    """Lower to the Damerau-Levenshtein distance, in place, the entries of `dist` (OSA
+    distances of `keys` from `key`) equal to `at`: two keys swapped across a third struck
+    between them ("renchnfe", Renchen's "en" swapped and an f struck) are two edits, a
+    swap among them, where OSA, editing no letter twice, counts three. OSA is the fast
+    pass; the full distance is paid only for the keys it puts at `at`."""
+    if further := np.flatnonzero(dist == at).tolist():
+        full = cdist([key], [keys[j] for j in further], scorer=DamerauLevenshtein.distance)[0]
+        dist[further] = np.minimum(dist[further], full)
+
+
 def letter_masks(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """One bit per letter a-z a key holds (digits share six more bits): two keys within
     d edits differ in at most d letters each way, so masks rule most keys out cheaply."""
@@ -463,22 +474,12 @@ class Index:
         return self._by_population(ids[self._within(key, ids, max_edits)], limit)
 
     def _within(self, key: str, ids: np.ndarray, max_edits: int) -> np.ndarray:
-        """Which of these keys are within `max_edits` of `key`, Damerau-Levenshtein: two
-        keys swapped across a third struck between them are two edits ("san jeo", San
-        Jose), where OSA, editing no letter twice, counts three. OSA first (fast), the
-        full distance only for the keys it puts one edit further."""
+        """Which of these keys are within `max_edits` of `key`, Damerau-Levenshtein
+        (`swap_aware`): "san jeo" is two edits from San Jose."""
         keys = self.fkeys.many(ids)
         dist = cdist([key], keys, scorer=OSA.distance, score_cutoff=max_edits + 1)[0]
-        ok = dist <= max_edits
-        if further := np.flatnonzero(dist == max_edits + 1).tolist():
-            full = cdist(
-                [key],
-                [keys[j] for j in further],
-                scorer=DamerauLevenshtein.distance,
-                score_cutoff=max_edits,
-            )[0]
-            ok[further] = full <= max_edits
-        return ok
+        swap_aware(key, keys, dist, max_edits + 1)
+        return dist <= max_edits
 
     def prepare(self) -> None:
         """Build what is otherwise built on first use (~60 ms on the default gazetteer)."""

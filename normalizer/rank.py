@@ -338,9 +338,9 @@ ERASED_LETTER_EDIT = 1.0
 # set: typos of unique names won 55, lost 1; with a country hint won 34, lost 0;
 # countries +4 -2; held-out Latin +1; the rest unchanged. With typo candidates also
 # sought for a query that folded names meet exactly, none spelling its letters
-# ("Pardoş", Pardos, Spain): 0.5 / 0.75 / 1 typos net +55 / +60 / +67, hinted +35 / ...
-# / +38, countries +2 / -1 / -1, CLDR cities 0 / -1 / -3: the second search adds one
-# query a set at 0.5, not taken. Given to Cyrillic queries too, other scripts lost 11.
+# ("Pardoş", Pardos, Spain): 0.5 / 0.75 / 1 typos net +55 / +60 / +67, hinted +35 at 0.5
+# and +38 at 1, countries +2 / -1 / -1, CLDR cities 0 / -1 / -3: the second search adds
+# one query a set at 0.5, not taken. Given to Cyrillic queries too, other scripts lost 11.
 KEPT_LETTER_EDIT = 0.5
 
 
