@@ -1724,9 +1724,11 @@ class Normalizer:
             return None
         i = self.place_index(result.candidates[0].place.id)
         region_of = self._regions()[0]
+        # A state holds its territories' places too: "Saint Martin (Frankreich)".
+        held = self._sovereign()[self._pcountry[i]]
         inside = region_of[i] in divisions or any(
-            self._pcountry[i] == self._pcountry[a]
-            and (self._is_country[a] or region_of[i] == region_of[a])
+            (held == self._pcountry[a] if self._is_country[a] else region_of[i] == region_of[a])
+            and (self._is_country[a] or self._pcountry[i] == self._pcountry[a])
             for a in strong
         )
         return replace(result, query=q.text) if inside else None

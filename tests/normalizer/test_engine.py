@@ -1476,6 +1476,26 @@ def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
     assert tiny_engine.normalize("Montgomery (Frost)").best.place.id == "t:29"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        # The state in the parentheses holds its territories' places: each answered
+        # the qualifier (the United Kingdom) or a match of the whole text before.
+        ("Nouméa (France)", "NC"),
+        ("Saint Martin (Frankreich)", "MF"),
+        ("Charlotte Amalie (United States)", "VI"),
+        ("Hamilton (United Kingdom)", "BM"),
+    ],
+)
+def test_parentheses_naming_the_state_a_territory_belongs_to(engine, query, country):
+    result = engine.normalize(query)
+    assert country in {c.place.country_code for c in result.candidates[:2]}
+    assert result.best.match_type is MatchType.EXACT  # the name before the parentheses
+    best = result.best.place
+    assert not (best.feature_code == "PCLI" and best.country_code in {"FR", "US", "GB"})
+
+
 @pytest.mark.parametrize(
     ("query", "country"),
     [
