@@ -1724,11 +1724,13 @@ class Normalizer:
             return None
         i = self.place_index(result.candidates[0].place.id)
         region_of = self._regions()[0]
+        country = self._pcountry[i]
         # A state holds its territories' places too: "Saint Martin (Frankreich)".
-        held = self._sovereign()[self._pcountry[i]]
+        state = self._sovereign()[country]
         inside = region_of[i] in divisions or any(
-            (held == self._pcountry[a] if self._is_country[a] else region_of[i] == region_of[a])
-            and (self._is_country[a] or self._pcountry[i] == self._pcountry[a])
+            self._pcountry[a] in (country, state)
+            if self._is_country[a]
+            else self._pcountry[a] == country and region_of[a] == region_of[i]
             for a in strong
         )
         return replace(result, query=q.text) if inside else None

@@ -1483,17 +1483,18 @@ def test_parentheses_name_where_only_when_they_name_a_region(tiny_engine):
         # The state in the parentheses holds its territories' places: each answered
         # the qualifier (the United Kingdom) or a match of the whole text before.
         ("Nouméa (France)", "NC"),
+        ("Nouméa (New Caledonia)", "NC"),  # and the territory its own, as before
+        ("Marigot (Saint Martin)", "MF"),
         ("Saint Martin (Frankreich)", "MF"),
         ("Charlotte Amalie (United States)", "VI"),
         ("Hamilton (United Kingdom)", "BM"),
     ],
 )
-def test_parentheses_naming_the_state_a_territory_belongs_to(engine, query, country):
+def test_parentheses_naming_a_territory_or_its_state(engine, query, country):
     result = engine.normalize(query)
     assert country in {c.place.country_code for c in result.candidates[:2]}
     assert result.best.match_type is MatchType.EXACT  # the name before the parentheses
-    best = result.best.place
-    assert not (best.feature_code == "PCLI" and best.country_code in {"FR", "US", "GB"})
+    assert result.best.place.name == query.split(" (")[0]  # not the place in parentheses
 
 
 @pytest.mark.parametrize(
