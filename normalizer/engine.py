@@ -33,6 +33,7 @@ from normalizer.index import PLACE_TEXT, RECORD_SEP, Index, deletions, swap_awar
 from normalizer.inflection import cyrillic_lemmas
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
+    GENERIC,
     INVISIBLE,
     STATE_WORDS,
     abbreviate,
@@ -747,6 +748,8 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
+            if senses := generic_senses(folded):
+                self._mark_same_sense(found, folded, senses)
             if isle := island_core(folded):
                 # "Norfolk ostrvo", "Ostrva Solomon", "Kokos Adası": islands said in one
                 # language, the name held with another's word, a word dearer. Measured on
@@ -1161,6 +1164,19 @@ class Normalizer:
             return ranking.SPACING_EDIT + unsaid
         return max(1.0, ranking.VARIANT_EDIT_SHARE * d) + unsaid
 
+    def _mark_same_sense(self, found: dict[int, Hit], folded: str, senses: frozenset[str]) -> None:
+        """Flag SAME_SENSE the hits whose place bears the query's name with generic words
+        of the same senses, in any language: "Condado de Clare" is Clare County (and County
+        Clare), more than the town of Clare. The hit keeps the name it met."""
+        core = compact(strip_generic(folded))
+        for nid in self.index.lookup("variant", variant_key(strip_generic(folded))).tolist():
+            h = found.get(int(self._name_place[nid]))
+            if h is None or h.flags & ranking.SAME_SENSE:
+                continue
+            name = fold(self._names[nid])
+            if compact(strip_generic(name)) == core and generic_senses(name) == senses:
+                h.flags |= ranking.SAME_SENSE
+
     def _allowed(self, nids: np.ndarray, q: Query) -> np.ndarray:
         """Names whose places pass the query's restrictions, at most MAX_NAMES_PER_KEY."""
         if nids.size and (q.countries or q.feature_classes):
@@ -1361,6 +1377,8 @@ class Normalizer:
             extra -= self._outranked_divisions(places, hits)
         if kind:  # "Chiba Prefecture", "Songbu Zhen": the kind of place the word names
             extra += ranking.W_KIND * (pclass == ord(kind))
+            same = np.fromiter((h.flags & ranking.SAME_SENSE for h in hits), bool, len(hits))
+            extra += ranking.W_SAME_SENSE * same
             level = _division_level(normalized) if kind == "A" else 0
             if level:  # "Kharkiv region" is the oblast, "Kharkiv Raion" the district
                 extra += ranking.W_LEVEL * (self._adm_level[places] == level)
@@ -2086,6 +2104,45 @@ TERRAIN_WORDS = frozenset(
 # "county", "district" and "prefecture" name either, country by country.)
 _FIRST_ORDER = frozenset("region oblast oblys krai kray state regione okrug voivodeship".split())
 _SECOND_ORDER = frozenset("raion rayon rayonu kreis landkreis bezirk powiat okres".split())
+
+# What a generic word means, language apart: "Condado de Clare" is Clare County, not the
+# town of Clare; "Provincia de Marañón" the province, not Maranhão, Brazil, which bears
+# "Marañón" alone. Words of one meaning share a sense; words of a sense no other
+# language's word shares are their own (GENERIC's others).
+_SENSES = {
+    sense: words.split()
+    for sense, words in {
+        "county": "county condado megye maakond fylke judet judetul qarku",
+        "province": "province provincia provincie provinsi changwat ostan il ili",
+        "municipality": """municipality municipio gemeente comuna comune gmina obshtina
+            obshchina opstina opshtina obcina opcina obec kommune kommun kunta dimos
+            belediyesi bashkia munitsipaliteti municipiul novads vald""",
+        "department": "department departement departamento",
+        "district": """district distrito rayon raion rayonu okres kreis landkreis bezirk
+            ilce ilcesi amphoe huyen srok khet audany tumani rrethi shahrestan""",
+        "region": "region regione oblast oblys krai kray mintaqah mkhare maakunta marz",
+        "governorate": "governorate muhafazah muhafazat",
+        "prefecture": "prefecture nomos",
+        "city": """city town gorod shahar sahari seheri cite sidadi ciudad cidade citta
+            stadt miasto mesto varos sehir kenti kaupunki lungsod cathair urbo ilu
+            nagaram nagara sohor shaary qalasy""",
+        "village": "village selo",
+    }.items()
+}
+_SENSE = {word: sense for sense, words in _SENSES.items() for word in words}
+
+
+def generic_senses(folded: str) -> frozenset[str]:
+    """The senses of a folded name's generic words ("condado de clare" -> county); not
+    its formal words (a republic, a kingdom: formal_classes reads those) nor "of", "the"."""
+    return frozenset(
+        _SENSE.get(w, w)
+        for w in folded.split()
+        if w in GENERIC and w not in _NO_SENSE and not formal_classes(w)
+    )
+
+
+_NO_SENSE = frozenset({"of", "the", "autonomous"})
 
 
 def _division_level(folded: str) -> int:

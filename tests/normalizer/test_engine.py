@@ -402,6 +402,32 @@ def test_city_said_in_another_language_asks_for_the_city(engine, query):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
+        # The division's word said in another language than the gazetteer holds it in;
+        # each answered the place that bears the rest alone before.
+        ("Distrito de Gujrāt", "geonames:1177651"),  # Gujrāt District, not Gujarat
+        ("Socorro megye", "geonames:5492031"),  # Hungarian: Socorro County, not the town
+        ("Mariel Municipality", "geonames:3547597"),  # Municipio de Mariel, not Mari El
+        ("Manzanillo Municipality", "geonames:3547864"),  # Municipio de Manzanillo
+    ],
+)
+def test_a_generic_word_in_another_language_asks_for_its_sense(engine, query, expected):
+    assert engine.normalize(query).best.place.id == expected
+
+
+def test_generic_senses_are_language_blind():
+    from normalizer.engine import generic_senses
+
+    assert generic_senses("condado de clare") == generic_senses("clare county") == {"county"}
+    assert generic_senses("gemeente bergen") == generic_senses("bergen municipality")
+    assert generic_senses("kharkiv oblast") == generic_senses("kharkiv region")
+    assert generic_senses("provincia de ica") != generic_senses("distrito de ica")
+    assert generic_senses("republic of korea") == frozenset()  # formal words: not senses
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
         ("Gaza", "geonames:281133"),  # the city, not Mozambique's province
         ("Manchester", "geonames:2643123"),  # England's, not Jamaica's parish
         ("Georgia", "geonames:614540"),  # a country is no division: unchanged
