@@ -748,8 +748,6 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
-            if senses := generic_senses(folded):
-                self._mark_same_sense(found, folded, senses)
             if isle := island_core(folded):
                 # "Norfolk ostrvo", "Ostrva Solomon", "Kokos Adası": islands said in one
                 # language, the name held with another's word, a word dearer. Measured on
@@ -821,6 +819,8 @@ class Normalizer:
             # Measured query by query: countries +10, -2 (Taiwan, "Repubblica di Cina",
             # now read as the Republic of China, names its province), no other set moved.
             self._formal_siblings(found, said, q)
+        if forms and (senses := generic_senses(forms[0])):
+            self._mark_same_sense(found, forms[0], senses)  # whichever way each was met
         return self._capped(self._with_city_states(found))
 
     def _fuzzy_nearer(
