@@ -2123,12 +2123,16 @@ _SENSES = {
         "region": "region regione oblast oblys krai kray mintaqah mkhare maakunta marz",
         "governorate": "governorate muhafazah muhafazat",
         "prefecture": "prefecture nomos",
-        "city": """city town gorod shahar sahari seheri cite sidadi ciudad cidade citta
-            stadt miasto mesto varos sehir kenti kaupunki lungsod cathair urbo ilu
-            nagaram nagara sohor shaary qalasy""",
         "village": "village selo",
     }.items()
 }
+# A town in any language (text.py's town words: "city", "kota", "ciudad", ...), but for a
+# village and China's zhen and xiang (a town and a township: divisions of their own).
+_SENSES["city"] = sorted(
+    w
+    for w in GENERIC
+    if generic_kind(f"x {w}") == "P" and w not in {*_SENSES["village"], "zhen", "xiang"}
+)
 _SENSE = {word: sense for sense, words in _SENSES.items() for word in words}
 
 

@@ -323,10 +323,10 @@ def accuracy_rows(
     groups: dict[str, list] = defaultdict(list)
     for r in results:
         groups["all"].append(r)
-        if r[0].group not in ("Latin", "typo unique", "typo+country"):
-            groups[r[0].group].append(r)
+        groups[r[0].group].append(r)
     for g, rs in sorted(groups.items(), key=lambda kv: (kv[0] != "all", -len(kv[1]))):
-        if g != "all" and len(rs) < 30:
+        # A script's row when it has 30 queries or more and is not the whole set.
+        if g != "all" and (len(rs) < 30 or len(rs) == len(groups["all"])):
             continue
         top1 = sum(1 for c, ids, _, _ in rs if ids[:1] == [c.gold]) / len(rs)
         top5 = sum(1 for c, ids, _, _ in rs if c.gold in ids) / len(rs)

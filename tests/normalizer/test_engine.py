@@ -420,6 +420,9 @@ def test_generic_senses_are_language_blind():
     assert generic_senses("condado de clare") == generic_senses("clare county") == {"county"}
     assert generic_senses("gemeente bergen") == generic_senses("bergen municipality")
     assert generic_senses("kharkiv oblast") == generic_senses("kharkiv region")
+    assert generic_senses("kota bandung") == generic_senses("bandung city") == {"city"}
+    assert generic_senses("kutha yogyakarta") == generic_senses("ciudad de yogyakarta")
+    assert generic_senses("songbu zhen") != generic_senses("songbu town")
     assert generic_senses("provincia de ica") != generic_senses("distrito de ica")
     assert generic_senses("republic of korea") == frozenset()  # formal words: not senses
 
