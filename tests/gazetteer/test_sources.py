@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.model import HISTORIC, PREFERRED
+from gazetteer.model import HISTORIC, PREFERRED, Name, Place
 from gazetteer.sources import load_sources
 from gazetteer.validate import SourceError
 from tests.conftest import FIXTURES, MINI_SOURCES
@@ -274,3 +274,58 @@ def test_curated_rows_name_their_source():
         assert -90 <= p.latitude <= 90 and -180 <= p.longitude <= 180, p.id
     long_island = next(p for p in places if p.id == "curated:long-island")
     assert [n.text for n in long_island.names] == ["Long Island"]  # no alternate names
+
+
+def _town(pid: str, names: list[str], cc: str, admin1: str, admin2: str) -> Place:
+    return Place(
+        id=pid,
+        name=names[0],
+        country_code=cc,
+        admin1_code=admin1,
+        admin2_code=admin2,
+        feature_class="P",
+        feature_code="PPL",
+        names=tuple(Name(n) for n in names),
+    )
+
+
+def _division(pid: str, cc: str, admin1: str, code: str) -> Place:
+    return Place(
+        id=pid, name=pid, country_code=cc, admin1_code=admin1, feature_class="A", feature_code=code
+    )
+
+
+def test_a_qualifier_the_towns_of_a_division_carry_names_it():
+    from gazetteer.default import _qualifier_names
+
+    places = {
+        "wv": _division("wv", "US", "WV", "ADM1"),
+        "tx": _division("tx", "US", "TX", "ADM1"),
+        "uy": _division("uy", "UY", "", "PCLI"),
+        # Towns of three counties of West Virginia, in Persian with their state.
+        **{
+            f"w{i}": _town(f"w{i}", [f"Town {i}", f"تاون {i}، ویرجینیای غربی"], "US", "WV", c)
+            for i, c in enumerate(["039", "011", "061"])
+        },
+        # One county's towns: the county's name, not the state's.
+        **{
+            f"t{i}": _town(f"t{i}", [f"T{i}", f"T{i}, Harris"], "US", "TX", "201") for i in range(4)
+        },
+        # A name a place of the division already bears is left alone.
+        "austin": _town("austin", ["Austin"], "US", "TX", "453"),
+        **{
+            f"a{i}": _town(f"a{i}", [f"A{i}", f"A{i}, Austin"], "US", "TX", c)
+            for i, c in enumerate(["001", "003", "005"])
+        },
+        # Towns of three divisions of one country: the country's name.
+        **{
+            f"u{i}": _town(f"u{i}", [f"U{i}", f"U{i}، یوراگوئے"], "UY", a1, "")
+            for i, a1 in enumerate(["01", "02", "03"])
+        },
+        # Two towns are not enough.
+        **{
+            f"k{i}": _town(f"k{i}", [f"K{i}", f"K{i}, Kansa"], "US", "TX", c)
+            for i, c in enumerate(["007", "009"])
+        },
+    }
+    assert _qualifier_names(places) == {"wv": ["ویرجینیای غربی"], "uy": ["یوراگوئے"]}

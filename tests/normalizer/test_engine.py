@@ -564,6 +564,26 @@ def test_qualified_names(engine, query, country, admin1):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("query", "admin1"),
+    [
+        ("ویرجینیای غربی", "WV"),  # West Virginia in Persian
+        ("مسیسپی", "MS"),  # Mississippi in Urdu, not Moisei, Romania
+        ("ٹینیسی", "TN"),  # Tennessee in Urdu, not Tunisia
+        ("اوہائیو", "OH"),  # Ohio in Urdu, not Ojai
+    ],
+)
+def test_a_division_bears_the_names_its_towns_qualify_it_by(engine, query, admin1):
+    # GeoNames gives these states no such names; hundreds of their towns' names carry
+    # them after a comma ("هیلتاپ، ویرجینیای غربی"), and the build reads them off.
+    best = engine.normalize(query).best
+    assert (best.place.feature_code, best.place.admin1_code) == ("ADM1", admin1)
+    # As a qualifier too: Columbia, South Carolina, of the Columbias.
+    best = engine.normalize("Columbia، کارولینای جنوبی").best
+    assert (best.place.admin1_code, best.score > 0.9) == ("SC", True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     ("query", "name", "admin1"),
     [
         ("Paris in Texas", "Paris", "TX"),  # the word for "in" between
