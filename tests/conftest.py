@@ -230,5 +230,16 @@ class ServerProcess:
         self.proc.send_signal(sig or signal.SIGTERM)
         try:
             return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Still alive: have it print its threads' stacks, then the log says why.
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self._drainer.join(timeout=10)
+            raise TimeoutError(
+                f"server did not stop within 30 s of {sig or signal.SIGTERM!r} "
+                f"(args {' '.join(self.args)}): " + "".join(self.lines)
+            ) from None
         finally:
             self._drainer.join(timeout=10)
