@@ -53,6 +53,7 @@ ADMIN = pb.DESCRIPTOR.services_by_name["GazetteerAdmin"].full_name
 Phase = pb.ReloadProgress.Phase
 _BARE = frozenset({"query", "request_id"})
 STREAM_AHEAD = 64  # answers a stream computes ahead of its writes (back-pressure bound)
+_SIGNAL_POLL_SECONDS = 0.5  # how soon a signal taken by another thread is acted on
 
 
 class BatchTooLarge(Exception):
@@ -1112,7 +1113,12 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
     watcher.start()
     if ready:
         ready(port)
-    stop.wait()
+    # Waited on with a timeout: a signal the kernel hands to another thread (any of
+    # gRPC's, when the main thread has one pending already) only sets a flag, and the
+    # handler runs once the main thread is back in Python; a wait without a timeout
+    # would never come back to run it, and the server would not stop.
+    while not stop.wait(_SIGNAL_POLL_SECONDS):
+        pass
     if state.health is not None:
         state.health.enter_graceful_shutdown()
     server.stop(config.grace_seconds).wait()
@@ -1185,9 +1191,15 @@ def serve_workers(config: ServerConfig) -> int:
         )
     worst = 0
     try:
-        for pid in children:
-            _, status = os.waitpid(pid, 0)
-            worst = max(worst, os.waitstatus_to_exitcode(status))
+        waiting = set(children)
+        while waiting:  # polled, not blocked in waitpid: see serve() on signals
+            for pid in list(waiting):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    waiting.discard(pid)
+                    worst = max(worst, os.waitstatus_to_exitcode(status))
+            if waiting:
+                time.sleep(_SIGNAL_POLL_SECONDS)
     finally:
         builds.stop()
     return worst

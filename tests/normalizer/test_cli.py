@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import signal
+import sys
 
 import pytest
 
@@ -269,6 +271,26 @@ def test_serve_sigterm_drains_and_restart_serves_last_reload(tmp_path, mini_snap
     r = cli("normalize", "North Depot", "--json", "--server", srv.address)
     assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "depot:1"
     assert srv.stop() == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tgkill(2) is Linux's")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_on_a_signal_another_thread_takes(tmp_path, mini_snapshot, sig):
+    """The kernel may hand a process's signal to any of its threads (gRPC's among them);
+    the server still drains and exits 0."""
+    import ctypes
+
+    srv = ServerProcess(
+        "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path / "data"), "--no-answers"
+    )
+    srv.wait_serving()
+    pid = srv.proc.pid
+    others = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task") if int(t) != pid)
+    assert others, "a gRPC server runs threads besides the main one"
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.tgkill(pid, others[-1], int(sig)) == 0, os.strerror(ctypes.get_errno())
+    assert srv.proc.wait(timeout=30) == 0, "".join(srv.lines)
+    assert any("draining" in line for line in srv.lines)
 
 
 def test_serve_bad_flags():
