@@ -310,24 +310,30 @@ _NKO_FOREIGN = {"ߜ߭": "g", "ߝ߭": "v", "ߖ߭": "z", "ߛ߭": "sh"}
 _NKO_RE = re.compile("|".join([*_NKO_FOREIGN, *_NKO]))
 # Thai and Lao vowels written before the consonant they follow in speech
 # (โตเกียว "tokiaw", ໂຮບາດ "hobad"), and Lao letters unidecode misspells: ຕ is t, not h;
-# ຮ is h, not nothing; ັ (mai kan) is a short a.
+# ຮ is h, not nothing; ແ is ae, not ei; ັ (mai kan) is a short a.
 _PREVOWEL = re.compile(r"([\u0e40-\u0e44\u0ec0-\u0ec4])([\u0e01-\u0e2e\u0e81-\u0eae])")
 # Thai จ is ch in the Royal Thai romanization (unidecode: c); a vowel carrier อ / ອ left
 # over (no consonant before it, see below) is not spoken.
 _THAI_LAO_LETTERS = str.maketrans(
-    {"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia", "จ": "ch", "ซ": "s", "ໜ": "n", "ໝ": "m",
+    {"ຕ": "t", "ຮ": "h", "ັ": "a", "ຽ": "ia", "ແ": "ae", "จ": "ch", "ซ": "s", "ໜ": "n", "ໝ": "m",
      "อ": "", "ອ": ""}
 )  # fmt: skip
 # ห / ຫ before a sonorant is not spoken, it only gives the syllable its tone (หนองคาย
 # Nong Khai, ใหม่ mai, ຫລວງພະບາງ Luang Phabang; Lao writes ໜ and ໝ for two of them,
 # unidecode "hn", "hm").
 _SILENT = re.compile("\u0e2b(?=[งญนมยรลว])|\u0eab(?=[ງຍນມຣລວ])")
-# Vowels written around the consonant: เ-ีย ia, เ-ือ uea, เ-า ao (Thai); ເ-ົາ ao (Lao).
+# Vowels written around the consonant (a tone mark may sit on it): เ-ีย ia, เ-ือ uea,
+# เ-าะ o (เกาะ ko, island: Ko Samui), เ-า ao (Thai); ເ-ົາ ao, ເ-ືອ uea (ເມືອງ mueang),
+# ເ-ຍ ia (ແກມເບຍ Gambia), ເ-າະ o (ເກາະ ko) (Lao).
 _CIRCUMFIX = (
     (re.compile(r"เ([\u0e01-\u0e2e])ีย"), r"\1ia"),
-    (re.compile(r"เ([\u0e01-\u0e2e])ือ"), r"\1uea"),
+    (re.compile(r"เ([\u0e01-\u0e2e])ื([\u0e48-\u0e4b]?)อ"), r"\1uea\2"),
+    (re.compile(r"เ([\u0e01-\u0e2e])([\u0e48-\u0e4b]?)าะ"), r"\1o\2"),
     (re.compile(r"เ([\u0e01-\u0e2e])า"), r"\1ao"),
     (re.compile(r"ເ([\u0e81-\u0eae])ົາ"), r"\1ao"),
+    (re.compile(r"ເ([\u0e81-\u0eae])ື([\u0ec8-\u0ecb]?)ອ"), r"\1uea\2"),
+    (re.compile(r"ເ([\u0e81-\u0eae])([\u0ec8-\u0ecb]?)າະ"), r"\1o\2"),
+    (re.compile(r"ເ([\u0e81-\u0eae])([\u0ec8-\u0ecb]?)ຍ"), r"\1ia\2"),
 )
 _THAI_LAO = re.compile(r"[\u0e00-\u0eff]")
 # Sara am (ำ, ຳ), which NFKC splits into nikhahit and sara aa, is "am" after its consonant

@@ -184,11 +184,13 @@ def test_a_letter_inside_a_word_is_no_ending():
         ("ኡልያኖቭስክ", "geonames:479123"),  # Amharic: Ulyanovsk, syllable by syllable
         ("ዳውሰን ክሪክ", "geonames:5935804"),  # Dawson Creek
         ("ၻႃႇၵႃႇ", "geonames:1185241"),  # Shan: Dhaka
+        ("ແກມເບຍ", "geonames:2413451"),  # Lao (pycountry): Gambia, not Zambia
+        ("ເກາະແມນ", "geonames:3042225"),  # the Isle of Man (ເກາະ ko, island)
     ],
 )
 def test_city_names_in_scripts_unidecode_misreads(engine, query, expected):
-    # CLDR's names: none is in the gazetteer as written; read letter by letter or
-    # syllable by syllable, they meet the Latin names.
+    # CLDR's and pycountry's names: none is in the gazetteer as written; read letter by
+    # letter or syllable by syllable, they meet the Latin names.
     best = engine.normalize(query).best
     assert best.place.id == expected
     assert best.match_type in (MatchType.TRANSLITERATED, MatchType.FUZZY)

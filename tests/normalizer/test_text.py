@@ -234,7 +234,8 @@ def test_ethiopic_syllables(text, folded):
         ("มอสโก", "mosko"),  # อ after a consonant is the vowel o (unidecode: a word break)
         ("ขอนแก่น", "khonkaen"),  # Khon Kaen
         ("ออสโล", "oslo"),  # the first อ carries the vowel, the second is it
-        ("ມອນເຕີເຣຍ", "monteirey"),  # Lao ອ likewise; ຍ ends a word as y
+        ("ມອນເຕີເຣຍ", "monteiria"),  # Lao ອ likewise; ເ-ຍ is ia
+        ("ຫາດຊາຍ", "hadsay"),  # ຍ ends a word as y
         ("ດາກາ", "daka"),  # long vowels written once, as the Royal Thai system does
         ("ภูเก็ต", "phuket"),
         ("ၻႃႇၵႃႇ", "daka"),  # Shan letters only, none of the Burmese block's first part
@@ -438,6 +439,11 @@ def test_arabic_vowel_marks_are_not_letters():
         ("ຈຳປາສັກ", "champasak"),  # Lao likewise
         ("ຫົວພັນ", "huaphan"),  # Lao ົວ ua
         ("ຄໍໂດບາ", "khodoba"),  # Lao niggahita alone: o
+        ("เกาะสมุย", "kosmuy"),  # Thai เ-าะ o: เกาะ ko, island (unidecode: kaoa)
+        ("เรื่อง", "rueang"),  # Thai เ-ือ uea, a tone mark inside it
+        ("ເມືອງ", "mueang"),  # Lao ເ-ືອ uea
+        ("ແກມເບຍ", "kaembia"),  # Lao ແ ae (unidecode: ei) and ເ-ຍ ia: Gambia
+        ("ເກາະແມນ", "komaen"),  # Lao ເ-າະ o: the Isle of Man
         ("ซากราเมนโต", "sakramento"),  # Thai ซ is s (unidecode: ch)
         ("หนองคาย", "nongkhay"),  # ห before a sonorant is not spoken, it gives the tone
         ("เชียงใหม่", "chiangmai"),
