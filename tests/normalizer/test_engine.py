@@ -73,6 +73,7 @@ def test_former_and_short_country_names(engine, name, country):
         ("Kokos Adası", "CC"),  # Turkish
         ("Kepulauan Christmas", "CX"),  # Indonesian (was Christmas, Florida)
         ("Острва Кајман", "KY"),  # Serbian Cyrillic
+        ("কোকোস (কিলিং) দ্বীপ", "CC"),  # Bengali, where the name says দ্বীপপুঞ্জ
     ],
 )
 def test_islands_said_in_another_language(engine, query, country):
@@ -101,6 +102,10 @@ def test_island_words_stay_words_of_the_name(engine, query, name):
         ("Federatzione Russa", "RU"),  # federation: Sardinian, Greek, Armenian
         ("Ρωσική Ομοσπονδία", "RU"),
         ("Ռուսաստանի Դաշնություն", "RU"),
+        ("சிரியன் அரபு குடியரசு", "SY"),  # Tamil "republic" (was a province of Iran)
+        ("டான்சானியா ஐக்கிய குடியரசு", "TZ"),  # (was the Dominican Republic)
+        ("ਸੀਰੀਅਨ ਅਰਬ ਗਣਰਾਜ", "SY"),  # Punjabi (was nothing)
+        ("ലാവോ പീപ്പിള്\u200dസ് ജനാധിപത്യ റിപ്പബ്ലിക്", "LA"),  # Malayalam (was nothing)
     ],
 )
 def test_formal_state_names_in_more_languages(engine, query, country):

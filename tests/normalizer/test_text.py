@@ -404,6 +404,8 @@ def test_island_core():
     assert island_core("cocos islands") == "cocos"
     assert island_core("isle of man") == ""  # three letters: too short a key
     assert island_core("norfolk") == ""  # no word for island: no key
+    assert island_core(fold("பரோயே தீவுகள்")) == "paroye"  # Tamil
+    assert island_core(fold("ব্রিটিশ ভার্জিন দ্বীপপুঞ্জ")) == fold("ব্রিটিশ ভার্জিন")  # Bengali
 
 
 def test_arabic_vowel_marks_are_not_letters():
@@ -529,6 +531,8 @@ def test_formal_classes_say_what_formal_words_say():
     assert formal_classes(fold("Korea, Demokratische Volksrepublik")) == {"D", "P", "R"}
     assert formal_classes(fold("República de Corea")) == {"R"}
     assert formal_classes(fold("Korea")) == frozenset()
+    assert formal_classes(fold("கொரிய குடியரசு")) == {"R"}  # Tamil
+    assert formal_classes(fold("ਕੋਰੀਆ, ਲੋਕਤੰਤਰੀ ਗਣਰਾਜ")) == {"D", "R"}  # Punjabi
 
 
 def test_first_folds_from_many_threads_at_once():
