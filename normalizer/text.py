@@ -308,6 +308,10 @@ _NKO = {
 # Letters with a dot-like mark for sounds N'Ko borrows: ߜ߭ g, ߝ߭ v, ߖ߭ z, ߛ߭ sh.
 _NKO_FOREIGN = {"ߜ߭": "g", "ߝ߭": "v", "ߖ߭": "z", "ߛ߭": "sh"}
 _NKO_RE = re.compile("|".join([*_NKO_FOREIGN, *_NKO]))
+# Thaana's long vowels, which unidecode spells aa, ee, oo, ey, oa, written as the short
+# ones (ޢުމާން umaan, Oman; ޓޯގޯ toagoa, Togo), as long vowels are in the other scripts.
+_THAANA = re.compile("[\u0780-\u07bf]")
+_THAANA_LONG = str.maketrans({"ާ": "ަ", "ީ": "ި", "ޫ": "ު", "ޭ": "ެ", "ޯ": "ޮ"})
 # Thai and Lao vowels written before the consonant they follow in speech
 # (โตเกียว "tokiaw", ໂຮບາດ "hobad"), and Lao letters unidecode misspells: ຕ is t, not h;
 # ຮ is h, not nothing; ແ is ae, not ei; ັ (mai kan) is a short a.
@@ -729,6 +733,8 @@ def _tibetan_syllable(m: re.Match) -> str:
 
 def _respell(prepared: str) -> str:
     """Spell the scripts above before unidecode sees them."""
+    if _THAANA.search(prepared):
+        prepared = prepared.translate(_THAANA_LONG)
     if _NKO_ANY.search(prepared):
         prepared = _NKO_RE.sub(lambda m: _NKO_FOREIGN.get(m.group(0)) or _NKO[m.group(0)], prepared)
     if _THAI_LAO.search(prepared):

@@ -236,6 +236,8 @@ def test_ethiopic_syllables(text, folded):
         ("ออสโล", "oslo"),  # the first อ carries the vowel, the second is it
         ("ມອນເຕີເຣຍ", "monteiria"),  # Lao ອ likewise; ເ-ຍ is ia
         ("ຫາດຊາຍ", "hadsay"),  # ຍ ends a word as y
+        ("ޢުމާން", "uman"),  # Thaana long vowels written once (unidecode: umaan), Oman
+        ("ޓޯގޯ", "togo"),  # (unidecode: toagoa)
         ("ດາກາ", "daka"),  # long vowels written once, as the Royal Thai system does
         ("ภูเก็ต", "phuket"),
         ("ၻႃႇၵႃႇ", "daka"),  # Shan letters only, none of the Burmese block's first part
