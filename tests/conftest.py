@@ -212,17 +212,22 @@ class ServerProcess:
                 return
             time.sleep(0.1)
         code = self.proc.poll()
-        if code is None:  # alive but not serving: have it print its threads' stacks
-            import signal
-
-            self.proc.send_signal(signal.SIGUSR1)
-            time.sleep(1)
-        self.proc.kill()
-        self.proc.wait(timeout=30)
+        self._kill_with_stacks()  # alive but not serving: its stacks say where it waits
         raise TimeoutError(
             f"server never became SERVING (exit {code}, last health answer {last}; "
             f"args {' '.join(self.args)}): " + "".join(self.lines)
         )
+
+    def _kill_with_stacks(self) -> None:
+        """Kill the server; if it is still alive, first have it print every thread's
+        stack to its log (SIGUSR1, faulthandler), so a hung server explains itself."""
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+        self.proc.kill()
+        self.proc.wait(timeout=30)
 
     def stop(self, sig=None) -> int:
         import signal
@@ -231,12 +236,8 @@ class ServerProcess:
         try:
             return self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            # Still alive: have it print its threads' stacks, then the log says why.
-            self.proc.send_signal(signal.SIGUSR1)
-            time.sleep(1)
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-            self._drainer.join(timeout=10)
+            self._kill_with_stacks()
+            self._drainer.join(timeout=10)  # the stacks in the log before it is read
             raise TimeoutError(
                 f"server did not stop within 30 s of {sig or signal.SIGTERM!r} "
                 f"(args {' '.join(self.args)}): " + "".join(self.lines)
