@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
+    if bad := _not_utf8(args):
+        print(f"placenorm: {bad}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.func(args)
     except CliError as exc:
@@ -52,6 +55,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+# Arguments naming local files, which may hold any bytes the file system allows. Every
+# other argument is text matched or sent to the server, which must be UTF-8.
+_LOCAL_FILES = frozenset(
+    "input output snapshot data_dir tls_ca tls_cert tls_key tls_client_ca token_file "
+    "admin_token_file".split()
+)
+
+
+def _not_utf8(args: argparse.Namespace) -> str | None:
+    """What is wrong with the first text argument that is not UTF-8 (Python reads such
+    bytes of the command line as lone surrogates), or None."""
+    local = _LOCAL_FILES | ({"sources"} if args.command == "build" else set())
+    for dest, value in vars(args).items():
+        if dest in local:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and not v.isascii():
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    return f"argument {dest.replace('_', '-')}: {v!r} is not valid UTF-8"
+    return None
 
 
 # ------------------------------------------------------------------ parser

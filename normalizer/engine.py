@@ -28,7 +28,7 @@ from gazetteer import snapshot
 from gazetteer.model import ASCII, CANONICAL, FEATURE_CLASSES, PREFERRED, Name, Place
 from normalizer import rank as ranking
 from normalizer.answers import Answers, answers_path
-from normalizer.errors import PlaceNotFound, QueryError
+from normalizer.errors import PlaceNotFound, QueryError, shown
 from normalizer.index import PLACE_TEXT, RECORD_SEP, Index, deletions, swap_aware
 from normalizer.inflection import cyrillic_lemmas
 from normalizer.rank import Hit, haversine_km
@@ -214,7 +214,7 @@ class Normalizer:
         for i in hits:
             if self._str["id"][int(i)] == place_id:
                 return int(i)
-        raise PlaceNotFound(f"no place with id {place_id!r}")
+        raise PlaceNotFound(f"no place with id {shown(place_id)}")
 
     def get(self, place_id: str) -> Place:
         """The place with all its names and languages. Raises PlaceNotFound."""
@@ -368,17 +368,26 @@ class Normalizer:
         for c in fclasses:
             if c not in FEATURE_CLASSES:
                 raise QueryError(
-                    f"unknown feature class {c!r}; one of {''.join(sorted(FEATURE_CLASSES))}"
+                    f"unknown feature class {shown(c)}; one of {''.join(sorted(FEATURE_CLASSES))}"
                 )
         if len(q.context) > lim.max_context:
             raise QueryError(f"{len(q.context)} context names, at most {lim.max_context}")
+        for name in q.context:
+            if name.strip():
+                try:
+                    self.clean(name)
+                except QueryError as exc:
+                    raise QueryError(f"context name {shown(name)}: {exc}") from None
         if q.near is not None:
             lat, lon = q.near
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise QueryError(f"near point {lat},{lon} out of range")
         language = (q.language or "").strip() or None
-        if language and not all(part.isalnum() for part in language.replace("_", "-").split("-")):
-            raise QueryError(f"language {q.language!r} is not a BCP-47 tag")
+        if language and (
+            len(language) > 35  # RFC 5646 4.4.1: a tag this long covers every real use
+            or not all(p.isascii() and p.isalnum() for p in language.replace("_", "-").split("-"))
+        ):
+            raise QueryError(f"language {shown(q.language or '')} is not a BCP-47 tag")
         cleaned = (text, countries, prefer, fclasses, limit, language)
         if cleaned == (
             q.text,
@@ -412,8 +421,12 @@ class Normalizer:
         if not plain:
             text = text.translate(INVISIBLE)  # dropped, not refused
             for ch in text:
-                if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
+                category = unicodedata.category(ch)
+                if category == "Cc" and ch not in "\t\n\r":
                     raise QueryError(f"query contains control character U+{ord(ch):04X}")
+                if category == "Cs":
+                    # What Python makes of bytes that are not UTF-8 (surrogateescape).
+                    raise QueryError(f"query is not valid Unicode: lone surrogate U+{ord(ch):04X}")
         text = " ".join(text.split())
         if not text:
             raise QueryError("query is empty")
@@ -428,7 +441,7 @@ class Normalizer:
 
         cc = code.strip().upper()
         if cc not in country_table() and cc not in self._countries:
-            raise QueryError(f"unknown country code {code!r} (ISO 3166-1 alpha-2 expected)")
+            raise QueryError(f"unknown country code {shown(code)} (ISO 3166-1 alpha-2 expected)")
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = (), where: bool = True) -> Result:

@@ -21,3 +21,11 @@ class PlaceNotFound(PlacenormError, LookupError):
 
 class NotReady(PlacenormError):
     pass
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """`value` quoted for an error message, cut to `limit` characters: a refusal's message
+    travels in the call's trailers, which clients cap (8 KB by default in grpc)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value)} characters)"

@@ -28,6 +28,7 @@ from concurrent import futures
 from pathlib import Path
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -39,7 +40,7 @@ from normalizer.answers import Answers, answers_path, current, spawn_builder
 from normalizer.build import build_snapshot, ensure_default, fold_fingerprint
 from normalizer.config import ServerConfig
 from normalizer.engine import Normalizer
-from normalizer.errors import NotReady, PlaceNotFound, QueryError
+from normalizer.errors import NotReady, PlaceNotFound, QueryError, shown
 from normalizer.text import load_readers
 from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
@@ -72,6 +73,61 @@ class UploadTooLarge(Exception):
     pass
 
 
+class MalformedMessage(QueryError):
+    """A request message that does not parse (a string that is not UTF-8, a broken wire
+    format). The service's parsers return it as a value instead of raising: grpc would
+    answer a parser's exception with UNKNOWN or INTERNAL and end a stream over one bad
+    message, where a call should be refused with INVALID_ARGUMENT and a stream item
+    answered with its own error."""
+
+
+def _parser(message_type) -> Callable[[bytes], object]:
+    parse = message_type.FromString
+    name = message_type.DESCRIPTOR.full_name
+
+    def parse_or_refuse(data: bytes):
+        try:
+            return parse(data)
+        except DecodeError as exc:
+            reason = str(exc).rpartition("': ")[2] or "malformed"
+            return MalformedMessage(f"request is not a valid {name}: {reason}")
+
+    return parse_or_refuse
+
+
+def _parsed(message):
+    """The request, or its MalformedMessage raised."""
+    if isinstance(message, MalformedMessage):
+        raise message
+    return message
+
+
+_HANDLERS = {
+    (False, False): grpc.unary_unary_rpc_method_handler,
+    (False, True): grpc.unary_stream_rpc_method_handler,
+    (True, False): grpc.stream_unary_rpc_method_handler,
+    (True, True): grpc.stream_stream_rpc_method_handler,
+}
+
+
+def add_servicer(server, service: str, servicer) -> None:
+    """Serve `servicer` as placenorm.v1.<service>, as the generated
+    add_<service>Servicer_to_server does, but with the parsers of `_parser`."""
+    descriptor = pb.DESCRIPTOR.services_by_name[service]
+    handlers = {
+        method.name: _HANDLERS[method.client_streaming, method.server_streaming](
+            getattr(servicer, method.name),
+            request_deserializer=_parser(getattr(pb, method.input_type.name)),
+            response_serializer=getattr(pb, method.output_type.name).SerializeToString,
+        )
+        for method in descriptor.methods
+    }
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(descriptor.full_name, handlers),)
+    )
+    server.add_registered_method_handlers(descriptor.full_name, handlers)
+
+
 class Deadline(Exception):
     pass
 
@@ -91,7 +147,17 @@ _STATUS: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
 )
 
 
+MAX_DETAILS = 2000  # characters of a status message (trailers: clients cap them at 8 KB)
+
+
 def status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    code, message = _status_for(exc)
+    if len(message) > MAX_DETAILS:
+        message = message[: MAX_DETAILS - 40] + f"... ({len(message)} characters)"
+    return code, message
+
+
+def _status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
     if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
         import errno
 
@@ -129,7 +195,7 @@ def _rpc(method: str, *, streaming: bool = False) -> Callable:
             def stream_wrapper(self, request, context):
                 start = time.perf_counter()
                 try:
-                    yield from fn(self, request, context)
+                    yield from fn(self, _parsed(request), context)
                 except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
                     if _is_abort(exc):
                         raise
@@ -143,7 +209,7 @@ def _rpc(method: str, *, streaming: bool = False) -> Callable:
         def wrapper(self, request, context):
             start = time.perf_counter()
             try:
-                out = fn(self, request, context)
+                out = fn(self, _parsed(request), context)
             except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
                 if _is_abort(exc):
                     raise
@@ -356,6 +422,8 @@ class NormalizerLogic:
     def stream_item(self, request: pb.NormalizeRequest) -> pb.NormalizeResponse:
         """One stream item; a refused item answers with `error` instead of ending the stream."""
         engine = self.state.require()
+        if isinstance(request, MalformedMessage):
+            return _refused(engine, pb.NormalizeRequest(), request)
         msg = self._bare_hit(engine, request)
         if msg is not None:
             return msg
@@ -442,9 +510,12 @@ class AsyncNormalizerService(pb_grpc.NormalizerServicer):
         self.logic = NormalizerLogic(state, config)
         self._pool = pool
 
-    async def _call(self, method: str, context, fn: Callable, *args, offload: bool = False):
+    async def _call(
+        self, method: str, context, fn: Callable, request, *args, offload: bool = False
+    ):
         start = time.perf_counter()
         try:
+            args = (_parsed(request), *args)
             if offload:
                 out = await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
             else:
@@ -521,7 +592,7 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         yield from self.upload_events(request_iterator)
 
     def reload_events(self, request: pb.ReloadRequest) -> Iterator[pb.ReloadProgress]:
-        paths = [self._confine(p) for p in request.sources]
+        paths = [self._confine(p) for p in _parsed(request).sources]
         if not paths:
             raise QueryError("no sources given")
         yield from self._reload(paths, request.format, request.dry_run)
@@ -543,18 +614,18 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         total = 0
         out = None
         try:
-            for i, chunk in enumerate(chunks):
+            for i, chunk in enumerate(map(_parsed, chunks)):
                 if i == 0:
                     fmt, dry_run = chunk.format, chunk.dry_run
                 if chunk.filename:
                     name = os.path.basename(chunk.filename.replace("\\", "/"))
                     if not name or name.startswith("."):
-                        raise QueryError(f"bad upload file name {chunk.filename!r}")
+                        raise QueryError(f"bad upload file name {shown(chunk.filename)}")
                     if out:
                         out.close()
                     path = workdir / name
                     if path in paths:
-                        raise QueryError(f"file {name!r} uploaded twice")
+                        raise QueryError(f"file {shown(name)} uploaded twice")
                     paths.append(path)
                     out = open(path, "wb")  # noqa: SIM115 - closed on the next file or below
                 elif out is None:
@@ -574,15 +645,17 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         """Resolve a source under the data dir; refuse anything that leaves it."""
         root = self.config.data_dir.resolve()
         if not source or os.path.isabs(source):
-            raise PathRefused(f"source {source!r} must be a path relative to the server's data dir")
+            raise PathRefused(
+                f"source {shown(source)} must be a path relative to the server's data dir"
+            )
         real = (root / source).resolve()
         if real != root and root not in real.parents:
-            raise PathRefused(f"source {source!r} leaves the server's data dir")
+            raise PathRefused(f"source {shown(source)} leaves the server's data dir")
         return str(real)
 
     def _reload(self, paths: list[str], fmt: str, dry_run: bool) -> Iterator[pb.ReloadProgress]:
         if fmt and fmt not in FORMATS:
-            raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+            raise QueryError(f"unknown format {shown(fmt)}; one of {', '.join(FORMATS)}")
         if not self.state.reload_lock.acquire(blocking=False):
             raise ReloadBusy("a reload is already running; try again when it has finished")
         try:
@@ -933,9 +1006,7 @@ def create_server(config: ServerConfig, state: State) -> tuple[grpc.Server | Aio
             interceptors=[AsyncAdminAuth(config.admin_token)] if config.admin_token else [],
             options=_options(config),
         )
-        pb_grpc.add_NormalizerServicer_to_server(
-            AsyncNormalizerService(state, config, pool), server
-        )
+        add_servicer(server, "Normalizer", AsyncNormalizerService(state, config, pool))
         return server, _add_services(server, config, state, pool)
 
     aio = AioServer(build)
@@ -957,7 +1028,7 @@ def _create_thread_server(config: ServerConfig, state: State) -> tuple[grpc.Serv
         interceptors=[AdminAuth(config.admin_token)] if config.admin_token else [],
         options=_options(config),
     )
-    pb_grpc.add_NormalizerServicer_to_server(NormalizerService(state, config), server)
+    add_servicer(server, "Normalizer", NormalizerService(state, config))
     return server, _add_services(server, config, state)
 
 
@@ -970,7 +1041,7 @@ def _add_services(
     if config.admin_token:
         admin = AdminService(state, config)
         servicer = AsyncAdminService(admin, pool) if pool is not None else admin
-        pb_grpc.add_GazetteerAdminServicer_to_server(servicer, server)
+        add_servicer(server, "GazetteerAdmin", servicer)
         services.append(ADMIN)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -121,6 +121,22 @@ def test_usage_error_is_one_line_exit_2(args, said):
     assert r.stderr.count("\n") == 1 and said in r.stderr and "--help" in r.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("normalize", "--local", "Paris", "Par\udcffis"),
+        ("normalize", "--context", "Par\udcffis", "Paris"),
+        ("place", "geonames:1\udcff"),
+    ],
+)
+def test_arguments_not_utf8_are_a_usage_error(args):
+    # Bytes that are not UTF-8 on the command line (a Latin-1 terminal, a file name
+    # pasted as a name) reach Python as lone surrogates.
+    r = cli(*args)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "\\udcff" in r.stderr and "' is not valid UTF-8" in r.stderr
+
+
 def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
     src = tmp_path / "in.csv"
     rows = [

@@ -483,12 +483,17 @@ def test_get_place_with_names(mini_engine):
         (dict(query="🙂🙂"), "no letters or digits"),
         (dict(query="-- , ?"), "no letters or digits"),  # printable ASCII takes a fast path
         (dict(query="a\x7fb"), "control character U+007F"),
+        (dict(query="Par\udcffis"), "not valid Unicode: lone surrogate U+DCFF"),  # not UTF-8
+        (dict(query="Susa", context=["x\x00"]), "context name 'x\\x00': query contains control"),
         (dict(query="   "), "query is empty"),
         (dict(query="x" * 300), "at most 256"),
         (dict(query="Susa", limit=51), "limit 51 out of range 1..50"),
         (dict(query="Susa", limit=-1), "limit -1 out of range"),
         (dict(query="Susa", countries=["XX"]), "unknown country code 'XX'"),
         (dict(query="Susa", feature_classes=["Q"]), "unknown feature class 'Q'"),
+        (dict(query="Susa", countries=["x" * 5000]), "'... (5000 characters) (ISO 3166-1"),
+        (dict(query="Susa", language="fr-é"), "language 'fr-é' is not a BCP-47 tag"),
+        (dict(query="Susa", language="en-" + "x" * 40), "is not a BCP-47 tag"),
         (dict(query="Susa", min_score=2.0), "min_score 2.0 out of range"),
     ],
 )

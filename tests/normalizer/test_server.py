@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
 import time
@@ -55,6 +56,100 @@ def test_stream_order_and_bad_item_does_not_end_it(mini_server):
     assert out[0].candidates and out[2].candidates
     assert out[1].error.code == "INVALID_ARGUMENT" and "empty" in out[1].error.message
     assert "control character" in out[3].error.message
+
+
+def _not_utf8(message) -> bytes:
+    """`message` on the wire with its string "ab" turned into bytes that are not UTF-8."""
+    wire = message.SerializeToString()
+    assert wire.count(b"ab") == 1
+    return wire.replace(b"ab", b"\xff\xfe")
+
+
+def _raw(channel, method: str, kind: str = "unary_unary"):
+    """A method of the channel that sends and receives bytes as they are."""
+    return getattr(channel, kind)(method, request_serializer=None, response_deserializer=None)
+
+
+def test_malformed_messages_refused_as_invalid_argument(mini_server):
+    # Strings not UTF-8 and broken wire formats come from hand-rolled clients: each call
+    # is refused with INVALID_ARGUMENT naming the message, not UNKNOWN or INTERNAL.
+    old = mini_server.state.engine.version
+    cases = [
+        ("Normalizer/Normalize", _not_utf8(pb.NormalizeRequest(query="ab")), "NormalizeRequest"),
+        ("Normalizer/Normalize", b"\xff\xff\xff", "Wire format was corrupt"),
+        (
+            "Normalizer/NormalizeBatch",
+            _not_utf8(pb.NormalizeBatchRequest(requests=[pb.NormalizeRequest(query="ab")])),
+            "NormalizeBatchRequest",
+        ),
+        ("Normalizer/GetPlace", _not_utf8(pb.GetPlaceRequest(id="ab")), "GetPlaceRequest"),
+    ]
+    for method, wire, says in cases:
+        call = _raw(mini_server.channel, f"/placenorm.v1.{method}")
+        code, details = _code(functools.partial(call, wire, timeout=10))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT, (method, details)
+        assert says in details and details.startswith("request is not a valid placenorm.v1.")
+    reload = _raw(mini_server.channel, "/placenorm.v1.GazetteerAdmin/Reload", "unary_stream")
+    code, details = _code(
+        lambda: list(reload(_not_utf8(pb.ReloadRequest(sources=["ab"])), metadata=auth()))
+    )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "ReloadRequest" in details
+    upload = _raw(mini_server.channel, "/placenorm.v1.GazetteerAdmin/Upload", "stream_stream")
+    chunks = [
+        pb.UploadChunk(filename="places.jsonl", data=b"{}").SerializeToString(),
+        _not_utf8(pb.UploadChunk(filename="ab")),
+    ]
+    code, details = _code(lambda: list(upload(iter(chunks), metadata=auth())))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "UploadChunk" in details
+    assert mini_server.state.engine.version == old
+    assert not list((mini_server.config.data_dir / "uploads").iterdir())
+    # The server goes on answering on the same channel.
+    resp = mini_server.stub.Normalize(pb.NormalizeRequest(query="Shushi"))
+    assert resp.candidates[0].place.id == "geonames:147105"
+
+
+def test_refusals_quote_a_long_value_cut_short(mini_server):
+    # A refusal's message travels in the trailers, which the client caps (8 KB): one that
+    # quoted a 100,000-character value whole reached the client as RESOURCE_EXHAUSTED.
+    long = "x" * 100_000
+    calls = [
+        (lambda: mini_server.stub.GetPlace(pb.GetPlaceRequest(id=long)), "NOT_FOUND"),
+        (
+            lambda: mini_server.stub.Normalize(
+                pb.NormalizeRequest(query="Susa", country_codes=[long])
+            ),
+            "INVALID_ARGUMENT",
+        ),
+        (
+            lambda: list(
+                mini_server.admin.Reload(pb.ReloadRequest(sources=["/" + long]), metadata=auth())
+            ),
+            "PERMISSION_DENIED",
+        ),
+    ]
+    for call, status in calls:
+        code, details = _code(call)
+        assert code.name == status and "characters)" in details and len(details) < 200
+    # Whatever else a message quotes (here the missing file's path) is cut at 2,000.
+    code, details = _code(
+        lambda: list(mini_server.admin.Reload(pb.ReloadRequest(sources=[long]), metadata=auth()))
+    )
+    assert code.name == "FAILED_PRECONDITION" and len(details) <= 2000
+    assert details.endswith("characters)")
+
+
+def test_stream_answers_a_malformed_message_as_one_bad_item(mini_server):
+    stream = _raw(mini_server.channel, "/placenorm.v1.Normalizer/NormalizeStream", "stream_stream")
+    wires = [
+        pb.NormalizeRequest(query="Yerevan", request_id="0").SerializeToString(),
+        _not_utf8(pb.NormalizeRequest(query="ab", request_id="1")),
+        pb.NormalizeRequest(query="Moscow", request_id="2").SerializeToString(),
+    ]
+    out = [pb.NormalizeResponse.FromString(w) for w in stream(iter(wires), timeout=10)]
+    assert [r.request_id for r in out] == ["0", "", "2"]
+    assert out[0].candidates and out[2].candidates
+    assert out[1].error.code == "INVALID_ARGUMENT" and "UTF-8" in out[1].error.message
+    assert out[1].gazetteer_version == mini_server.state.engine.version
 
 
 def test_stream_answers_in_order_while_requests_keep_coming(mini_server):
@@ -457,6 +552,13 @@ def test_thread_pool_server_answers_and_maps_errors(mini_snapshot, tmp_path):
                 )
             )
             assert out[0].candidates and out[1].error.code == "INVALID_ARGUMENT"
+            wire = _not_utf8(pb.NormalizeRequest(query="ab"))
+            call = _raw(ch, "/placenorm.v1.Normalizer/Normalize")
+            code, details = _code(lambda: call(wire, timeout=10))
+            assert code == grpc.StatusCode.INVALID_ARGUMENT and "UTF-8" in details
+            stream = _raw(ch, "/placenorm.v1.Normalizer/NormalizeStream", "stream_stream")
+            out = [pb.NormalizeResponse.FromString(w) for w in stream(iter([wire]), timeout=10)]
+            assert out[0].error.code == "INVALID_ARGUMENT"
     finally:
         assert srv.stop() == 0
 
