@@ -514,6 +514,7 @@ def _bulk(args) -> int:
         src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         raise CliError(f"cannot read {args.input}: {exc.strerror}", EXIT_REJECTED) from None
+    reader = None
     try:
         if fmt == "csv":
             reader = csv.DictReader(src)
@@ -542,7 +543,10 @@ def _bulk(args) -> int:
             f"{args.input}: not UTF-8 ({exc.reason} at byte {exc.start})", EXIT_REJECTED
         ) from None
     except csv.Error as exc:
-        raise CliError(f"{args.input}: bad CSV: {exc}", EXIT_REJECTED) from None
+        # The row that failed begins on the line after the last good one (an unclosed
+        # quote fails lines later, at the field-size limit).
+        where = f"{args.input}:{reader.line_num + 1}" if reader else args.input
+        raise CliError(f"{where}: bad CSV row: {exc}", EXIT_REJECTED) from None
     finally:
         if src is not sys.stdin:
             src.close()

@@ -207,6 +207,13 @@ def test_bulk_missing_column_and_bad_file(mini_server, tmp_path):
     bad.write_bytes(b"name\n\xff\xfe\n")
     r = cli("normalize", "--input", str(bad), "--server", mini_server.address)
     assert r.returncode == 4 and "not UTF-8" in r.stderr and "Traceback" not in r.stderr
+    # A quote left open runs on for thousands of lines, to the field-size limit: the
+    # message names the line the row began on.
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text('name\nYerevan\n"Moscow\n' + "Town of many names\n" * 10_000)
+    r = cli("normalize", "--input", str(unclosed), "--server", mini_server.address)
+    assert r.returncode == 4 and r.stderr.count("\n") == 1
+    assert f"{unclosed}:3: bad CSV row: field larger than field limit" in r.stderr
 
 
 def test_place_and_info(mini_server):
