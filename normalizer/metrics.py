@@ -37,5 +37,8 @@ def gazetteer(engine: Normalizer) -> None:
 
 def start(port: int):
     """Serve /metrics on 127.0.0.1:port in a daemon thread; returns the HTTP server."""
-    server, _thread = start_http_server(port, addr="127.0.0.1")
+    try:
+        server, _thread = start_http_server(port, addr="127.0.0.1")
+    except OSError as exc:
+        raise OSError(f"metrics port 127.0.0.1:{port}: {exc.strerror or exc}") from None
     return server

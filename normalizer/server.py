@@ -1155,6 +1155,8 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
     import signal
 
     state = State()
+    if config.metrics_port is not None:
+        metrics.start(config.metrics_port)  # first: a port taken fails before any listens
     server, port = create_server(config, state)
     server.start()
     log.info(
@@ -1164,8 +1166,6 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
         "on" if config.admin_token else "off",
         "on" if config.tls_cert else "off",
     )
-    if config.metrics_port is not None:
-        metrics.start(config.metrics_port)
     stop = threading.Event()
 
     def on_signal(signum, frame):

@@ -327,6 +327,23 @@ def test_serve_bad_flags():
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_serve_with_its_metrics_port_taken_says_so_before_listening(tmp_path, mini_snapshot):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = cli(
+            "serve", "--port", "0", "--snapshot", str(mini_snapshot),
+            "--data-dir", str(tmp_path), "--metrics-port", str(port), timeout=60,
+        )  # fmt: skip
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"placenorm: cannot serve: metrics port 127.0.0.1:{port}: Address already in use"
+    ]
+
+
 def test_readme_examples_run(default_server, tmp_path):
     """Every `$ placenorm ...` line in README.md runs and exits 0 against a real server."""
     import shlex
