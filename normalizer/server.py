@@ -1238,12 +1238,18 @@ def serve_workers(config: ServerConfig) -> int:
             code = 1
             try:
                 code = serve(child, ready=lambda port: _tell(told, port))
+            except OSError as exc:  # a port taken: the parent says it and stops the others
+                with contextlib.suppress(OSError):
+                    os.write(told, b"! %s\n" % " ".join(str(exc).split()).encode())
             finally:
                 os._exit(code)
         children.append(pid)
     os.close(told)
 
+    signalled: list[int] = []
+
     def forward(signum, frame):
+        signalled.append(signum)
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
@@ -1253,7 +1259,15 @@ def serve_workers(config: ServerConfig) -> int:
     if config.answers and config.build_answers:
         builds.start(path)
     with os.fdopen(listening, "rb") as told_by_workers:
-        ports = told_by_workers.read().split()
+        said = told_by_workers.read().splitlines()
+    ports = [line for line in said if not line.startswith(b"! ")]
+    if len(ports) < config.workers and not signalled:  # one could not start: none serves
+        forward(signal.SIGTERM, None)
+        for pid in children:
+            os.waitpid(pid, 0)
+        builds.stop()
+        failed = [line[2:].decode() for line in said if line.startswith(b"! ")]
+        raise OSError(failed[0] if failed else "a worker exited before it listened")
     if len(ports) == config.workers:
         print(
             f"placenorm serving on {config.host}:{int(ports[0])} ({config.workers} workers)",

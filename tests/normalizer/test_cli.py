@@ -327,21 +327,30 @@ def test_serve_bad_flags():
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_serve_with_its_metrics_port_taken_says_so_before_listening(tmp_path, mini_snapshot):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_with_its_metrics_port_taken_says_so_and_exits(tmp_path, mini_snapshot, workers):
+    # One process: it fails before its gRPC port listens. Several: the worker that serves
+    # the metrics cannot start, so the parent stops the others and says why (it once
+    # went on with one worker fewer and no word).
     import socket
+
+    from tests.conftest import free_port
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         r = cli(
-            "serve", "--port", "0", "--snapshot", str(mini_snapshot),
-            "--data-dir", str(tmp_path), "--metrics-port", str(port), timeout=60,
+            "serve", "--port", str(free_port()), "--workers", str(workers),
+            "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path),
+            "--metrics-port", str(port), timeout=60,
         )  # fmt: skip
+    said = f"placenorm: cannot serve: metrics port 127.0.0.1:{port}: Address already in use"
     assert r.returncode == 3 and "Traceback" not in r.stderr
-    assert r.stderr.strip().splitlines() == [
-        f"placenorm: cannot serve: metrics port 127.0.0.1:{port}: Address already in use"
-    ]
+    assert r.stderr.strip().splitlines()[-1] == said
+    assert "serving on" not in r.stderr
+    if workers == 1:
+        assert r.stderr.strip().splitlines() == [said]
 
 
 def test_readme_examples_run(default_server, tmp_path):
