@@ -759,7 +759,7 @@ def _run_reload(
         yield event
     worker.join()
     if "error" in outcome:
-        metrics.reloads.labels(result="rejected").inc()
+        metrics.reloaded("rejected")
         exc = outcome["error"]
         log.warning("reload rejected sources=%s error=%s", paths, exc)
         raise exc if isinstance(exc, Exception) else RuntimeError(str(exc))
@@ -774,7 +774,7 @@ def _run_reload(
         return
     engine = outcome["engine"]
     state.swap(engine)
-    metrics.reloads.labels(result="ok").inc()
+    metrics.reloaded("ok")
     if config.answers:
         state.builds.start(config.current_snapshot)
     yield pb.ReloadProgress(
@@ -1216,15 +1216,28 @@ def serve_workers(config: ServerConfig) -> int:
     The snapshot is built (if needed) once, before forking, and no gRPC object exists
     in the parent: gRPC does not survive a fork once started.
     """
+    path = initial_snapshot(config)
+    shared = None
+    if config.metrics_port is not None:  # served by the first worker, counted by all
+        shared = Path(tempfile.mkdtemp(prefix="placenorm-metrics-"))
+        metrics.share_between_processes(shared)
+    builds = AnswerBuilds()  # one background build of the answers for all the workers
+    try:
+        return _fork_and_wait(config, path, builds)
+    finally:
+        builds.stop()
+        if shared:
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> int:
     import dataclasses
     import signal
 
-    path = initial_snapshot(config)
-    # One background build of the answers for all the workers (they attach the file).
-    builds = AnswerBuilds()
     children: list[int] = []
-    # Each worker writes its port here once it listens: the parent says "serving on"
-    # once all of them do (a worker that dies first closes its end unwritten).
+    # Each worker writes its port here once it listens, or why it could not: the parent
+    # says "serving on" once all of them listen (a worker that dies first closes its end
+    # unwritten).
     listening, told = os.pipe()
     for i in range(config.workers):
         pid = os.fork()
@@ -1245,7 +1258,6 @@ def serve_workers(config: ServerConfig) -> int:
                 os._exit(code)
         children.append(pid)
     os.close(told)
-
     signalled: list[int] = []
 
     def forward(signum, frame):
@@ -1265,7 +1277,6 @@ def serve_workers(config: ServerConfig) -> int:
         forward(signal.SIGTERM, None)
         for pid in children:
             os.waitpid(pid, 0)
-        builds.stop()
         failed = [line[2:].decode() for line in said if line.startswith(b"! ")]
         raise OSError(failed[0] if failed else "a worker exited before it listened")
     if len(ports) == config.workers:
@@ -1275,18 +1286,16 @@ def serve_workers(config: ServerConfig) -> int:
             flush=True,
         )
     worst = 0
-    try:
-        waiting = set(children)
-        while waiting:  # polled, not blocked in waitpid: see serve() on signals
-            for pid in list(waiting):
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    waiting.discard(pid)
-                    worst = max(worst, os.waitstatus_to_exitcode(status))
-            if waiting:
-                time.sleep(_SIGNAL_POLL_SECONDS)
-    finally:
-        builds.stop()
+    waiting = set(children)
+    while waiting:  # polled, not blocked in waitpid: see serve() on signals
+        for pid in list(waiting):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                waiting.discard(pid)
+                metrics.process_gone(pid)
+                worst = max(worst, os.waitstatus_to_exitcode(status))
+        if waiting:
+            time.sleep(_SIGNAL_POLL_SECONDS)
     return worst
 
 

@@ -353,6 +353,38 @@ def test_serve_with_its_metrics_port_taken_says_so_and_exits(tmp_path, mini_snap
         assert r.stderr.strip().splitlines() == [said]
 
 
+def test_metrics_of_workers_count_every_workers_calls(tmp_path, mini_snapshot):
+    # The first worker serves /metrics; the calls the others answer count there too.
+    import re
+    import urllib.request
+
+    import grpc
+
+    from placenorm.v1 import placenorm_pb2 as pb
+    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+    from tests.conftest import free_port
+
+    port = free_port()
+    srv = ServerProcess(
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path),
+        "--no-answers", "--metrics-port", str(port),
+    )  # fmt: skip
+    try:
+        srv.wait_logged("gazetteer serving", count=2)
+        local = [("grpc.use_local_subchannel_pool", 1)]
+        for _ in range(20):  # a connection each: the kernel spreads them over the workers
+            with grpc.insecure_channel(srv.address, options=local) as ch:
+                stub = pb_grpc.NormalizerStub(ch)
+                stub.Normalize(pb.NormalizeRequest(query="Shushi"), timeout=10)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+            body = resp.read().decode()
+    finally:
+        assert srv.stop() == 0
+    ok = r'^placenorm_requests_total\{code="OK",method="Normalize"\} (\S+)$'
+    assert re.findall(ok, body, re.M) == ["20.0"], body
+    assert re.findall(r"^placenorm_gazetteer_places (\S+)$", body, re.M) == ["13.0"], body
+
+
 def test_readme_examples_run(default_server, tmp_path):
     """Every `$ placenorm ...` line in README.md runs and exits 0 against a real server."""
     import shlex
