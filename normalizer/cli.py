@@ -640,7 +640,13 @@ def _stream(
                 except QueryError as exc:
                     emit(row, None, str(exc))
         else:
-            _stream_remote(args, rows, emit)
+            try:
+                _stream_remote(args, rows, emit)
+            except CliError as exc:
+                if count[0]:  # where to resume: the rows written are whole and in order
+                    done = f"stopped after row {count[0]}: the output holds rows 1-{count[0]}"
+                    raise CliError(f"{exc}; {done}", exc.code) from None
+                raise
     finally:
         bar.close()
     return unresolved

@@ -404,6 +404,36 @@ def test_readme_examples_run(default_server, tmp_path):
         assert r.stdout.strip(), line
 
 
+def test_bulk_cut_off_by_the_server_says_where_to_resume(tmp_path, mini_snapshot):
+    import subprocess
+    import time
+
+    from tests.conftest import ROOT
+
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("id,name\n" + "".join(f"{i},Yerevan\n" for i in range(300_000)))
+    srv = ServerProcess("--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path / "d"))
+    srv.wait_serving()
+    bulk = subprocess.Popen(
+        [sys.executable, "-m", "normalizer.cli", "normalize", "--input", str(src),
+         "--output", str(out), "--server", srv.address],
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size < 100_000) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    srv.proc.kill()  # the server dies mid-run
+    srv.proc.wait(timeout=30)
+    _, err = bulk.communicate(timeout=60)
+    assert bulk.returncode == 3 and "Traceback" not in err and err.count("\n") == 1, err
+    n = int(err.split("stopped after row ")[1].split(":")[0])
+    assert f"the output holds rows 1-{n}" in err and 0 < n < 300_000
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == n and [r["id"] for r in rows[-2:]] == [str(n - 2), str(n - 1)]
+    assert rows[-1]["place_id"] == "geonames:616052"
+
+
 def test_bulk_order_kept_across_parallel_streams(mini_server, tmp_path):
     names = ["Yerevan", "Shushi", "Zzqqxx", "Moscow", "Stepanakrt", "", "Sousse"]
     src = tmp_path / "in.csv"
