@@ -99,6 +99,31 @@ def _candidates_per_name(text: str) -> int:
     return n
 
 
+def _number(kind: type, low: float | None = None, high: float | None = None, *, above=None):
+    """An argparse type: a `kind` number at least `low` (more than `above`), at most
+    `high`. A default given as a string (from an environment variable) is checked too."""
+    noun = "an integer" if kind is int else "a number"
+
+    def parse(text: str):
+        try:
+            n = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+        if low is not None and not n >= low:
+            raise argparse.ArgumentTypeError(f"{text}: at least {low}")
+        if above is not None and not n > above:
+            raise argparse.ArgumentTypeError(f"{text}: more than {above}")
+        if high is not None and not n <= high:
+            raise argparse.ArgumentTypeError(f"{text}: at most {high}")
+        return n
+
+    return parse
+
+
+_PORT = _number(int, 0, 65535)
+_COUNT = _number(int, 1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="placenorm", description="Place-name normalizer client and server.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -109,7 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=os.environ.get("PLACENORM_SERVER", DEFAULT_SERVER),
             help="host:port (env PLACENORM_SERVER, default %(default)s)",
         )
-        sp.add_argument("--timeout", type=float, default=30.0, help="seconds per call (default 30)")
+        sp.add_argument(
+            "--timeout",
+            type=_number(float, above=0),
+            default=30.0,
+            help="seconds per call (default 30)",
+        )
         sp.add_argument("--tls-ca", help="CA certificate to verify the server (enables TLS)")
         sp.add_argument("--tls-cert", help="client certificate (mutual TLS)")
         sp.add_argument("--tls-key", help="client key (mutual TLS)")
@@ -121,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="run the gRPC server")
     s.add_argument("--host", default=os.environ.get("PLACENORM_HOST", "127.0.0.1"))
-    s.add_argument("--port", type=int, default=int(os.environ.get("PLACENORM_PORT", "50051")))
+    s.add_argument("--port", type=_PORT, default=os.environ.get("PLACENORM_PORT", "50051"))
     s.add_argument("--snapshot", default=os.environ.get("PLACENORM_SNAPSHOT"))
     s.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
     s.add_argument(
@@ -129,20 +159,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--workers",
-        type=int,
-        default=int(os.environ.get("PLACENORM_WORKERS", "1")),
+        type=_COUNT,
+        default=os.environ.get("PLACENORM_WORKERS", "1"),
         help="processes sharing the port and the snapshot file",
     )
-    s.add_argument("--threads", type=int, default=8, help="pool for admin calls and batches")
+    s.add_argument("--threads", type=_COUNT, default=8, help="pool for admin calls and batches")
     s.add_argument(
         "--server-model",
         choices=("aio", "threads"),
         default=os.environ.get("PLACENORM_SERVER_MODEL", "aio"),
         help="grpc.aio event loop (default) or a thread-pool server",
     )
-    s.add_argument("--max-batch", type=int, default=10_000)
-    s.add_argument("--max-upload-mb", type=int, default=2048)
-    s.add_argument("--grace", type=float, default=10.0, help="seconds to drain calls on SIGTERM")
+    s.add_argument("--max-batch", type=_COUNT, default=10_000)
+    s.add_argument("--max-upload-mb", type=_COUNT, default=2048)
+    s.add_argument(
+        "--grace", type=_number(float, 0), default=10.0, help="seconds to drain calls on SIGTERM"
+    )
     s.add_argument(
         "--no-answers",
         dest="answers",
@@ -151,10 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--metrics-port",
-        type=int,
-        default=int(os.environ["PLACENORM_METRICS_PORT"])
-        if os.environ.get("PLACENORM_METRICS_PORT")
-        else None,
+        type=_number(int, 1, 65535),
+        default=os.environ.get("PLACENORM_METRICS_PORT") or None,
     )
     s.add_argument(
         "--log-format",
@@ -185,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.add_argument(
         "--min-score",
-        type=float,
+        type=_number(float, 0, 1),
         default=0.0,
         help="drop candidates scoring below this (0..1): a name it leaves none is no match",
     )
@@ -198,12 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.add_argument(
         "--batch-size",
-        type=int,
+        type=_number(int, 0),
         default=250,
         help="rows per NormalizeBatch call for --input (default 250); 0 streams row by row",
     )
     n.add_argument(
-        "--streams", type=int, default=2, help="parallel connections for --input (default 2)"
+        "--streams", type=_COUNT, default=2, help="parallel connections for --input (default 2)"
     )
     connection(n)
     local(n)
@@ -248,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--snapshot", help="snapshot file (default: the built-in one, built if missing)")
     a.add_argument("--data-dir", default=os.environ.get("PLACENORM_DATA_DIR", "data"))
-    a.add_argument("--workers", type=int, default=2, help="processes computing (default 2)")
+    a.add_argument("--workers", type=_COUNT, default=2, help="processes computing (default 2)")
     a.add_argument("--background", type=int, metavar="PID", help=argparse.SUPPRESS)
     a.set_defaults(func=cmd_answers)
     return p
@@ -714,7 +744,7 @@ def _stream_remote(args, rows: Iterator[dict], emit) -> None:
 
     import grpc
 
-    n = max(1, args.streams)
+    n = args.streams
     window = 2000  # rows in flight per stream
     outbox = [queue.Queue(maxsize=window) for _ in range(n)]
     results: dict[int, tuple[dict, object]] = {}
@@ -971,8 +1001,6 @@ def cmd_answers(args) -> int:
     from normalizer.answers import ensure_answers
     from normalizer.build import ensure_default
 
-    if args.workers < 1:
-        raise CliError(f"--workers {args.workers}: at least 1", EXIT_USAGE)
     if args.background:  # a server's build: one worker, lowest priority, ends with it
         os.nice(19)
         args.workers = 1
@@ -1049,7 +1077,7 @@ def cmd_serve(args) -> int:
         admin_token=token,
         threads=args.threads,
         server_model=args.server_model,
-        workers=max(1, args.workers),
+        workers=args.workers,
         max_batch=args.max_batch,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
         grace_seconds=args.grace,
