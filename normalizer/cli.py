@@ -120,6 +120,18 @@ def _number(kind: type, low: float | None = None, high: float | None = None, *, 
     return parse
 
 
+def _one_of(*options: str):
+    """An argparse type for `choices` whose default may come from the environment:
+    argparse checks choices on the command line only."""
+
+    def parse(text: str) -> str:
+        if text not in options:
+            raise argparse.ArgumentTypeError(f"{text!r}: one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
 _PORT = _number(int, 0, 65535)
 _COUNT = _number(int, 1)
 
@@ -166,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=_COUNT, default=8, help="pool for admin calls and batches")
     s.add_argument(
         "--server-model",
+        type=_one_of("aio", "threads"),
         choices=("aio", "threads"),
         default=os.environ.get("PLACENORM_SERVER_MODEL", "aio"),
         help="grpc.aio event loop (default) or a thread-pool server",
@@ -188,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--log-format",
+        type=_one_of("plain", "json"),
         choices=("plain", "json"),
         default=os.environ.get("PLACENORM_LOG_FORMAT", "plain"),
     )

@@ -124,6 +124,8 @@ def test_unreachable_server_exit_3():
         # Defaults from the environment are checked as the flags they stand for.
         (("serve", "PLACENORM_PORT=http"), "argument --port: 'http' is not an integer"),
         (("serve", "PLACENORM_METRICS_PORT=0"), "argument --metrics-port: 0: at least 1"),
+        (("serve", "PLACENORM_LOG_FORMAT=xml"), "--log-format: 'xml': one of plain, json"),
+        (("serve", "--server-model", "fork"), "argument --server-model: 'fork': one of aio"),
     ],
 )
 def test_usage_error_is_one_line_exit_2(args, said):
