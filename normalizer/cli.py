@@ -299,10 +299,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ------------------------------------------------------------------ connection
+def check_tls(cert: str | None, key: str | None, ca: str | None, *, ca_flag: str) -> None:
+    """Refuse TLS files that are not PEM before gRPC reads them: it says only that it
+    cannot bind (server) or cannot reach the server (client)."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if cert or key:
+        if not (cert and key):
+            raise CliError("--tls-cert and --tls-key go together", EXIT_USAGE)
+        try:
+            context.load_cert_chain(cert, key, password="")  # an encrypted key fails here
+        except OSError as exc:  # ssl.SSLError included
+            raise CliError(
+                f"--tls-cert {cert} and --tls-key {key}: not a PEM certificate and its "
+                f"unencrypted private key ({_why(exc)})",
+                EXIT_USAGE,
+            ) from None
+    if ca:
+        try:
+            context.load_verify_locations(cafile=ca)
+        except OSError as exc:
+            raise CliError(
+                f"{ca_flag} {ca}: no PEM certificate read ({_why(exc)})", EXIT_USAGE
+            ) from None
+
+
+def _why(exc: OSError) -> str:
+    """OpenSSL's reason (`KEY_VALUES_MISMATCH` -> "key values mismatch") or the OS's."""
+    import re
+
+    reason = getattr(exc, "reason", None)
+    text = reason.replace("_", " ") if reason else exc.strerror or str(exc)
+    return re.sub(r"^\[\w+\] | \(_ssl\.c:\d+\)$", "", text).lower()  # "[SSL] PEM lib (_ssl.c:1)"
+
+
 def _channel(args):
     import grpc
 
     if args.tls_ca or args.tls_cert:
+        check_tls(args.tls_cert, args.tls_key, args.tls_ca, ca_flag="--tls-ca")
 
         def read(path):
             try:
@@ -1083,6 +1119,7 @@ def cmd_serve(args) -> int:
     for path in (args.tls_cert, args.tls_key, args.tls_client_ca):
         if path and not os.path.isfile(path):
             raise CliError(f"{path}: no such file", EXIT_USAGE)
+    check_tls(args.tls_cert, args.tls_key, args.tls_client_ca, ca_flag="--tls-client-ca")
     config = ServerConfig(
         host=args.host,
         port=args.port,

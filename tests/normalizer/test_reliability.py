@@ -362,6 +362,30 @@ def test_mutual_tls_refuses_client_without_certificate(tmp_path, mini_snapshot):
         srv.close()
 
 
+def test_tls_files_that_are_not_a_pem_pair_are_a_usage_error(tmp_path):
+    # gRPC itself said only "Failed to bind to address" (server) or that the server could
+    # not be reached (client).
+    from normalizer.cli import check_tls
+
+    _certs(tmp_path)
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    srv, srv_key, cli_key = (str(tmp_path / f) for f in ("srv.pem", "srv_key.pem", "cli_key.pem"))
+    check_tls(srv, srv_key, str(tmp_path / "ca.pem"), ca_flag="--tls-client-ca")  # a good set
+    cases = [
+        (("serve", "--tls-cert", str(junk), "--tls-key", str(junk)), "pem lib"),
+        (("serve", "--tls-cert", srv, "--tls-key", cli_key), "key values mismatch"),
+        (
+            ("serve", "--tls-cert", srv, "--tls-key", srv_key, "--tls-client-ca", str(junk)),
+            f"--tls-client-ca {junk}: no PEM certificate read (no certificate or crl found)",
+        ),
+        (("normalize", "Yerevan", "--tls-ca", str(junk)), "--tls-ca"),
+    ]
+    for args, said in cases:
+        r = cli(*args, "--port" if args[0] == "serve" else "--server", "1")
+        assert r.returncode == 2 and r.stderr.count("\n") == 1 and said in r.stderr, r.stderr
+
+
 # ------------------------------------------------------------------ concurrency
 def test_many_concurrent_clients_all_answered(mini_server):
     errors: list[Exception] = []
