@@ -330,6 +330,22 @@ def test_serve_stops_on_a_signal_another_thread_takes(tmp_path, mini_snapshot, s
     assert any("draining" in line for line in srv.lines)
 
 
+def test_json_log_is_one_object_a_line(tmp_path, mini_snapshot):
+    from datetime import datetime
+
+    srv = ServerProcess(
+        "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path), "--log-format", "json"
+    )
+    srv.wait_serving()
+    assert srv.stop() == 0
+    events = [json.loads(line) for line in srv.lines if not line.startswith("placenorm serving")]
+    assert [e["msg"].split()[0] for e in events][:2] == ["listening", "gazetteer"]
+    assert any(e["msg"].startswith("signal=SIGTERM draining") for e in events)
+    for e in events:
+        assert set(e) == {"ts", "level", "logger", "msg"} and e["level"] == "info"
+        assert datetime.fromisoformat(e["ts"]).utcoffset().total_seconds() == 0
+
+
 def test_serve_bad_flags():
     r = cli("serve", "--snapshot", "/nonexistent.snapshot", "--port", "0")
     assert r.returncode == 2 and "no such snapshot" in r.stderr
