@@ -50,10 +50,17 @@ class ServerConfig:
 
 
 def read_token(token_file: str | None) -> str | None:
-    """Token from a file (first line), else the environment; None if neither."""
+    """Token from a file (its first line), else the environment; None if neither. It goes
+    in an HTTP/2 header, so it must be printable ASCII without spaces."""
     if token_file:
-        token = Path(token_file).read_text(encoding="utf-8").strip()
-        if not token:
+        lines = Path(token_file).read_text(encoding="utf-8").strip().splitlines()
+        if not lines:
             raise ValueError(f"{token_file}: empty admin token file")
-        return token
-    return os.environ.get(ENV["admin_token"]) or None
+        token, where = lines[0].strip(), token_file
+    else:
+        token, where = os.environ.get(ENV["admin_token"], "").strip(), ENV["admin_token"]
+        if not token:
+            return None
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise ValueError(f"{where}: the token must be printable ASCII without spaces")
+    return token

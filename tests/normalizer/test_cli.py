@@ -272,6 +272,24 @@ def test_reload_commands(mini_server, tmp_path):
     assert r.returncode == 2 and "admin token" in r.stderr
 
 
+def test_admin_tokens_that_cannot_travel_in_a_header_are_a_usage_error(tmp_path):
+    bad = tmp_path / "bad.token"
+    bad.write_text("two words\n", encoding="utf-8")
+    two = tmp_path / "two.token"
+    two.write_text("s3cret\nsecond line\n", encoding="utf-8")
+    for args, env in [
+        (("serve", "--port", "0", "--admin-token-file", str(bad)), {}),
+        (("reload", "x.txt", "--token-file", str(bad)), {}),
+        (("serve", "--port", "0"), {"PLACENORM_ADMIN_TOKEN": "tøken"}),
+    ]:
+        r = cli(*args, env=env)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1
+        assert "the token must be printable ASCII without spaces" in r.stderr
+    from normalizer.config import read_token
+
+    assert read_token(str(two)) == "s3cret"  # the first line, as documented
+
+
 def test_build_offline_and_local(tmp_path):
     out = tmp_path / "x.snapshot"
     r = cli("build", *MINI_SOURCES, "--output", str(out))
