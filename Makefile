@@ -37,9 +37,10 @@ node-deps:
 test: install snapshot node-deps
 	PLACENORM_TEST_SNAPSHOT=$(DATA_DIR)/default.snapshot $(PY) -m pytest -q
 
-## Accuracy, speed and memory figures, printed as tables.
+## Accuracy, speed and memory figures, printed as tables
+## (BENCH_ARGS="--only accuracy,corpora" picks sections).
 bench: install snapshot
-	$(PY) -m tests.bench --data-dir $(DATA_DIR)
+	$(PY) -m tests.bench --data-dir $(DATA_DIR) $(BENCH_ARGS)
 
 ## Reliability soak (about 60 s at saturation with reloads).
 soak: install snapshot

@@ -18,10 +18,12 @@ SECTIONS = ("speed", "accuracy", "variants", "corpora", "disambiguation", "servi
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m tests.bench")
     ap.add_argument("--data-dir", default="data")
-    ap.add_argument("--only", default=",".join(SECTIONS))
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"of {','.join(SECTIONS)}")
     ap.add_argument("--quick", action="store_true", help="smaller samples")
     args = ap.parse_args()
     only = set(args.only.split(","))
+    if unknown := only - set(SECTIONS):
+        ap.error(f"--only: no section {', '.join(sorted(unknown))}; sections: {', '.join(SECTIONS)}")
     data_dir = Path(args.data_dir)
     snapshot = ensure_default(data_dir)
     ensure_answers(snapshot)  # as `make snapshot` and a serving server do
