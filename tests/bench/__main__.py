@@ -23,7 +23,7 @@ def main() -> None:
     args = ap.parse_args()
     only = set(args.only.split(","))
     if unknown := only - set(SECTIONS):
-        ap.error(f"--only: no section {', '.join(sorted(unknown))}; sections: {', '.join(SECTIONS)}")
+        ap.error(f"--only: no section {', '.join(sorted(unknown))}; of {', '.join(SECTIONS)}")
     data_dir = Path(args.data_dir)
     snapshot = ensure_default(data_dir)
     ensure_answers(snapshot)  # as `make snapshot` and a serving server do
