@@ -56,8 +56,9 @@ log = logging.getLogger(__name__)
 
 KEPT = 10  # candidates kept per name: queries asking for more are computed
 SCORE_SCALE = 10_000  # scores are rounded to 4 decimals, so they are kept exactly
-# Modules whose code cannot change an answer (transport, command line, logging).
-_NOT_ENGINE = frozenset({"cli.py", "server.py", "convert.py", "metrics.py", "logs.py"})
+# Modules whose code cannot change an answer (transport, command line, server settings,
+# logging).
+_NOT_ENGINE = frozenset({"cli.py", "server.py", "config.py", "convert.py", "metrics.py", "logs.py"})
 # The packages the engine calls at query time, data packages included (country tables,
 # CLDR's languages of territories, ISO 3166-2 codes).
 _PACKAGES = (
