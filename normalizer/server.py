@@ -55,6 +55,7 @@ Phase = pb.ReloadProgress.Phase
 _BARE = frozenset({"query", "request_id"})
 STREAM_AHEAD = 64  # answers a stream computes ahead of its writes (back-pressure bound)
 _SIGNAL_POLL_SECONDS = 0.5  # how soon a signal taken by another thread is acted on
+_RESTARTS_PER_MINUTE = 5  # workers replaced after dying on their own, before giving up
 
 
 class BatchTooLarge(Exception):
@@ -1231,38 +1232,21 @@ def serve_workers(config: ServerConfig) -> int:
 
 
 def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> int:
-    import dataclasses
     import signal
 
-    children: list[int] = []
     # Each worker writes its port here once it listens, or why it could not: the parent
     # says "serving on" once all of them listen (a worker that dies first closes its end
     # unwritten).
     listening, told = os.pipe()
+    live: dict[int, int] = {}  # pid -> worker number
     for i in range(config.workers):
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(listening)
-            child = dataclasses.replace(
-                config,
-                metrics_port=config.metrics_port if i == 0 else None,
-                build_answers=False,
-            )
-            code = 1
-            try:
-                code = serve(child, ready=lambda port: _tell(told, port))
-            except OSError as exc:  # a port taken: the parent says it and stops the others
-                with contextlib.suppress(OSError):
-                    os.write(told, b"! %s\n" % " ".join(str(exc).split()).encode())
-            finally:
-                os._exit(code)
-        children.append(pid)
+        live[_start_worker(config, i, told)] = i
     os.close(told)
     signalled: list[int] = []
 
     def forward(signum, frame):
         signalled.append(signum)
-        for pid in children:
+        for pid in list(live):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
 
@@ -1275,7 +1259,7 @@ def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> in
     ports = [line for line in said if not line.startswith(b"! ")]
     if len(ports) < config.workers and not signalled:  # one could not start: none serves
         forward(signal.SIGTERM, None)
-        for pid in children:
+        for pid in live:
             os.waitpid(pid, 0)
         failed = [line[2:].decode() for line in said if line.startswith(b"! ")]
         raise OSError(failed[0] if failed else "a worker exited before it listened")
@@ -1286,17 +1270,60 @@ def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> in
             flush=True,
         )
     worst = 0
-    waiting = set(children)
-    while waiting:  # polled, not blocked in waitpid: see serve() on signals
-        for pid in list(waiting):
+    restarts: collections.deque[float] = collections.deque(maxlen=_RESTARTS_PER_MINUTE)
+    while live:  # polled, not blocked in waitpid: see serve() on signals
+        for pid in list(live):
             done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                waiting.discard(pid)
-                metrics.process_gone(pid)
-                worst = max(worst, os.waitstatus_to_exitcode(status))
-        if waiting:
+            if not done:
+                continue
+            i = live.pop(pid)
+            metrics.process_gone(pid)
+            code = os.waitstatus_to_exitcode(status)
+            if signalled:
+                worst = max(worst, code)
+                continue
+            # Died on its own (killed, out of memory): replaced, unless it is the
+            # restarts-per-minute'th death in a minute, which is a crash loop.
+            now = time.monotonic()
+            if len(restarts) == restarts.maxlen and now - restarts[0] < 60:
+                log.error("worker pid=%d exited code=%d; restarted too often: stopping", pid, code)
+                worst = max(worst, code, 1)
+                forward(signal.SIGTERM, None)
+                continue
+            restarts.append(now)
+            log.warning("worker pid=%d exited code=%d; starting another", pid, code)
+            live[_start_worker(config, i, None)] = i
+        if live:
             time.sleep(_SIGNAL_POLL_SECONDS)
     return worst
+
+
+def _start_worker(config: ServerConfig, i: int, told: int | None) -> int:
+    """Fork worker number `i` (the first serves the metrics); it writes its port to `told`
+    once it listens, or why it could not. Returns its pid."""
+    import dataclasses
+
+    pid = os.fork()
+    if pid:
+        return pid
+    if told is None:  # a replacement: nobody waits for its word
+        ready = None
+    else:
+        ready = functools.partial(_tell, told)
+    child = dataclasses.replace(
+        config, metrics_port=config.metrics_port if i == 0 else None, build_answers=False
+    )
+    code = 1
+    try:
+        code = serve(child, ready=ready)
+    except OSError as exc:  # a port taken: the parent says it and stops the others
+        if told is not None:
+            with contextlib.suppress(OSError):
+                os.write(told, b"! %s\n" % " ".join(str(exc).split()).encode())
+        else:
+            log.error("worker could not start: %s", exc)
+    finally:
+        os._exit(code)
 
 
 def _tell(fd: int, port: int) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import shutil
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -346,6 +348,58 @@ def test_serve_stops_on_a_signal_another_thread_takes(tmp_path, mini_snapshot, s
     assert libc.tgkill(pid, others[-1], int(sig)) == 0, os.strerror(ctypes.get_errno())
     assert srv.proc.wait(timeout=30) == 0, "".join(srv.lines)
     assert any("draining" in line for line in srv.lines)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_worker_that_dies_is_replaced(tmp_path, mini_snapshot):
+    # Killed (out of memory, by hand): the parent forks another in its place; the port
+    # keeps answering on every connection, and SIGTERM still ends all with 0.
+    import grpc
+
+    from placenorm.v1 import placenorm_pb2 as pb
+    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
+
+    srv = ServerProcess(
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path),
+        "--no-answers",
+    )  # fmt: skip
+    try:
+        srv.wait_logged("gazetteer serving", count=2)
+        pid = srv.proc.pid
+        workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        assert len(workers) == 2
+        os.kill(int(workers[0]), signal.SIGKILL)
+        srv.wait_logged(f"worker pid={workers[0]} exited code=-9; starting another")
+        srv.wait_logged("gazetteer serving", count=3)
+        local = [("grpc.use_local_subchannel_pool", 1)]
+        for _ in range(20):  # a connection each: the kernel spreads them over the workers
+            with grpc.insecure_channel(srv.address, options=local) as ch:
+                stub = pb_grpc.NormalizerStub(ch)
+                assert stub.Normalize(pb.NormalizeRequest(query="Shushi"), timeout=10).candidates
+    finally:
+        assert srv.stop() == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_workers_that_keep_dying_stop_the_server(tmp_path, mini_snapshot):
+    # A crash loop is not hidden by replacements: the sixth death in a minute stops all.
+    import time
+
+    srv = ServerProcess(
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path),
+        "--no-answers",
+    )  # fmt: skip
+    srv.wait_logged("gazetteer serving", count=2)
+    pid = srv.proc.pid
+    deadline = time.monotonic() + 60
+    while srv.proc.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[:1]:
+                os.kill(int(child), signal.SIGKILL)
+        time.sleep(0.2)
+    assert srv.proc.wait(timeout=30) == 1
+    srv.wait_logged("restarted too often: stopping")
+    assert sum("starting another" in line for line in srv.lines) == 5
 
 
 def test_json_log_is_one_object_a_line(tmp_path, mini_snapshot):
