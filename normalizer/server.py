@@ -1075,12 +1075,19 @@ def _add_services(
     return port
 
 
-def initial_snapshot(config: ServerConfig) -> Path:
-    """--snapshot if given, else the last good reload, else the built-in default (built once)."""
+def initial_snapshot(config: ServerConfig, *, reloaded_since: int = 0) -> Path:
+    """--snapshot if given, else the last good reload, else the built-in default (built once).
+    With `reloaded_since` (ns), a reload persisted since then comes first: a replacement
+    worker serves what its siblings serve."""
+    current = config.current_snapshot
+    if reloaded_since:
+        with contextlib.suppress(OSError):
+            if current.stat().st_mtime_ns >= reloaded_since:
+                return current
     if config.snapshot:
         return config.snapshot
-    if config.current_snapshot.exists():
-        return config.current_snapshot
+    if current.exists():
+        return current
     return ensure_default(config.data_dir)
 
 
@@ -1101,10 +1108,12 @@ def clean_leftovers(config: ServerConfig) -> None:
         shutil.rmtree(uploads, ignore_errors=True)
 
 
-def load_initial(state: State, config: ServerConfig) -> None:
-    clean_leftovers(config)
+def load_initial(state: State, config: ServerConfig, *, joining: int = 0) -> None:
+    """Load what to serve first. `joining`: see serve()."""
+    if not joining:  # a replacement's sibling may be reloading into them
+        clean_leftovers(config)
     try:
-        path = initial_snapshot(config)
+        path = initial_snapshot(config, reloaded_since=joining)
         engine = Normalizer.load(path, answers=config.answers)
         if engine.snapshot.meta.get("fold") != fold_fingerprint():
             log.warning(
@@ -1122,14 +1131,16 @@ def load_initial(state: State, config: ServerConfig) -> None:
         raise
 
 
-def watch_snapshot(state: State, config: ServerConfig, stop: threading.Event) -> None:
+def watch_snapshot(
+    state: State, config: ServerConfig, stop: threading.Event, *, joining: int = 0
+) -> None:
     """Workers sharing one data dir pick up a reload done by another worker: when the
     persisted snapshot differs from the file this process serves, load it and swap."""
     seen: tuple[int, int] | None = None
     tried: dict[str, tuple[int, int]] = {}
-    # Only reloads made while this process runs count: an older file must not override
+    # Only reloads made while this server runs count: an older file must not override
     # an explicit --snapshot at start.
-    started_ns = time.time_ns()
+    started_ns = joining or time.time_ns()
     while not stop.wait(config.watch_seconds):
         engine = state.engine
         if engine is not None and config.answers:
@@ -1151,8 +1162,13 @@ def watch_snapshot(state: State, config: ServerConfig, stop: threading.Event) ->
             seen = (st.st_ino, st.st_mtime_ns)
 
 
-def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -> int:
-    """Run until SIGTERM/SIGINT; drain in-flight calls within the grace period; return 0."""
+def serve(
+    config: ServerConfig, *, ready: Callable[[int], None] | None = None, joining: int = 0
+) -> int:
+    """Run until SIGTERM/SIGINT; drain in-flight calls within the grace period; return 0.
+
+    `joining`: this process replaces a worker of a server started then (time.time_ns()):
+    it serves a reload made since, and leaves the data dir's work files alone."""
     import signal
 
     state = State()
@@ -1179,9 +1195,13 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    loader = threading.Thread(target=_load_or_stop, args=(state, config, stop), daemon=True)
+    loader = threading.Thread(
+        target=_load_or_stop, args=(state, config, stop, joining), daemon=True
+    )
     loader.start()
-    watcher = threading.Thread(target=watch_snapshot, args=(state, config, stop), daemon=True)
+    watcher = threading.Thread(
+        target=watch_snapshot, args=(state, config, stop), kwargs={"joining": joining}, daemon=True
+    )
     watcher.start()
     if ready:
         ready(port)
@@ -1199,9 +1219,11 @@ def serve(config: ServerConfig, *, ready: Callable[[int], None] | None = None) -
     return 1 if state.failed else 0
 
 
-def _load_or_stop(state: State, config: ServerConfig, stop: threading.Event) -> None:
+def _load_or_stop(
+    state: State, config: ServerConfig, stop: threading.Event, joining: int = 0
+) -> None:
     try:
-        load_initial(state, config)
+        load_initial(state, config, joining=joining)
     except Exception:  # noqa: BLE001 - logged in load_initial; the server cannot serve
         state.failed = True
         stop.set()
@@ -1238,6 +1260,7 @@ def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> in
     # says "serving on" once all of them listen (a worker that dies first closes its end
     # unwritten).
     listening, told = os.pipe()
+    started = time.time_ns()
     live: dict[int, int] = {}  # pid -> worker number
     for i in range(config.workers):
         live[_start_worker(config, i, told)] = i
@@ -1292,15 +1315,15 @@ def _fork_and_wait(config: ServerConfig, path: Path, builds: AnswerBuilds) -> in
                 continue
             restarts.append(now)
             log.warning("worker pid=%d exited code=%d; starting another", pid, code)
-            live[_start_worker(config, i, None)] = i
+            live[_start_worker(config, i, None, joining=started)] = i
         if live:
             time.sleep(_SIGNAL_POLL_SECONDS)
     return worst
 
 
-def _start_worker(config: ServerConfig, i: int, told: int | None) -> int:
+def _start_worker(config: ServerConfig, i: int, told: int | None, *, joining: int = 0) -> int:
     """Fork worker number `i` (the first serves the metrics); it writes its port to `told`
-    once it listens, or why it could not. Returns its pid."""
+    once it listens, or why it could not; `joining` as in serve(). Returns its pid."""
     import dataclasses
 
     pid = os.fork()
@@ -1315,7 +1338,7 @@ def _start_worker(config: ServerConfig, i: int, told: int | None) -> int:
     )
     code = 1
     try:
-        code = serve(child, ready=ready)
+        code = serve(child, ready=ready, joining=joining)
     except OSError as exc:  # a port taken: the parent says it and stops the others
         if told is not None:
             with contextlib.suppress(OSError):

@@ -352,30 +352,43 @@ def test_serve_stops_on_a_signal_another_thread_takes(tmp_path, mini_snapshot, s
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
 def test_a_worker_that_dies_is_replaced(tmp_path, mini_snapshot):
-    # Killed (out of memory, by hand): the parent forks another in its place; the port
-    # keeps answering on every connection, and SIGTERM still ends all with 0.
+    # Killed (out of memory, by hand): the parent forks another in its place, which serves
+    # what its sibling serves (here a reload made after the start, not --snapshot); every
+    # connection is answered, and SIGTERM still ends all with 0.
     import grpc
 
     from placenorm.v1 import placenorm_pb2 as pb
     from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
 
+    data = tmp_path / "data"
+    data.mkdir()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
+        shutil.copy(src, data)
     srv = ServerProcess(
-        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(tmp_path),
-        "--no-answers",
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
+        "--no-answers", "--admin-token-file", str(token),
     )  # fmt: skip
     try:
         srv.wait_logged("gazetteer serving", count=2)
+        r = cli(
+            "reload", "mini.txt", "places.csv", "--server", srv.address, "--token-file", str(token)
+        )
+        assert r.returncode == 0, r.stderr
+        srv.wait_logged("gazetteer serving", count=4)  # the reload reached both workers
         pid = srv.proc.pid
         workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert len(workers) == 2
         os.kill(int(workers[0]), signal.SIGKILL)
         srv.wait_logged(f"worker pid={workers[0]} exited code=-9; starting another")
-        srv.wait_logged("gazetteer serving", count=3)
+        srv.wait_logged("gazetteer serving", count=5)
         local = [("grpc.use_local_subchannel_pool", 1)]
         for _ in range(20):  # a connection each: the kernel spreads them over the workers
             with grpc.insecure_channel(srv.address, options=local) as ch:
                 stub = pb_grpc.NormalizerStub(ch)
-                assert stub.Normalize(pb.NormalizeRequest(query="Shushi"), timeout=10).candidates
+                resp = stub.Normalize(pb.NormalizeRequest(query="North Depot"), timeout=10)
+                assert [c.place.id for c in resp.candidates[:1]] == ["depot:1"], "".join(srv.lines)
     finally:
         assert srv.stop() == 0
 

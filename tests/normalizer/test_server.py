@@ -687,3 +687,21 @@ def test_a_gazetteer_is_prepared_before_it_serves(mini_snapshot):
     assert engine.index._by_initial is None
     State().swap(engine)
     assert engine.index._by_initial is not None
+
+
+def test_a_replacement_worker_leaves_a_reload_in_progress_alone(tmp_path, mini_snapshot):
+    # A worker forked in place of a dead one must not clean the data dir: a sibling may
+    # be writing its staging snapshot. A server starting afresh does clean it.
+    import time
+
+    from normalizer.config import ServerConfig
+    from normalizer.server import load_initial
+
+    config = ServerConfig(data_dir=tmp_path, snapshot=mini_snapshot, answers=False)
+    work = [tmp_path / "staging.snapshot", tmp_path / "default.snapshot.partial"]
+    for path in work:
+        path.write_bytes(b"being written")
+    load_initial(State(), config, joining=time.time_ns())
+    assert all(path.exists() for path in work)
+    load_initial(State(), config)
+    assert not any(path.exists() for path in work)
