@@ -32,6 +32,7 @@ class _Metrics:
 
 _metrics: _Metrics | None = None
 _served_version = ""
+_counting = False  # calls are counted once /metrics is served (or shared for workers)
 
 
 def _make() -> _Metrics:
@@ -71,6 +72,8 @@ def _make() -> _Metrics:
 
 
 def observe(method: str, code: str, seconds: float) -> None:
+    if not _counting:  # nobody could read the count: the call saves ~4 us
+        return
     m = _metrics or _make()
     m.requests.labels(method=method, code=code).inc()
     m.latency.labels(method=method).observe(seconds)
@@ -95,9 +98,11 @@ def gazetteer(engine: Normalizer) -> None:
 def share_between_processes(directory: Path) -> None:
     """Before forking workers: each keeps its values in files in `directory` (empty), and
     the one serving /metrics sums them. Refused once this process has counted anything."""
+    global _counting
     if "prometheus_client" in sys.modules:
         raise RuntimeError("metrics are already kept in this process; share them before use")
     os.environ[_SHARED] = str(directory)
+    _counting = True  # in every worker, the ones that do not serve /metrics too
 
 
 def process_gone(pid: int) -> None:
@@ -110,6 +115,7 @@ def process_gone(pid: int) -> None:
 
 def start(port: int):
     """Serve /metrics on 127.0.0.1:port in a daemon thread; returns the HTTP server."""
+    global _counting
     from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 
     registry = REGISTRY
@@ -122,4 +128,5 @@ def start(port: int):
         server, _thread = start_http_server(port, addr="127.0.0.1", registry=registry)
     except OSError as exc:
         raise OSError(f"metrics port 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    _counting = True
     return server
