@@ -590,8 +590,14 @@ def _print_table(rows: list[dict]) -> None:
 def _bulk(args) -> int:
     fmt = args.format or ("jsonl" if args.input.endswith((".jsonl", ".ndjson")) else "csv")
     _check_options(args)
+    # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column's name.
     try:
-        src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", newline="")  # noqa: SIM115
+        if args.input == "-":
+            import io
+
+            src = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        else:
+            src = open(args.input, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as exc:
         raise CliError(f"cannot read {args.input}: {exc.strerror}", EXIT_REJECTED) from None
     reader = None
@@ -628,7 +634,9 @@ def _bulk(args) -> int:
         where = f"{args.input}:{reader.line_num + 1}" if reader else args.input
         raise CliError(f"{where}: bad CSV row: {exc}", EXIT_REJECTED) from None
     finally:
-        if src is not sys.stdin:
+        if args.input == "-":
+            src.detach()  # stdin stays open
+        else:
             src.close()
     if unresolved:
         shown = ", ".join(f"row {n} ({why})" for n, why in unresolved[:10])

@@ -28,6 +28,8 @@ def read_lines(path: str, errors: Collector) -> Iterator[tuple[int, str]]:
                 except UnicodeDecodeError as exc:
                     errors.add(label, line_no, f"invalid UTF-8 at byte {exc.start}")
                     continue
+                if line_no == 1:
+                    text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel writes
                 yield line_no, text.rstrip("\r\n")
         except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
             errors.add(label, line_no + 1, f"archive is truncated or corrupt: {exc}")

@@ -32,8 +32,11 @@ def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
     if header_line is None:
         errors.add(label, 1, "empty file: expected a header row")
         return
+    # Comma-separated; or by semicolons or tabs, as spreadsheets in many locales save
+    # "CSV", when the header says so.
+    delimiter = next((d for d in ",;\t" if set(REQUIRED) <= set(header_line[1].split(d))), ",")
     try:
-        header = next(csv.reader([header_line[1].lstrip("\ufeff")]))
+        header = next(csv.reader([header_line[1]], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         errors.add(label, 1, f"bad CSV header: {exc}")
         return
@@ -49,7 +52,7 @@ def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
         if not text.strip():
             continue
         try:
-            row = next(csv.reader([text]))
+            row = next(csv.reader([text], delimiter=delimiter))
         except (csv.Error, StopIteration) as exc:
             errors.add(label, line, f"bad CSV: {exc}")
             continue

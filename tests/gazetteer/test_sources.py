@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 from pathlib import Path
 
@@ -46,6 +48,22 @@ def test_csv_and_jsonl_own_schema():
         ("Alpha Camp", ""),
     }
     assert by_id["depot:1"].admin1_name == "Baku"
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_spreadsheet_exports_load_as_their_plain_forms(tmp_path, delimiter):
+    # A byte-order mark before the header or the first object (Excel writes one), and
+    # "CSV" separated by semicolons or tabs, as spreadsheets save it in many locales.
+    csv_text = (FIXTURES / "places.csv").read_text(encoding="utf-8")
+    jsonl_text = (FIXTURES / "places.jsonl").read_text(encoding="utf-8")
+    plain = load_sources([str(FIXTURES / "places.csv"), str(FIXTURES / "places.jsonl")])
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    (tmp_path / "places.csv").write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    (tmp_path / "places.jsonl").write_text("\ufeff" + jsonl_text, encoding="utf-8")
+    exported = load_sources([str(tmp_path / "places.csv"), str(tmp_path / "places.jsonl")])
+    assert exported.places == plain.places
 
 
 def test_a_feature_code_without_its_class_gets_the_class_geonames_gives_it(tmp_path):

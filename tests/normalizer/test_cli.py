@@ -198,6 +198,20 @@ def test_bulk_csv_keeps_rows_and_columns(mini_server, tmp_path):
     assert "\r" not in r.stderr  # no progress bar when stderr is not a terminal
 
 
+def test_bulk_input_with_a_byte_order_mark(mini_server, tmp_path):
+    # Excel's "CSV UTF-8" starts with one: the first column is still `name`.
+    src = tmp_path / "in.csv"
+    src.write_bytes("\ufeffname,n\nYerevan,1\n".encode())
+    r = cli("normalize", "--input", str(src), "--server", mini_server.address)
+    assert r.returncode == 0, r.stderr
+    assert next(csv.DictReader(r.stdout.splitlines()))["place_id"] == "geonames:616052"
+    r = cli(
+        "normalize", "--input", "-", "--format", "jsonl", "--server", mini_server.address,
+        input='\ufeff{"name": "Yerevan"}\n',
+    )  # fmt: skip
+    assert r.returncode == 0 and json.loads(r.stdout)["place_id"] == "geonames:616052", r.stderr
+
+
 def test_bulk_jsonl_stdin_stdout(mini_server):
     data = '{"name": "Stepanakert", "n": 1}\n{"name": "Yeraskh", "n": 2}\n'
     r = cli(
