@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import sys
@@ -601,9 +602,17 @@ def _bulk(args) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {args.input}: {exc.strerror}", EXIT_REJECTED) from None
     reader = None
+    delimiter = ","
     try:
         if fmt == "csv":
-            reader = csv.DictReader(src)
+            # Comma-separated, or by semicolons or tabs (spreadsheets in many locales)
+            # when the header holds the column so; the output is written alike.
+            head = src.readline()
+            delimiter = next(
+                (d for d in ",;\t" if args.column in next(csv.reader([head], delimiter=d), [])),
+                ",",
+            )
+            reader = csv.DictReader(itertools.chain([head], src), delimiter=delimiter)
             fields = reader.fieldnames or []
             if args.column not in fields:
                 raise CliError(
@@ -620,7 +629,7 @@ def _bulk(args) -> int:
         else:
             out = sys.stdout
         try:
-            unresolved = _stream(args, fmt, rows, fields, out, total)
+            unresolved = _stream(args, fmt, rows, fields, out, total, delimiter)
         finally:
             if out is not sys.stdout:
                 out.close()
@@ -671,7 +680,13 @@ def _count_rows(path: str, fmt: str) -> int | None:
 
 
 def _stream(
-    args, fmt: str, rows: Iterator[dict], fields: list[str], out, total: int | None
+    args,
+    fmt: str,
+    rows: Iterator[dict],
+    fields: list[str],
+    out,
+    total: int | None,
+    delimiter: str = ",",
 ) -> list:
     """Send names through NormalizeStream (or the local engine), write rows in order."""
     from tqdm import tqdm
@@ -679,7 +694,9 @@ def _stream(
     writer = None
     if fmt == "csv":
         writer = csv.DictWriter(
-            out, fieldnames=[*fields, *[c for c in ADDED_COLUMNS if c not in fields]]
+            out,
+            fieldnames=[*fields, *[c for c in ADDED_COLUMNS if c not in fields]],
+            delimiter=delimiter,
         )
         writer.writeheader()
     unresolved: list[tuple[int, str]] = []

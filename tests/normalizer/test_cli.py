@@ -212,6 +212,17 @@ def test_bulk_input_with_a_byte_order_mark(mini_server, tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout)["place_id"] == "geonames:616052", r.stderr
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_bulk_csv_separated_otherwise_is_read_and_written_so(mini_server, tmp_path, delimiter):
+    # Spreadsheets in many locales save "CSV" with semicolons; tabs are TSV.
+    src = tmp_path / "in.csv"
+    src.write_text(f'n{delimiter}name\n1{delimiter}"Yerevan{delimiter} Armenia"\n', "utf-8")
+    r = cli("normalize", "--input", str(src), "--server", mini_server.address)
+    assert r.returncode == 0, r.stderr
+    (row,) = csv.DictReader(r.stdout.splitlines(), delimiter=delimiter)
+    assert row["n"] == "1" and row["place_id"] == "geonames:616052"
+
+
 def test_bulk_jsonl_stdin_stdout(mini_server):
     data = '{"name": "Stepanakert", "n": 1}\n{"name": "Yeraskh", "n": 2}\n'
     r = cli(
