@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import grpc
 import pytest
@@ -29,6 +31,7 @@ MINI_SOURCES = [
     str(FIXTURES / n) for n in ("mini.txt", "alternateNamesV2.txt", "admin1CodesASCII.txt")
 ]
 TOKEN = "s3cret-test-token"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -118,6 +121,29 @@ def cli(
         timeout=timeout,
         cwd=cwd or ROOT,
     )
+
+
+def reloadable_data_dir(tmp_path: Path) -> tuple[Path, Path]:
+    """A data dir holding the mini sources and places.csv, to reload from, and a file
+    with the admin token: (data dir, token file)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
+        shutil.copy(src, data)
+    return data, token
+
+
+def on_fresh_connections(address: str, n: int, call: Callable[[Any], T]) -> list[T]:
+    """`call(stub)` on `n` connections of their own (no pooled one is reused): the kernel
+    spreads them over the workers sharing the port."""
+    local = [("grpc.use_local_subchannel_pool", 1)]
+    out = []
+    for _ in range(n):
+        with grpc.insecure_channel(address, options=local) as channel:
+            out.append(call(pb_grpc.NormalizerStub(channel)))
+    return out
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from normalizer.engine import Normalizer
 from normalizer.errors import QueryError
 from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
-from tests.conftest import MINI_SOURCES, TOKEN, ServerProcess, auth, cli
+from tests.conftest import MINI_SOURCES, TOKEN, ServerProcess, auth, cli, on_fresh_connections
 
 
 def _sample(engine: Normalizer, n: int, seed: int) -> set[str]:
@@ -255,7 +255,6 @@ def test_the_background_build_ends_with_its_server(tmp_path, default_snapshot, h
 def test_workers_share_the_parents_build(tmp_path, mini_snapshot):
     """With several worker processes the parent builds the answers once and every
     worker attaches them."""
-    import grpc
 
     path = tmp_path / "mini.snapshot"
     shutil.copy(mini_snapshot, path)
@@ -265,17 +264,17 @@ def test_workers_share_the_parents_build(tmp_path, mini_snapshot):
     try:
         assert any("serving on" in line and "(2 workers)" in line for line in server.lines)
         server.wait_logged("gazetteer serving", count=2)
-        local = [("grpc.use_local_subchannel_pool", 1)]
         deadline = time.monotonic() + 120
         counts: list[int] = []
         while time.monotonic() < deadline:
-            counts = []
-            for _ in range(8):  # a connection each: the kernel spreads them over the workers
-                with grpc.insecure_channel(server.address, options=local) as channel:
-                    info = pb_grpc.NormalizerStub(channel).GetGazetteerInfo(
-                        pb.GetGazetteerInfoRequest(), timeout=10, wait_for_ready=True
-                    )
-                    counts.append(info.precomputed_answers)
+            infos = on_fresh_connections(
+                server.address,
+                8,
+                lambda stub: stub.GetGazetteerInfo(
+                    pb.GetGazetteerInfoRequest(), timeout=10, wait_for_ready=True
+                ),
+            )
+            counts = [info.precomputed_answers for info in infos]
             if min(counts) > 0:
                 break
             time.sleep(0.5)

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from normalizer.engine import Normalizer
-from tests.conftest import FIXTURES, MINI_SOURCES, TOKEN, ServerProcess, cli
+from tests.conftest import (
+    FIXTURES,
+    MINI_SOURCES,
+    TOKEN,
+    ServerProcess,
+    cli,
+    on_fresh_connections,
+    reloadable_data_dir,
+)
 
 
 def test_normalize_table(mini_server):
@@ -334,12 +342,7 @@ def test_build_offline_and_local(tmp_path):
 
 
 def test_serve_sigterm_drains_and_restart_serves_last_reload(tmp_path, mini_snapshot):
-    data = tmp_path / "data"
-    data.mkdir()
-    token = tmp_path / "token"
-    token.write_text(TOKEN)
-    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
-        shutil.copy(src, data)
+    data, token = reloadable_data_dir(tmp_path)
     srv = ServerProcess(
         "--snapshot", str(mini_snapshot), "--data-dir", str(data), "--admin-token-file", str(token)
     )
@@ -380,17 +383,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path, mini_snapshot):
     # Killed (out of memory, by hand): the parent forks another in its place, which serves
     # what its sibling serves (here a reload made after the start, not --snapshot); every
     # connection is answered, and SIGTERM still ends all with 0.
-    import grpc
-
-    from placenorm.v1 import placenorm_pb2 as pb
-    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
-
-    data = tmp_path / "data"
-    data.mkdir()
-    token = tmp_path / "token"
-    token.write_text(TOKEN)
-    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
-        shutil.copy(src, data)
+    data, token = reloadable_data_dir(tmp_path)
     srv = ServerProcess(
         "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
         "--no-answers", "--admin-token-file", str(token),
@@ -408,12 +401,8 @@ def test_a_worker_that_dies_is_replaced(tmp_path, mini_snapshot):
         os.kill(int(workers[0]), signal.SIGKILL)
         srv.wait_logged(f"worker pid={workers[0]} exited code=-9; starting another")
         srv.wait_logged("gazetteer serving", count=5)
-        local = [("grpc.use_local_subchannel_pool", 1)]
-        for _ in range(20):  # a connection each: the kernel spreads them over the workers
-            with grpc.insecure_channel(srv.address, options=local) as ch:
-                stub = pb_grpc.NormalizerStub(ch)
-                resp = stub.Normalize(pb.NormalizeRequest(query="North Depot"), timeout=10)
-                assert [c.place.id for c in resp.candidates[:1]] == ["depot:1"], "".join(srv.lines)
+        for resp in on_fresh_connections(srv.address, 20, _normalize("North Depot")):
+            assert [c.place.id for c in resp.candidates[:1]] == ["depot:1"], "".join(srv.lines)
     finally:
         assert srv.stop() == 0
 
@@ -493,15 +482,17 @@ def test_serve_with_its_metrics_port_taken_says_so_and_exits(tmp_path, mini_snap
         assert r.stderr.strip().splitlines() == [said]
 
 
+def _normalize(query: str):
+    from placenorm.v1 import placenorm_pb2 as pb
+
+    return lambda stub: stub.Normalize(pb.NormalizeRequest(query=query), timeout=10)
+
+
 def test_metrics_of_workers_count_every_workers_calls(tmp_path, mini_snapshot):
     # The first worker serves /metrics; the calls the others answer count there too.
     import re
     import urllib.request
 
-    import grpc
-
-    from placenorm.v1 import placenorm_pb2 as pb
-    from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
     from tests.conftest import free_port
 
     port = free_port()
@@ -511,11 +502,7 @@ def test_metrics_of_workers_count_every_workers_calls(tmp_path, mini_snapshot):
     )  # fmt: skip
     try:
         srv.wait_logged("gazetteer serving", count=2)
-        local = [("grpc.use_local_subchannel_pool", 1)]
-        for _ in range(20):  # a connection each: the kernel spreads them over the workers
-            with grpc.insecure_channel(srv.address, options=local) as ch:
-                stub = pb_grpc.NormalizerStub(ch)
-                stub.Normalize(pb.NormalizeRequest(query="Shushi"), timeout=10)
+        on_fresh_connections(srv.address, 20, _normalize("Shushi"))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
             body = resp.read().decode()
     finally:

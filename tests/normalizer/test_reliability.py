@@ -22,7 +22,16 @@ from gazetteer.validate import SourceError
 from normalizer.engine import Normalizer
 from placenorm.v1 import placenorm_pb2 as pb
 from placenorm.v1 import placenorm_pb2_grpc as pb_grpc
-from tests.conftest import FIXTURES, MINI_SOURCES, TOKEN, ServerProcess, cli, start_server
+from tests.conftest import (
+    FIXTURES,
+    MINI_SOURCES,
+    TOKEN,
+    ServerProcess,
+    cli,
+    on_fresh_connections,
+    reloadable_data_dir,
+    start_server,
+)
 
 
 # ------------------------------------------------------------------ bad input over gRPC
@@ -409,12 +418,7 @@ def test_many_concurrent_clients_all_answered(mini_server):
 
 def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     """Two processes on one port (SO_REUSEPORT); a reload through one reaches both."""
-    data = tmp_path / "data"
-    data.mkdir()
-    token = tmp_path / "token"
-    token.write_text(TOKEN)
-    for src in [*MINI_SOURCES, FIXTURES / "places.csv"]:
-        shutil.copy(src, data)
+    data, token = reloadable_data_dir(tmp_path)
     srv = ServerProcess(
         "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
         "--admin-token-file", str(token),
@@ -430,16 +434,12 @@ def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
         assert new != old
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            versions = set()
-            for _ in range(12):  # fresh connections spread over both processes
-                with grpc.insecure_channel(
-                    srv.address, options=[("grpc.use_local_subchannel_pool", 1)]
-                ) as ch:
-                    versions.add(
-                        pb_grpc.NormalizerStub(ch)
-                        .GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=5)
-                        .version
-                    )
+            infos = on_fresh_connections(
+                srv.address,
+                12,
+                lambda stub: stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=5),
+            )
+            versions = {info.version for info in infos}
             if versions == {new}:
                 break
             time.sleep(0.5)
