@@ -338,7 +338,7 @@ def _why(exc: OSError) -> str:
 def _channel(args):
     import grpc
 
-    if args.tls_ca or args.tls_cert:
+    if args.tls_ca or args.tls_cert or args.tls_key:
         check_tls(args.tls_cert, args.tls_key, args.tls_ca, ca_flag="--tls-ca")
 
         def read(path):

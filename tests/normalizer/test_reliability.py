@@ -389,6 +389,7 @@ def test_tls_files_that_are_not_a_pem_pair_are_a_usage_error(tmp_path):
             f"--tls-client-ca {junk}: no PEM certificate read (no certificate or crl found)",
         ),
         (("normalize", "Yerevan", "--tls-ca", str(junk)), "--tls-ca"),
+        (("normalize", "Yerevan", "--tls-key", cli_key), "--tls-cert and --tls-key go together"),
     ]
     for args, said in cases:
         r = cli(*args, "--port" if args[0] == "serve" else "--server", "1")
