@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent import futures
 from pathlib import Path
@@ -94,6 +95,10 @@ def _parser(message_type) -> Callable[[bytes], object]:
             return MalformedMessage(f"request is not a valid {name}: {reason}")
 
     return parse_or_refuse
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def _parsed(message):
@@ -596,7 +601,8 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         paths = [self._confine(p) for p in _parsed(request).sources]
         if not paths:
             raise QueryError("no sources given")
-        yield from self._reload(paths, request.format, request.dry_run)
+        root = self.config.data_dir.resolve()
+        yield from self._reload(paths, request.format, request.dry_run, named_from=root)
 
     def upload_events(self, chunks) -> Iterator[pb.ReloadProgress]:
         uploads = self.config.data_dir / "uploads"
@@ -605,7 +611,7 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         try:
             paths, fmt, dry_run = self._receive(chunks, workdir)
             yield pb.ReloadProgress(phase=Phase.RECEIVING, detail=f"received {len(paths)} file(s)")
-            yield from self._reload([str(p) for p in paths], fmt, dry_run)
+            yield from self._reload([str(p) for p in paths], fmt, dry_run, named_from=workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -620,7 +626,12 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
                     fmt, dry_run = chunk.format, chunk.dry_run
                 if chunk.filename:
                     name = os.path.basename(chunk.filename.replace("\\", "/"))
-                    if not name or name.startswith("."):
+                    if (
+                        not name
+                        or name.startswith(".")
+                        or _has_control(name)
+                        or len(name.encode()) > 255  # NAME_MAX
+                    ):
                         raise QueryError(f"bad upload file name {shown(chunk.filename)}")
                     if out:
                         out.close()
@@ -645,6 +656,8 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
     def _confine(self, source: str) -> str:
         """Resolve a source under the data dir; refuse anything that leaves it."""
         root = self.config.data_dir.resolve()
+        if _has_control(source):
+            raise QueryError(f"source {shown(source)} holds a control character")
         if not source or os.path.isabs(source):
             raise PathRefused(
                 f"source {shown(source)} must be a path relative to the server's data dir"
@@ -654,13 +667,20 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
             raise PathRefused(f"source {shown(source)} leaves the server's data dir")
         return str(real)
 
-    def _reload(self, paths: list[str], fmt: str, dry_run: bool) -> Iterator[pb.ReloadProgress]:
+    def _reload(
+        self, paths: list[str], fmt: str, dry_run: bool, *, named_from: Path
+    ) -> Iterator[pb.ReloadProgress]:
+        """Reload from `paths`; a rejection names the files from `named_from` (the data dir,
+        or the upload's own directory), not by the server's absolute paths."""
         if fmt and fmt not in FORMATS:
             raise QueryError(f"unknown format {shown(fmt)}; one of {', '.join(FORMATS)}")
         if not self.state.reload_lock.acquire(blocking=False):
             raise ReloadBusy("a reload is already running; try again when it has finished")
         try:
             yield from _run_reload(self.state, self.config, paths, fmt or None, dry_run)
+        except SourceError as exc:
+            prefix = f"{named_from}{os.sep}"
+            raise SourceError([e.replace(prefix, "") for e in exc.errors], exc.total) from None
         finally:
             self.state.reload_lock.release()
 

@@ -335,6 +335,32 @@ def test_reload_paths_confined_to_data_dir(mini_server, source):
     assert code == grpc.StatusCode.PERMISSION_DENIED and "data dir" in details
 
 
+def test_reload_and_upload_name_files_as_the_client_did(mini_server):
+    # Not by the server's absolute paths (its data dir, an upload's temporary directory),
+    # and a file name no file system takes is refused as such, not as an internal error.
+    def reload(*sources: str):
+        return lambda: list(
+            mini_server.admin.Reload(pb.ReloadRequest(sources=list(sources)), metadata=auth())
+        )
+
+    def upload(name: str, data: bytes = b"id,name,latitude,longitude\nz:1,Zed,1,1\n"):
+        chunk = pb.UploadChunk(filename=name, data=data)
+        return lambda: list(mini_server.admin.Upload(iter([chunk]), metadata=auth()))
+
+    root = str(mini_server.config.data_dir.resolve())
+    for call, status, said in [
+        (reload("nope.csv"), "FAILED_PRECONDITION", "nope.csv: no such file"),
+        (reload("a\x00b.csv"), "INVALID_ARGUMENT", "source 'a\\x00b.csv' holds a control"),
+        (upload("a\x00b.csv"), "INVALID_ARGUMENT", "bad upload file name 'a\\x00b.csv'"),
+        (upload("x" * 300 + ".csv"), "INVALID_ARGUMENT", "bad upload file name 'xxx"),
+        (upload("places"), "FAILED_PRECONDITION", "places: cannot tell the format"),
+        (upload("bad.csv", b"id,name,latitude,longitude\nz:1,Zed,100,1\n"), "FAILED_PRECONDITION",
+         "bad.csv:2: latitude 100.0 out of range"),
+    ]:  # fmt: skip
+        code, details = _code(call)
+        assert code.name == status and details.startswith(said) and root not in details, details
+
+
 def test_reload_swaps_and_persists(mini_server, tmp_path):
     old = mini_server.state.engine.version
     csv = FIXTURES / "places.csv"
