@@ -1168,6 +1168,13 @@ def cmd_serve(args) -> int:
         raise CliError(
             f"{config.snapshot}: no such snapshot; build one with `placenorm build`", EXIT_USAGE
         )
+    if config.snapshot:
+        from gazetteer.snapshot import SnapshotError, read
+
+        try:  # its header and size, before anything listens (the content hash: at load)
+            read(config.snapshot, verify=False)
+        except SnapshotError as exc:
+            raise CliError(str(exc), EXIT_REJECTED) from None
     config.data_dir.mkdir(parents=True, exist_ok=True)
     from normalizer.server import serve, serve_workers
 

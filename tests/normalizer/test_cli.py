@@ -445,9 +445,18 @@ def test_json_log_is_one_object_a_line(tmp_path, mini_snapshot):
         assert datetime.fromisoformat(e["ts"]).utcoffset().total_seconds() == 0
 
 
-def test_serve_bad_flags():
+def test_serve_bad_flags(tmp_path, mini_snapshot):
     r = cli("serve", "--snapshot", "/nonexistent.snapshot", "--port", "0")
     assert r.returncode == 2 and "no such snapshot" in r.stderr
+    # A broken snapshot is refused before anything listens (it said "serving on", then
+    # stopped with the reason in a log line).
+    cut = tmp_path / "cut.snapshot"
+    cut.write_bytes(mini_snapshot.read_bytes()[:5000])
+    r = cli("serve", "--snapshot", str(cut), "--port", "0")
+    assert r.returncode == 4 and r.stderr.strip().splitlines() == [
+        f"placenorm: {cut}: truncated: 5000 bytes, expected {mini_snapshot.stat().st_size}; "
+        "rebuild it"
+    ]
     r = cli("serve", "--tls-cert", "x.pem", "--port", "0")
     assert r.returncode == 2 and "go together" in r.stderr
     # Workers share one port: a port picked by each (0) would part them.
