@@ -366,13 +366,20 @@ def _rpc_error(exc, args) -> CliError:
 
     code = exc.code()
     detail = exc.details() or code.name
-    if (
-        code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
-        and "gazetteer" not in detail
-    ):
+    if code is grpc.StatusCode.UNAVAILABLE and "gazetteer" in detail:  # up, still loading
+        return CliError(
+            f"the server at {args.server} cannot answer yet: {detail}", EXIT_UNREACHABLE
+        )
+    if code is grpc.StatusCode.UNAVAILABLE:
         return CliError(
             f"cannot reach the server at {args.server} ({code.name.lower()}): start one with "
             "`placenorm serve` or point --server / PLACENORM_SERVER at it",
+            EXIT_UNREACHABLE,
+        )
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:  # a slow call, or a host that drops packets
+        return CliError(
+            f"no answer from the server at {args.server} within --timeout {args.timeout:g} s "
+            f"({detail}): is it reachable? a long call needs a larger --timeout",
             EXIT_UNREACHABLE,
         )
     if code is grpc.StatusCode.NOT_FOUND:

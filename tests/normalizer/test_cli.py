@@ -116,6 +116,24 @@ def test_unreachable_server_exit_3():
     assert r.stderr.count("\n") == 1 and "cannot reach the server at 127.0.0.1:9" in r.stderr
 
 
+def test_a_server_up_but_slow_or_starting_is_not_called_unreachable(mini_server, tmp_path):
+    # Exit 3 still (retry later), but saying what is the matter.
+    from tests.conftest import start_server
+
+    r = cli("normalize", "Yerevan", "--server", mini_server.address, "--timeout", "0.000001")
+    assert r.returncode == 3 and r.stderr.count("\n") == 1
+    assert (
+        f"no answer from the server at {mini_server.address} within --timeout 1e-06 s" in r.stderr
+    )
+    starting = start_server(tmp_path, None)  # no gazetteer loaded yet
+    try:
+        r = cli("normalize", "Yerevan", "--server", starting.address)
+    finally:
+        starting.close()
+    assert r.returncode == 3 and r.stderr.count("\n") == 1
+    assert f"the server at {starting.address} cannot answer yet: no gazetteer loaded" in r.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
