@@ -1,7 +1,7 @@
 """The `placenorm` command: serve, normalize, place, info, reload, build.
 
-Exit codes: 0 ok, 1 no match / not found, 2 usage, 3 cannot reach the server (or it cannot answer yet or in time),
-4 input rejected (by the server or a bad file).
+Exit codes: 0 ok, 1 no match / not found, 2 usage, 3 cannot reach the server (or it
+cannot answer yet, or in time), 4 input rejected (by the server or a bad file).
 """
 
 from __future__ import annotations
