@@ -641,8 +641,14 @@ def _bulk(args) -> int:
             if out is not sys.stdout:
                 out.close()
     except UnicodeDecodeError as exc:
+        # The decoder reads ahead in blocks, so its offset is within a block: the line
+        # is found again by reading the file line by line (a file only, not stdin).
+        where = _first_line_not_utf8(args.input) if args.input != "-" else None
+        at = f":{where[0]}" if where else ""
         raise CliError(
-            f"{args.input}: not UTF-8 ({exc.reason} at byte {exc.start})", EXIT_REJECTED
+            f"{args.input}{at}: not UTF-8 ({exc.reason}"
+            + (f" at byte {where[1]} of the line)" if where else ")"),
+            EXIT_REJECTED,
         ) from None
     except csv.Error as exc:
         # The row that failed begins on the line after the last good one (an unclosed
@@ -659,6 +665,20 @@ def _bulk(args) -> int:
         more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
         print(f"placenorm: {len(unresolved)} row(s) not resolved: {shown}{more}", file=sys.stderr)
     return EXIT_OK
+
+
+def _first_line_not_utf8(path: str) -> tuple[int, int] | None:
+    """(line number, byte offset in it) of the first bytes that are not UTF-8."""
+    try:
+        with open(path, "rb") as fh:
+            for line_no, raw in enumerate(fh, 1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    return line_no, exc.start
+    except OSError:
+        pass
+    return None
 
 
 def _jsonl_rows(src, args) -> Iterator[dict]:
