@@ -598,14 +598,20 @@ def _print_table(rows: list[dict]) -> None:
 def _bulk(args) -> int:
     fmt = args.format or ("jsonl" if args.input.endswith((".jsonl", ".ndjson")) else "csv")
     _check_options(args)
-    # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column's name.
+    # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column's
+    # name. surrogateescape: bytes that are not UTF-8 are carried through to the output as
+    # they came; a name holding some is refused, that row alone (nothing is lost).
     try:
         if args.input == "-":
             import io
 
-            src = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            src = io.TextIOWrapper(
+                sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
         else:
-            src = open(args.input, encoding="utf-8-sig", newline="")  # noqa: SIM115
+            src = open(  # noqa: SIM115
+                args.input, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
     except OSError as exc:
         raise CliError(f"cannot read {args.input}: {exc.strerror}", EXIT_REJECTED) from None
     reader = None
@@ -632,24 +638,17 @@ def _bulk(args) -> int:
             rows = _jsonl_rows(src, args)
         total = _count_rows(args.input, fmt) if args.input != "-" else None
         if args.output:
-            out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            out = open(  # noqa: SIM115
+                args.output, "w", encoding="utf-8", errors="surrogateescape", newline=""
+            )
         else:
             out = sys.stdout
+            out.reconfigure(errors="surrogateescape")
         try:
             unresolved = _stream(args, fmt, rows, fields, out, total, delimiter)
         finally:
             if out is not sys.stdout:
                 out.close()
-    except UnicodeDecodeError as exc:
-        # The decoder reads ahead in blocks, so its offset is within a block: the line
-        # is found again by reading the file line by line (a file only, not stdin).
-        where = _first_line_not_utf8(args.input) if args.input != "-" else None
-        at = f":{where[0]}" if where else ""
-        raise CliError(
-            f"{args.input}{at}: not UTF-8 ({exc.reason}"
-            + (f" at byte {where[1]} of the line)" if where else ")"),
-            EXIT_REJECTED,
-        ) from None
     except csv.Error as exc:
         # The row that failed begins on the line after the last good one (an unclosed
         # quote fails lines later, at the field-size limit).
@@ -665,20 +664,6 @@ def _bulk(args) -> int:
         more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
         print(f"placenorm: {len(unresolved)} row(s) not resolved: {shown}{more}", file=sys.stderr)
     return EXIT_OK
-
-
-def _first_line_not_utf8(path: str) -> tuple[int, int] | None:
-    """(line number, byte offset in it) of the first bytes that are not UTF-8."""
-    try:
-        with open(path, "rb") as fh:
-            for line_no, raw in enumerate(fh, 1):
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    return line_no, exc.start
-    except OSError:
-        pass
-    return None
 
 
 def _jsonl_rows(src, args) -> Iterator[dict]:
@@ -832,6 +817,16 @@ def _via_batches(stub, box, args, results: dict, ready) -> None:
             ready.notify_all()
 
 
+def _utf8(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _stream_remote(args, rows: Iterator[dict], emit) -> None:
     """Rows go out over `--streams` parallel connections (so a multi-process server spreads
     them), as NormalizeBatch calls of `--batch-size` rows, or with `--batch-size 0` as
@@ -846,6 +841,13 @@ def _stream_remote(args, rows: Iterator[dict], emit) -> None:
 
     import grpc
 
+    from placenorm.v1 import placenorm_pb2 as pb
+
+    # A name holding bytes that are not UTF-8 (read as they came): no message can carry
+    # it, so it is refused here, in its place.
+    not_utf8 = pb.NormalizeResponse(
+        error=pb.Error(code="INVALID_ARGUMENT", message="query is not valid UTF-8")
+    )
     n = args.streams
     window = 2000  # rows in flight per stream
     outbox = [queue.Queue(maxsize=window) for _ in range(n)]
@@ -858,7 +860,12 @@ def _stream_remote(args, rows: Iterator[dict], emit) -> None:
     def feed() -> None:
         try:
             for seq, row in enumerate(rows):
-                outbox[seq % n].put((seq, row))
+                if _utf8(row.get(args.column) or ""):
+                    outbox[seq % n].put((seq, row))
+                else:
+                    with ready:
+                        results[seq] = (row, not_utf8)
+                        ready.notify_all()
                 total[0] = seq + 1
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             failure.append(exc)

@@ -265,21 +265,22 @@ def test_bulk_jsonl_stdin_stdout(mini_server):
     assert [o["n"] for o in out] == [1, 2] and out[1]["place_id"] == "geonames:391241"
 
 
-def test_bulk_missing_column_and_bad_file(mini_server, tmp_path):
+def test_bulk_missing_column_and_bad_file(mini_server, mini_snapshot, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("a,b\n1,2\n", encoding="utf-8")
     r = cli("normalize", "--input", str(src), "--column", "place", "--server", mini_server.address)
     assert r.returncode == 4 and "no column 'place'" in r.stderr
+    # Bytes that are not UTF-8 in one row: that row alone is refused, its bytes written
+    # back as they came; the rows after it are answered.
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"name\n" + b"Yerevan\n" * 5000 + b"Ye\xffrevan\n")
-    r = cli("normalize", "--input", str(bad), "--server", mini_server.address)
-    assert r.returncode == 4 and "Traceback" not in r.stderr
-    # The line, though the decoder met the byte in a block read ahead of the rows.
-    assert (
-        r.stderr.strip()
-        .splitlines()[-1]
-        .startswith(f"placenorm: {bad}:5002: not UTF-8 (invalid start byte at byte 2 of the line)")
-    )
+    bad.write_bytes(b"name,n\n" + b"Yerevan,1\n" * 3 + b"Ye\xffrevan,\xfe2\nYerevan,3\n")
+    out = tmp_path / "out.csv"
+    for where in (["--server", mini_server.address], ["--local", "--snapshot", str(mini_snapshot)]):
+        r = cli("normalize", "--input", str(bad), "--output", str(out), *where)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert "1 row(s) not resolved: row 4 (query is not valid U" in r.stderr
+        lines = out.read_bytes().splitlines()
+        assert lines[4].startswith(b"Ye\xffrevan,\xfe2,,") and b"geonames:616052" in lines[5]
     # A quote left open runs on for thousands of lines, to the field-size limit: the
     # message names the line the row began on.
     unclosed = tmp_path / "unclosed.csv"
