@@ -674,12 +674,18 @@ def _jsonl_rows(src, args) -> Iterator[dict]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CliError(f"{args.input}:{line_no}: bad JSON: {exc.msg}", EXIT_REJECTED) from None
-        if not isinstance(obj, dict) or not isinstance(obj.get(args.column), str):
-            raise CliError(
-                f"{args.input}:{line_no}: expected an object with a string {args.column!r}",
-                EXIT_REJECTED,
-            )
+        if not isinstance(obj, dict):  # no object to add the answer to
+            raise CliError(f"{args.input}:{line_no}: expected a JSON object", EXIT_REJECTED)
         yield obj
+
+
+def _name_of(row: dict, column: str) -> str | None:
+    """The row's name: "" when missing or null (refused as empty, as an empty CSV cell is),
+    None when it is not text (a JSON number or list): that row is refused alone."""
+    value = row.get(column)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
 
 
 def _count_rows(path: str, fmt: str) -> int | None:
@@ -749,10 +755,12 @@ def _stream(
             from normalizer.types import Query
 
             for row in rows:
+                name = _name_of(row, args.column)
+                if name is None:
+                    emit(row, None, f"{args.column!r} is not a string")
+                    continue
                 try:
-                    res = _result_dict(
-                        engine.normalize_query(Query(row.get(args.column) or "", **_options(args)))
-                    )
+                    res = _result_dict(engine.normalize_query(Query(name, **_options(args))))
                     emit(row, res)
                 except QueryError as exc:
                     emit(row, None, str(exc))
@@ -843,10 +851,11 @@ def _stream_remote(args, rows: Iterator[dict], emit) -> None:
 
     from placenorm.v1 import placenorm_pb2 as pb
 
-    # A name holding bytes that are not UTF-8 (read as they came): no message can carry
-    # it, so it is refused here, in its place.
-    not_utf8 = pb.NormalizeResponse(
-        error=pb.Error(code="INVALID_ARGUMENT", message="query is not valid UTF-8")
+    # A name holding bytes that are not UTF-8 (read as they came), or not text at all: no
+    # request can carry it, so it is refused here, in its place.
+    not_utf8, not_text = (
+        pb.NormalizeResponse(error=pb.Error(code="INVALID_ARGUMENT", message=message))
+        for message in ("query is not valid UTF-8", f"{args.column!r} is not a string")
     )
     n = args.streams
     window = 2000  # rows in flight per stream
@@ -860,11 +869,12 @@ def _stream_remote(args, rows: Iterator[dict], emit) -> None:
     def feed() -> None:
         try:
             for seq, row in enumerate(rows):
-                if _utf8(row.get(args.column) or ""):
+                name = _name_of(row, args.column)
+                if name is not None and _utf8(name):
                     outbox[seq % n].put((seq, row))
                 else:
                     with ready:
-                        results[seq] = (row, not_utf8)
+                        results[seq] = (row, not_utf8 if name is not None else not_text)
                         ready.notify_all()
                 total[0] = seq + 1
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread

@@ -265,6 +265,37 @@ def test_bulk_jsonl_stdin_stdout(mini_server):
     assert [o["n"] for o in out] == [1, 2] and out[1]["place_id"] == "geonames:391241"
 
 
+@pytest.mark.parametrize("where", ["server", "local"])
+def test_bulk_jsonl_objects_without_a_usable_name_are_refused_alone(
+    mini_server, mini_snapshot, where
+):
+    # A record whose name is null, missing or a number is one refused row, written back
+    # whole, as an empty CSV cell is; only a line that is not an object stops the run.
+    at = ["--server", mini_server.address]
+    if where == "local":
+        at = ["--local", "--snapshot", str(mini_snapshot)]
+    data = "".join(
+        json.dumps(o) + "\n"
+        for o in (
+            {"name": None, "n": 1},
+            {"n": 2},
+            {"name": 5, "n": 3},
+            {"name": "Yerevan", "n": 4},
+        )
+    )
+    r = cli("normalize", "--input", "-", "--format", "jsonl", *at, input=data)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["n"], o.get("name"), o["place_id"]) for o in out] == [
+        (1, None, ""), (2, None, ""), (3, 5, ""), (4, "Yerevan", "geonames:616052")
+    ]  # fmt: skip
+    assert "row 1 (query is empty), row 2 (query is empty), row 3 ('name' is not a string)" in (
+        r.stderr
+    )
+    r = cli("normalize", "--input", "-", "--format", "jsonl", *at, input=data + "[1, 2]\n")
+    assert r.returncode == 4 and "-:5: expected a JSON object" in r.stderr
+
+
 def test_bulk_missing_column_and_bad_file(mini_server, mini_snapshot, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("a,b\n1,2\n", encoding="utf-8")
