@@ -629,7 +629,7 @@ def _bulk(args) -> int:
             fields = reader.fieldnames or []
             if args.column not in fields:
                 raise CliError(
-                    f"{args.input}: no column {args.column!r} (columns: {', '.join(fields)})",
+                    f"{_label(args)}: no column {args.column!r} (columns: {', '.join(fields)})",
                     EXIT_REJECTED,
                 )
             rows: Iterator[dict] = iter(reader)
@@ -652,7 +652,7 @@ def _bulk(args) -> int:
     except csv.Error as exc:
         # The row that failed begins on the line after the last good one (an unclosed
         # quote fails lines later, at the field-size limit).
-        where = f"{args.input}:{reader.line_num + 1}" if reader else args.input
+        where = f"{_label(args)}:{reader.line_num + 1}" if reader else _label(args)
         raise CliError(f"{where}: bad CSV row: {exc}", EXIT_REJECTED) from None
     finally:
         if args.input == "-":
@@ -666,6 +666,11 @@ def _bulk(args) -> int:
     return EXIT_OK
 
 
+def _label(args) -> str:
+    """The input as messages name it."""
+    return "stdin" if args.input == "-" else args.input
+
+
 def _jsonl_rows(src, args) -> Iterator[dict]:
     for line_no, line in enumerate(src, 1):
         if not line.strip():
@@ -673,9 +678,11 @@ def _jsonl_rows(src, args) -> Iterator[dict]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise CliError(f"{args.input}:{line_no}: bad JSON: {exc.msg}", EXIT_REJECTED) from None
+            raise CliError(
+                f"{_label(args)}:{line_no}: bad JSON: {exc.msg}", EXIT_REJECTED
+            ) from None
         if not isinstance(obj, dict):  # no object to add the answer to
-            raise CliError(f"{args.input}:{line_no}: expected a JSON object", EXIT_REJECTED)
+            raise CliError(f"{_label(args)}:{line_no}: expected a JSON object", EXIT_REJECTED)
         yield obj
 
 

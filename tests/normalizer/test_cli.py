@@ -293,7 +293,7 @@ def test_bulk_jsonl_objects_without_a_usable_name_are_refused_alone(
         r.stderr
     )
     r = cli("normalize", "--input", "-", "--format", "jsonl", *at, input=data + "[1, 2]\n")
-    assert r.returncode == 4 and "-:5: expected a JSON object" in r.stderr
+    assert r.returncode == 4 and "placenorm: stdin:5: expected a JSON object" in r.stderr
 
 
 def test_bulk_missing_column_and_bad_file(mini_server, mini_snapshot, tmp_path):
