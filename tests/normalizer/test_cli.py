@@ -57,17 +57,19 @@ def test_options_map_to_request(mini_server):
     assert json.loads(r.stdout)["candidates"][0]["place"]["id"] == "geonames:147105"
 
 
-@pytest.mark.parametrize("where", ["server", "local"])
+@pytest.fixture(params=["server", "local"])
+def at(request, mini_server, mini_snapshot) -> list[str]:
+    """The flags that send names to the test server, or answer them from the library."""
+    if request.param == "local":
+        return ["--local", "--snapshot", str(mini_snapshot)]
+    return ["--server", mini_server.address]
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [(("--country", "ZZ"), "unknown country code 'ZZ'"), (("--feature-class", "Q"), "'Q'")],
 )
-def test_bulk_options_no_row_could_pass_are_refused_before_reading(
-    mini_server, mini_snapshot, tmp_path, where, option, message
-):
-    at = ["--server", mini_server.address]
-    if where == "local":
-        at = ["--local", "--snapshot", str(mini_snapshot)]
+def test_bulk_options_no_row_could_pass_are_refused_before_reading(tmp_path, at, option, message):
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text("name\nYerevan\nShushi\n", encoding="utf-8")
     r = cli("normalize", "--input", str(src), "--output", str(out), *option, *at)
@@ -76,11 +78,7 @@ def test_bulk_options_no_row_could_pass_are_refused_before_reading(
     assert "invalid_argument" in line and message in line
 
 
-@pytest.mark.parametrize("where", ["server", "local"])
-def test_min_score_drops_the_weaker_candidates(mini_server, mini_snapshot, where):
-    at = ["--server", mini_server.address]
-    if where == "local":
-        at = ["--local", "--snapshot", str(mini_snapshot)]
+def test_min_score_drops_the_weaker_candidates(at):
 
     def scores(*extra: str) -> list[float]:
         r = cli("normalize", "Susa", "--limit", "5", "--json", *extra, *at)
@@ -265,15 +263,9 @@ def test_bulk_jsonl_stdin_stdout(mini_server):
     assert [o["n"] for o in out] == [1, 2] and out[1]["place_id"] == "geonames:391241"
 
 
-@pytest.mark.parametrize("where", ["server", "local"])
-def test_bulk_jsonl_objects_without_a_usable_name_are_refused_alone(
-    mini_server, mini_snapshot, where
-):
+def test_bulk_jsonl_objects_without_a_usable_name_are_refused_alone(at):
     # A record whose name is null, missing or a number is one refused row, written back
     # whole, as an empty CSV cell is; only a line that is not an object stops the run.
-    at = ["--server", mini_server.address]
-    if where == "local":
-        at = ["--local", "--snapshot", str(mini_snapshot)]
     data = "".join(
         json.dumps(o) + "\n"
         for o in (
@@ -677,13 +669,7 @@ def test_a_refused_name_is_one_short_line_and_the_others_are_answered(
     ]
 
 
-@pytest.mark.parametrize("where", ["server", "local"])
-def test_a_refused_name_in_json_has_the_response_fields_and_its_error(
-    mini_server, mini_snapshot, where
-):
-    at = ["--server", mini_server.address]
-    if where == "local":
-        at = ["--local", "--snapshot", str(mini_snapshot)]
+def test_a_refused_name_in_json_has_the_response_fields_and_its_error(at):
     r = cli("normalize", "Susa", "-", "--json", *at)
     assert r.returncode == 4
     answered, refused = (json.loads(line) for line in r.stdout.splitlines())
