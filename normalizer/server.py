@@ -677,12 +677,34 @@ class AdminService(pb_grpc.GazetteerAdminServicer):
         if not self.state.reload_lock.acquire(blocking=False):
             raise ReloadBusy("a reload is already running; try again when it has finished")
         try:
-            yield from _run_reload(self.state, self.config, paths, fmt or None, dry_run)
+            with _data_dir_lock(self.config.data_dir):
+                yield from _run_reload(self.state, self.config, paths, fmt or None, dry_run)
         except SourceError as exc:
             prefix = f"{named_from}{os.sep}"
             raise SourceError([e.replace(prefix, "") for e in exc.errors], exc.total) from None
         finally:
             self.state.reload_lock.release()
+
+
+@contextlib.contextmanager
+def _data_dir_lock(data_dir: Path) -> Iterator[None]:
+    """The data dir's reload lock, across processes: workers sharing the port share the
+    data dir, its staging snapshot and its current one, so a reload that reaches another
+    worker while one runs is refused there too. An advisory lock the kernel drops with
+    its holder, so a killed worker leaves none behind."""
+    import fcntl
+
+    fd = os.open(data_dir / "reload.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReloadBusy(
+                "a reload is already running (in another worker); try again when it has finished"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 _DONE = object()

@@ -449,6 +449,43 @@ def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
         assert srv.stop() == 0
 
 
+def test_a_reload_reaching_another_worker_while_one_runs_is_refused(tmp_path, mini_snapshot):
+    # Workers share the data dir, its staging snapshot and its current one: one reload at
+    # a time across them all, not one per process.
+    from tests.conftest import auth
+
+    data, token = reloadable_data_dir(tmp_path)
+    with (data / "towns.csv").open("w", encoding="utf-8") as fh:  # a reload of some seconds
+        fh.write("id,name,latitude,longitude\n")
+        fh.writelines(f"t:{i},Town {i},{i % 170 - 85},{i % 350 - 175}\n" for i in range(20_000))
+    srv = ServerProcess(
+        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
+        "--no-answers", "--admin-token-file", str(token),
+    )  # fmt: skip
+    try:
+        srv.wait_logged("gazetteer serving", count=2)
+        local = [("grpc.use_local_subchannel_pool", 1)]
+        with grpc.insecure_channel(srv.address, options=local) as channel:
+            first = pb_grpc.GazetteerAdminStub(channel).Reload(
+                pb.ReloadRequest(sources=["towns.csv"]), metadata=auth()
+            )
+            next(first)  # running, the lock held
+            said = []
+            for _ in range(12):  # a connection each: the kernel spreads them over the workers
+                with grpc.insecure_channel(srv.address, options=local) as other:
+                    second = pb_grpc.GazetteerAdminStub(other).Reload(
+                        pb.ReloadRequest(sources=["mini.txt"], dry_run=True), metadata=auth()
+                    )
+                    try:
+                        said.append(list(second)[-1].phase)
+                    except grpc.RpcError as exc:
+                        said.append((exc.code().name, "already running" in exc.details()))
+            assert list(first)[-1].phase == pb.ReloadProgress.SWAPPED
+        assert said == [("FAILED_PRECONDITION", True)] * 12
+    finally:
+        assert srv.stop() == 0
+
+
 def test_cancelled_streams_leave_no_task_behind(mini_server):
     # Each stream reads its requests in a task of its own: a client that goes away
     # mid-stream must leave no task of its stream on the server's event loop.
