@@ -201,7 +201,9 @@ def _rpc(method: str, *, streaming: bool = False) -> Callable:
             def stream_wrapper(self, request, context):
                 start = time.perf_counter()
                 try:
-                    yield from fn(self, _parsed(request), context)
+                    # Each stream's messages are parsed where they are read (stream_item,
+                    # _receive), a Reload's request in reload_events, which aio calls too.
+                    yield from fn(self, request, context)
                 except Exception as exc:  # noqa: BLE001 - mapped to a status in one place
                     if _is_abort(exc):
                         raise
