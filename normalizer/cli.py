@@ -74,12 +74,20 @@ def _not_utf8(args: argparse.Namespace) -> str | None:
         if dest in local:
             continue
         for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and not v.isascii():
-                try:
-                    v.encode("utf-8")
-                except UnicodeEncodeError:
-                    return f"argument {dest.replace('_', '-')}: {v!r} is not valid UTF-8"
+            if isinstance(v, str) and not _utf8(v):
+                return f"argument {dest.replace('_', '-')}: {v!r} is not valid UTF-8"
     return None
+
+
+def _utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8 (it holds no lone surrogate)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ parser
@@ -305,10 +313,13 @@ def check_tls(cert: str | None, key: str | None, ca: str | None, *, ca_flag: str
     cannot bind (server) or cannot reach the server (client)."""
     import ssl
 
+    if bool(cert) != bool(key):
+        raise CliError("--tls-cert and --tls-key go together", EXIT_USAGE)
+    for path in (cert, key, ca):
+        if path and not os.path.isfile(path):
+            raise CliError(f"{path}: no such file", EXIT_USAGE)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    if cert or key:
-        if not (cert and key):
-            raise CliError("--tls-cert and --tls-key go together", EXIT_USAGE)
+    if cert:
         try:
             context.load_cert_chain(cert, key, password="")  # an encrypted key fails here
         except OSError as exc:  # ssl.SSLError included
@@ -618,13 +629,11 @@ def _bulk(args) -> int:
     delimiter = ","
     try:
         if fmt == "csv":
-            # Comma-separated, or by semicolons or tabs (spreadsheets in many locales)
-            # when the header holds the column so; the output is written alike.
+            from gazetteer.sources.tabular import header_delimiter
+
+            # The output is written with the input's delimiter.
             head = src.readline()
-            delimiter = next(
-                (d for d in ",;\t" if args.column in next(csv.reader([head], delimiter=d), [])),
-                ",",
-            )
+            delimiter = header_delimiter(head, [args.column])
             reader = csv.DictReader(itertools.chain([head], src), delimiter=delimiter)
             fields = reader.fieldnames or []
             if args.column not in fields:
@@ -830,16 +839,6 @@ def _via_batches(stub, box, args, results: dict, ready) -> None:
             for (seq, row), r in zip(chunk, resp.responses, strict=True):
                 results[seq] = (row, r)
             ready.notify_all()
-
-
-def _utf8(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _stream_remote(args, rows: Iterator[dict], emit) -> None:
@@ -1188,13 +1187,8 @@ def cmd_serve(args) -> int:
         raise CliError(f"admin token: {exc}", EXIT_USAGE) from None
     if args.workers > 1 and args.port == 0:
         raise CliError(f"--workers {args.workers} share one port: give --port (not 0)", EXIT_USAGE)
-    if bool(args.tls_cert) != bool(args.tls_key):
-        raise CliError("--tls-cert and --tls-key go together", EXIT_USAGE)
     if args.tls_client_ca and not args.tls_cert:
         raise CliError("--tls-client-ca needs --tls-cert and --tls-key", EXIT_USAGE)
-    for path in (args.tls_cert, args.tls_key, args.tls_client_ca):
-        if path and not os.path.isfile(path):
-            raise CliError(f"{path}: no such file", EXIT_USAGE)
     check_tls(args.tls_cert, args.tls_key, args.tls_client_ca, ca_flag="--tls-client-ca")
     config = ServerConfig(
         host=args.host,

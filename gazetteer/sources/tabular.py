@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gazetteer.model import CANONICAL, FEATURE_CLASSES, Name, Place, class_of_code
@@ -25,6 +25,15 @@ KNOWN = frozenset(
 )
 
 
+def header_delimiter(header: str, columns: Iterable[str]) -> str:
+    """The delimiter a CSV header line uses: a comma; or semicolons or tabs, as
+    spreadsheets in many locales save "CSV", when so the header holds `columns`."""
+    wanted = set(columns)
+    return next(
+        (d for d in ",;\t" if wanted <= set(next(csv.reader([header], delimiter=d), []))), ","
+    )
+
+
 def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
     label = path.rsplit("/", 1)[-1]
     lines = read_lines(path, errors)
@@ -32,9 +41,7 @@ def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
     if header_line is None:
         errors.add(label, 1, "empty file: expected a header row")
         return
-    # Comma-separated; or by semicolons or tabs, as spreadsheets in many locales save
-    # "CSV", when the header says so.
-    delimiter = next((d for d in ",;\t" if set(REQUIRED) <= set(header_line[1].split(d))), ",")
+    delimiter = header_delimiter(header_line[1], REQUIRED)
     try:
         header = next(csv.reader([header_line[1]], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
