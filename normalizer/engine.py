@@ -372,10 +372,11 @@ class Normalizer:
                 )
         if len(q.context) > lim.max_context:
             raise QueryError(f"{len(q.context)} context names, at most {lim.max_context}")
+        context = []
         for name in q.context:
             if name.strip():
                 try:
-                    self.clean(name)
+                    context.append(self.clean(name))
                 except QueryError as exc:
                     raise QueryError(f"context name {shown(name)}: {exc}") from None
         if q.near is not None:
@@ -388,7 +389,7 @@ class Normalizer:
             or not all(p.isascii() and p.isalnum() for p in language.replace("_", "-").split("-"))
         ):
             raise QueryError(f"language {shown(q.language or '')} is not a BCP-47 tag")
-        cleaned = (text, countries, prefer, fclasses, limit, language)
+        cleaned = (text, countries, prefer, fclasses, limit, language, tuple(context))
         if cleaned == (
             q.text,
             q.countries,
@@ -396,6 +397,7 @@ class Normalizer:
             q.feature_classes,
             q.limit,
             q.language,
+            q.context,
         ):
             return q  # already clean (most queries): no copy
         return replace(
@@ -406,6 +408,7 @@ class Normalizer:
             feature_classes=fclasses,
             limit=limit,
             language=language,
+            context=tuple(context),
         )
 
     def clean(self, text: str) -> str:
@@ -1296,7 +1299,7 @@ class Normalizer:
     # ---------------------------------------------------------------- context
     def _context_anchors(self, q: Query) -> Anchors:
         soft: list[int] = []
-        firm = self._anchors([self.clean(c) for c in q.context if c.strip()], soft)
+        firm = self._anchors(q.context, soft)  # cleaned by check()
         return Anchors(firm, soft)
 
     def _anchors(self, names: Sequence[str], soft: list[int] | None = None) -> list[int]:
