@@ -29,9 +29,13 @@ def header_delimiter(header: str, columns: Iterable[str]) -> str:
     """The delimiter a CSV header line uses: a comma; or semicolons or tabs, as
     spreadsheets in many locales save "CSV", when so the header holds `columns`."""
     wanted = set(columns)
-    return next(
-        (d for d in ",;\t" if wanted <= set(next(csv.reader([header], delimiter=d), []))), ","
-    )
+    for delimiter in ",;\t":
+        try:
+            if wanted <= set(next(csv.reader([header], delimiter=delimiter), [])):
+                return delimiter
+        except csv.Error:  # the header's own reading reports it
+            continue
+    return ","
 
 
 def read_csv(path: str, errors: Collector) -> Iterator[tuple[int, Place]]:
