@@ -135,14 +135,16 @@ def reloadable_data_dir(tmp_path: Path) -> tuple[Path, Path]:
     return data, token
 
 
-def on_fresh_connections(address: str, n: int, call: Callable[[Any], T]) -> list[T]:
+def on_fresh_connections(
+    address: str, n: int, call: Callable[[Any], T], stub: Callable[[Any], Any] | None = None
+) -> list[T]:
     """`call(stub)` on `n` connections of their own (no pooled one is reused): the kernel
-    spreads them over the workers sharing the port."""
+    spreads them over the workers sharing the port. The stub is Normalizer's by default."""
     local = [("grpc.use_local_subchannel_pool", 1)]
     out = []
     for _ in range(n):
         with grpc.insecure_channel(address, options=local) as channel:
-            out.append(call(pb_grpc.NormalizerStub(channel)))
+            out.append(call((stub or pb_grpc.NormalizerStub)(channel)))
     return out
 
 

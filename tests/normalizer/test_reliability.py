@@ -470,16 +470,15 @@ def test_a_reload_reaching_another_worker_while_one_runs_is_refused(tmp_path, mi
                 pb.ReloadRequest(sources=["towns.csv"]), metadata=auth()
             )
             next(first)  # running, the lock held
-            said = []
-            for _ in range(12):  # a connection each: the kernel spreads them over the workers
-                with grpc.insecure_channel(srv.address, options=local) as other:
-                    second = pb_grpc.GazetteerAdminStub(other).Reload(
-                        pb.ReloadRequest(sources=["mini.txt"], dry_run=True), metadata=auth()
-                    )
-                    try:
-                        said.append(list(second)[-1].phase)
-                    except grpc.RpcError as exc:
-                        said.append((exc.code().name, "already running" in exc.details()))
+
+            def second(admin):
+                request = pb.ReloadRequest(sources=["mini.txt"], dry_run=True)
+                try:
+                    return list(admin.Reload(request, metadata=auth()))[-1].phase
+                except grpc.RpcError as exc:
+                    return (exc.code().name, "already running" in exc.details())
+
+            said = on_fresh_connections(srv.address, 12, second, pb_grpc.GazetteerAdminStub)
             assert list(first)[-1].phase == pb.ReloadProgress.SWAPPED
         assert said == [("FAILED_PRECONDITION", True)] * 12
     finally:
