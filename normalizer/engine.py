@@ -764,6 +764,12 @@ class Normalizer:
                     nids = self._allowed(self.index.lookup("variant", key), q)
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, sim, MatchType.VARIANT, query_latin, costs)
+            if not found and len(compact(folded)) >= 4 and not generic_only(folded):
+                # Nothing bears the query, nor a variant of it: the first or last words of
+                # a town's longer name, which stand for it ("Kolok" for Su-ngai Kolok,
+                # "Radlje" for Radlje ob Dravi, "Dorada" for La Dorada).
+                nids = self._allowed(self.index.lookup("part", variant_key(folded)), q)
+                self._add(found, nids, 0.9, MatchType.VARIANT, query_latin, ranking.PART_EDIT)
             if isle := island_core(folded):
                 # "Norfolk ostrvo", "Ostrva Solomon", "Kokos Adası": islands said in one
                 # language, the name held with another's word, a word dearer. Measured on

@@ -5,6 +5,8 @@ Built once per snapshot (`build_arrays`), then served from the memory-mapped fil
 
 - `fold`:    folded forms and original-script forms -> names (exact / alternate hits)
 - `variant`: variant keys (romanization-folded, compact, generic words stripped) -> names
+- `part`:    variant keys of a town name's leading or trailing words ("kolok" for Su-ngai
+  Kolok) -> names, for the words no more than PART_MAX_PLACES places share
 - trigrams of folded keys -> keys, for fuzzy candidates: a query never scans all names;
   it unions the postings of its rarest trigrams and scores at most a few hundred keys.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import OSA, DamerauLevenshtein
@@ -24,6 +26,7 @@ from gazetteer.snapshot import Snapshot, StringTable, pack_strings
 from normalizer.text import (
     expanded_spelling,
     fold_forms,
+    generic_only,
     island_core,
     native_generic,
     native_key,
@@ -53,6 +56,31 @@ def _dash_head_keys(text: str, lang: str) -> set[str]:
     if native := native_key(head):
         keys |= {native, native_generic(native)[0]}
     return keys
+
+
+# A name's first or last words stand for it ("Kolok" for Su-ngai Kolok, "Radlje" for
+# Radlje ob Dravi) when they hold this many letters at least and are borne by at most
+# PART_MAX_PLACES places (not "santa", "north", "nueva": no name is short for those).
+PART_MIN_LETTERS = 4
+PART_MAX_PLACES = 20
+
+
+def part_keys(folded: str, key: Callable[[str], str] = variant_key) -> set[str]:
+    """Variant keys of a name's leading and trailing words, short of all of them, that
+    can stand for it: four letters or more, not generic or linking words alone."""
+    words = folded.split()
+    out = set()
+    for k in range(1, len(words)):
+        for part, rest in ((words[:k], words[k:]), (words[k:], words[:k])):
+            text = " ".join(part)
+            if (
+                len(text) - len(part) + 1 >= PART_MIN_LETTERS
+                and not generic_only(text)
+                and not generic_only(" ".join(rest))  # the bare table's: "Saratov Oblast"
+            ):
+                out.add(key(text))
+    out.discard("")
+    return out
 
 
 def key_hash(key: str) -> int:
@@ -95,6 +123,25 @@ def _table(
     uniq, start = np.unique(h, return_index=True)
     starts = np.append(start, h.size).astype(np.int64)
     return {f"{prefix}.hash": uniq, f"{prefix}.start": starts, f"{prefix}.post": v.astype(np.int32)}
+
+
+def _part_table(
+    hashes: list[int], nids: list[int], name_place: np.ndarray, pops: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The "part" table, keeping the keys of at most PART_MAX_PLACES places."""
+    h = np.array(hashes, dtype=np.uint64)
+    v = np.array(nids, dtype=np.int32)
+    if h.size:
+        # How many places each key has: its distinct (key, place) pairs, counted.
+        place = name_place[v]
+        order = np.lexsort((place, h))
+        hs, ps = h[order], place[order]
+        first = np.ones(hs.size, dtype=bool)
+        first[1:] = (hs[1:] != hs[:-1]) | (ps[1:] != ps[:-1])
+        keys, counts = np.unique(hs[first], return_counts=True)
+        keep = counts[np.searchsorted(keys, h)] <= PART_MAX_PLACES
+        h, v = h[keep], v[keep]
+    return _table(h, v, "part", pops[v])
 
 
 PLACE_TEXT = ("id", "name", "ascii_name", "admin1_code", "admin1_name", "admin2_code")
@@ -160,12 +207,15 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     bare_v: list[int] = []
     isle_h: list[int] = []
     isle_v: list[int] = []
+    part_h: list[int] = []
+    part_v: list[int] = []
     fkeys: dict[str, int] = {}
     fkey_of_name: list[tuple[int, int]] = []
     # Per (name, language): its folded forms and the hashes of its fold, variant, bare
     # and island keys.
     memo: dict[tuple[str, str], tuple[tuple[str, ...], tuple[int, ...], ...]] = {}
     variant_of: dict[str, str] = {}
+    part_memo: dict[tuple[str, str], tuple[int, ...]] = {}
 
     def variant(folded: str) -> str:
         v = variant_of.get(folded)
@@ -204,6 +254,18 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
             )
             memo[(text, lang)] = got
         forms, hashes, variants, bares, isles = got
+        if places[name_place[nid]].feature_class in ("P", ""):
+            # A town's leading or trailing words, which may stand for it ("Kolok"); not a
+            # division's or a country's (the bare table drops their generic words), nor
+            # a region's or a continent's ("Amrika" is not North America, "Uttari Amrika").
+            parts = part_memo.get((text, lang))
+            if parts is None:
+                keys = {k for f in forms for k in part_keys(f, variant)} - {
+                    variant(f) for f in forms
+                }
+                parts = part_memo[(text, lang)] = tuple(map(key_hash, keys))
+            part_h.extend(parts)
+            part_v.extend([nid] * len(parts))
         bare_h.extend(bares)
         bare_v.extend([nid] * len(bares))
         isle_h.extend(isles)
@@ -234,6 +296,7 @@ def build_arrays(places: Sequence[Place]) -> tuple[dict[str, np.ndarray], dict[s
     arrays |= _table(np.array(bare_h, dtype=np.uint64), bare_v_arr, "bare", pops[bare_v_arr])
     isle_v_arr = np.array(isle_v, dtype=np.int32)
     arrays |= _table(np.array(isle_h, dtype=np.uint64), isle_v_arr, "isle", pops[isle_v_arr])
+    arrays |= _part_table(part_h, part_v, np.array(name_place, dtype=np.int32), pops)
 
     keys = list(fkeys)
     arrays["fkey.blob"], arrays["fkey.offsets"] = pack_strings(keys)
@@ -388,8 +451,8 @@ class Index:
         self._by_initial: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._tables = {
             t: (a[f"{t}.hash"], a[f"{t}.start"], a[f"{t}.post"])
-            for t in ("fold", "variant", "pid", "bare", "isle")
-            if f"{t}.hash" in a  # "bare", "isle" are newer than some snapshots: absent, empty
+            for t in ("fold", "variant", "pid", "bare", "isle", "part")
+            if f"{t}.hash" in a  # "bare", "isle", "part" are newer than some snapshots
         }
 
     def lookup(self, table: str, key: str) -> np.ndarray:

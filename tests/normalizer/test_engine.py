@@ -1938,3 +1938,67 @@ def test_places_decode_alike_without_packed_records(tmp_path, mini_snapshot):
     assert packed._records is not None and unpacked._records is None
     for i in range(packed.info().places):
         assert unpacked.place(i) == packed.place(i)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Planeta", "Planeta Rica"),  # was Guadalupe, Colombia
+        ("Vadnais", "Vadnais Heights"),  # was Valais
+        ("Saifullah", "Qila Saifullah"),  # was Al Fulah, Sudan
+        ("Guarayos", "Ascención de Guarayos"),  # was Jarajus, Egypt
+        ("Górnicza", "Dąbrowa Górnicza"),  # was Gorica
+    ],
+)
+def test_leading_or_trailing_words_stand_for_a_town(engine, query, name):
+    # No place bears these words alone; a town's name begins or ends with them.
+    best = engine.normalize(query).best
+    assert best.place.name == name
+    assert best.match_type is MatchType.VARIANT
+
+
+def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
+    """The part table: leading and trailing words of towns' names, not of a division's,
+    not the generic words a name drops anyway, not a word more than PART_MAX_PLACES
+    towns' names begin with."""
+    import json
+
+    from gazetteer.sources import load_sources
+    from normalizer.build import build_snapshot
+    from normalizer.index import PART_MAX_PLACES
+    from normalizer.text import variant_key
+
+    rows = [
+        {"id": "w:1", "name": "Radlje ob Dravi", "country_code": "SI", "population": 2811},
+        {"id": "w:2", "name": "Saratov Oblast", "country_code": "RU", "feature_class": "A",
+         "feature_code": "ADM1", "population": 2400000},
+        {"id": "w:3", "name": "Novo Selo", "country_code": "RS", "feature_class": "A",
+         "feature_code": "ADM2", "population": 900},
+        {"id": "w:4", "name": "Mbeya City", "country_code": "TZ", "population": 541603},
+        *(
+            {"id": f"w:n{i}", "name": f"Nuevaterra {i}a", "country_code": "MX", "population": 9}
+            for i in range(PART_MAX_PLACES + 1)
+        ),
+        *(
+            {"id": f"w:m{i}", "name": f"Medioterra {i}a", "country_code": "MX", "population": 9}
+            for i in range(PART_MAX_PLACES)
+        ),
+    ]  # fmt: skip
+    for i, row in enumerate(rows):
+        row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
+    src = tmp_path / "places.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    build_snapshot(load_sources([str(src)]), tmp_path / "parts.snapshot")
+    engine = Normalizer.load(tmp_path / "parts.snapshot")
+
+    def towns(words: str) -> set[str]:
+        nids = engine.index.lookup("part", variant_key(words))
+        return {engine.place(int(p)).id for p in engine._name_place[nids]}
+
+    assert towns("radlje") == towns("dravi") == towns("radlje ob") == {"w:1"}
+    assert towns("ob dravi") == {"w:1"} and towns("radlje ob dravi") == set()
+    assert towns("saratov") == towns("novo") == set()  # divisions
+    assert towns("mbeya") == set()  # "city" is a generic word: the bare table's
+    assert towns("nuevaterra") == set()
+    assert len(towns("medioterra")) == PART_MAX_PLACES
