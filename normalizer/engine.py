@@ -30,7 +30,7 @@ from normalizer import rank as ranking
 from normalizer.answers import Answers, answers_path
 from normalizer.errors import PlaceNotFound, QueryError, shown
 from normalizer.index import PLACE_TEXT, RECORD_SEP, Index, deletions, swap_aware
-from normalizer.inflection import cyrillic_lemmas
+from normalizer.inflection import cyrillic_lemmas, west_slavic_lemmas
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
     GENERIC,
@@ -758,6 +758,12 @@ class Normalizer:
             for lemma in cyrillic_lemmas(native):
                 nids = self._allowed(self.index.lookup("fold", lemma), q)
                 self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.INFLECTION_EDIT)
+        elif forms:
+            # "w Krakowie", "v Praze", "we Wrocławiu": likewise in Polish and Czech.
+            for lemma, rank in west_slavic_lemmas(forms[0], q.text):
+                nids = self._allowed(self.index.lookup("fold", lemma), q)
+                cost = ranking.INFLECTION_EDIT * (1 + rank)
+                self._add(found, nids, 0.95, MatchType.VARIANT, True, cost)
         if folded:
             for form, sim in ((folded, 0.95), (strip_generic(folded), 0.92)):
                 if telling(key := variant_key(form), form):

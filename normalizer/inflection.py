@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cyrillic_lemmas"]
+__all__ = ["cyrillic_lemmas", "west_slavic_lemmas"]
 
 
 # Russian and Ukrainian decline place names: news text writes "в Москве", "из Харькова",
@@ -69,3 +69,61 @@ def cyrillic_lemmas(native: str) -> list[str]:
                 out.append(" ".join([*head, s + nominative]))
     asked = " ".join(words)
     return [w for w in dict.fromkeys(out) if w != asked]
+
+
+# Polish and Czech decline place names too: "w Krakowie", "z Warszawy", "we Wrocławiu",
+# "v Praze", "v Brně", "z Ostravy", "w Katowicach", "v Pardubicích". Endings of the
+# folded text (accents off: Kraków is "krakow") and what the nominative may end in
+# instead, longest ending first.
+_WEST_SLAVIC_CASES = (
+    ("owie", ("ow",)),  # Krakowie, Tarnowie
+    ("ach", ("e", "y", "")),  # Katowicach, Kielcach (Kielce)
+    ("ich", ("e",)),  # Pardubicích, Budějovicích
+    ("iu", ("",)),  # Wrocławiu, Poznaniu
+    ("ze", ("ha", "z")),  # Praze (Praha)
+    ("ce", ("ka", "c")),  # Americe, Kielce is the nominative
+    ("ci", ("ec", "c")),  # Liberci, Olomouci
+    ("ni", ("en", "")),  # Plzni (Plzeň)
+    ("ie", ("", "a")),  # Szczecinie, Warszawie
+    ("em", ("", "o")),  # Krakowem, Brnem
+    ("a", ("", "o")),  # Krakowa, Brna
+    ("y", ("a", "")),  # Warszawy, Prahy, Bydgoszczy
+    ("i", ("", "a")),  # Łodzi, Gdyni
+    ("u", ("",)),  # Gdańsku
+    ("e", ("", "a", "o")),  # Zlíně, Ostravě, Brně, Warszawę
+)
+# Prepositions before a place name: in, at, from, to, near, under, over, beyond, through.
+_WEST_SLAVIC_PREPOSITIONS = frozenset(
+    "w we z ze do od na pod nad przy kolo za po przez spod v ve u k ke pri okolo kolem pres".split()
+)
+# Letters only Polish or Czech (and Slovak) write among Latin alphabets' common ones: a
+# word without a preposition is read as declined only when it holds one.
+_WEST_SLAVIC_LETTERS = re.compile("[ąęłńśźżěřůťďň]")
+
+
+def west_slavic_lemmas(folded: str, text: str) -> list[tuple[str, int]]:
+    """The nominatives a declined Polish or Czech place name may stand for, each with
+    the rank of its ending among those the word has (0 for the longest: "liberci" is
+    Liberec before Liberia), when a preposition stands before it or its letters are
+    Polish or Czech (`text`, the query as written, tells); [] otherwise. `folded` is the
+    query's fold() (accents off, case folded); the name without its preposition comes
+    last, as it is ("w lodzi" -> lodz, ..., lodzi)."""
+    words = folded.split()
+    if len(words) > 1 and words[0] in _WEST_SLAVIC_PREPOSITIONS:
+        words = words[1:]
+    elif not _WEST_SLAVIC_LETTERS.search(text.casefold()):
+        return []
+    *head, last = words
+    asked = " ".join(words)
+    out: dict[str, int] = {}
+    rank = 0
+    for ending, nominatives in _WEST_SLAVIC_CASES:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            stem = last[: len(last) - len(ending)]
+            for nominative in nominatives:
+                out.setdefault(" ".join([*head, stem + nominative]), rank)
+            rank += 1
+    out.pop(asked, None)
+    if asked != folded:
+        out.setdefault(asked, 0)
+    return list(out.items())

@@ -2002,3 +2002,23 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
     assert towns("mbeya") == set()  # "city" is a generic word: the bare table's
     assert towns("nuevaterra") == set()
     assert len(towns("medioterra")) == PART_MAX_PLACES
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("w Krakowie", "Kraków"),
+        ("we Wrocławiu", "Wrocław"),  # was Wé, New Caledonia
+        ("w Szczecinie", "Szczecin"),
+        ("z Warszawy", "Warsaw"),
+        ("v Praze", "Prague"),  # was Vražné
+        ("v Brně", "Brno"),  # was Werne
+        ("ve Zlíně", "Zlín"),  # was Berlin
+        ("v Liberci", "Liberec"),
+        ("v Pardubicích", "Pardubice"),
+    ],
+)
+def test_declined_polish_and_czech_names(engine, query, name):
+    best = engine.normalize(query).best
+    assert best.place.name == name and best.score >= 0.5

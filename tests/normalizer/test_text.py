@@ -646,3 +646,34 @@ def test_cyrillic_lemmas_leave_other_scripts_and_short_stems():
 
     assert cyrillic_lemmas("moskve") == []
     assert cyrillic_lemmas("уфе") == []  # two letters left: too short to be sure of
+
+
+@pytest.mark.parametrize(
+    ("text", "lemma"),
+    [
+        ("w Krakowie", "krakow"),
+        ("we Wrocławiu", "wroclaw"),
+        ("z Warszawy", "warszawa"),
+        ("w Katowicach", "katowice"),
+        ("v Praze", "praha"),
+        ("v Brně", "brno"),
+        ("v Pardubicích", "pardubice"),
+        ("v Liberci", "liberec"),
+        ("Gdańsku", "gdansk"),  # no preposition: a Polish letter says it may be declined
+    ],
+)
+def test_west_slavic_lemmas_hold_the_nominative(text, lemma):
+    from normalizer.inflection import west_slavic_lemmas
+    from normalizer.text import fold
+
+    assert lemma in dict(west_slavic_lemmas(fold(text), text))
+
+
+def test_west_slavic_lemmas_need_a_preposition_or_a_polish_or_czech_letter():
+    from normalizer.inflection import west_slavic_lemmas
+
+    assert west_slavic_lemmas("krakowie", "Krakowie") == []  # could be any language's
+    assert west_slavic_lemmas("w ufe", "w Ufe") == [("ufe", 0)]  # too short to undo
+    # The longest ending first: Liberec before Liber (Liberia's name in some languages).
+    ranks = dict(west_slavic_lemmas("v liberci", "v Liberci"))
+    assert ranks["liberec"] < ranks["liberca"]
