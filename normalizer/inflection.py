@@ -72,11 +72,14 @@ def cyrillic_lemmas(native: str) -> list[str]:
 
 
 # Polish and Czech decline place names too: "w Krakowie", "z Warszawy", "we Wrocławiu",
-# "v Praze", "v Brně", "z Ostravy", "w Katowicach", "v Pardubicích". Endings of the
+# "v Praze", "v Brně", "z Ostravy", "w Katowicach", "v Pardubicích"; so do Slovak and
+# the South Slavic languages, alike enough for these endings ("v Bratislave", "v
+# Košiciach", "u Zagrebu", "v Ljubljani", "u Beogradu"). Endings of the
 # folded text (accents off: Kraków is "krakow") and what the nominative may end in
 # instead, longest ending first.
 _WEST_SLAVIC_CASES = (
     ("owie", ("ow",)),  # Krakowie, Tarnowie
+    ("iach", ("e",)),  # Košiciach (Slovak)
     ("ach", ("e", "y", "")),  # Katowicach, Kielcach (Kielce)
     ("ich", ("e",)),  # Pardubicích, Budějovicích
     ("iu", ("",)),  # Wrocławiu, Poznaniu
@@ -96,9 +99,9 @@ _WEST_SLAVIC_CASES = (
 _WEST_SLAVIC_PREPOSITIONS = frozenset(
     "w we z ze do od na pod nad przy kolo za po przez spod v ve u k ke pri okolo kolem pres".split()
 )
-# Letters only Polish or Czech (and Slovak) write among Latin alphabets' common ones: a
-# word without a preposition is read as declined only when it holds one.
-_WEST_SLAVIC_LETTERS = re.compile("[ąęłńśźżěřůťďň]")
+# Letters only Polish, Czech or Slovak write among Latin alphabets' common ones: a word
+# without a preposition is read as declined only when it holds one.
+_WEST_SLAVIC_LETTERS = re.compile("[ąęłńśźżěřůťďňľĺŕô]")
 
 
 def west_slavic_lemmas(folded: str, text: str) -> list[tuple[str, int]]:

@@ -2017,6 +2017,10 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
         ("ve Zlíně", "Zlín"),  # was Berlin
         ("v Liberci", "Liberec"),
         ("v Pardubicích", "Pardubice"),
+        ("v Košiciach", "Košice"),  # Slovak; was Tossicia, Italy
+        ("u Zagrebu", "Zagreb"),  # Croatian
+        ("v Ljubljani", "Ljubljana"),  # Slovene
+        ("w Charkowie", "Kharkiv"),  # the Polish name of a place elsewhere
     ],
 )
 def test_declined_polish_and_czech_names(engine, query, name):
