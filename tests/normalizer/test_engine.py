@@ -753,11 +753,6 @@ def test_typo_prefers_the_name_over_an_obscure_alternate(engine):
 def tiny_engine(tmp_path_factory) -> Normalizer:
     """A small JSONL gazetteer: homonyms across readings, generic words in native scripts,
     names a keyboard slip apart."""
-    import json
-
-    from gazetteer.sources import load_sources
-    from normalizer.build import build_snapshot
-
     rows = [
         # 長岡 reads "chang gang" in Mandarin and "nagaoka" in Japanese.
         {"id": "t:1", "name": "Chang Gang", "country_code": "CN", "population": 0},
@@ -1126,11 +1121,20 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
         row |= {"latitude": 10.0 + i if i < 80 else i - 160.0, "longitude": 100.0 + i % 80}
-    d = tmp_path_factory.mktemp("han")
-    src = d / "places.jsonl"
+    return jsonl_engine(rows, tmp_path_factory.mktemp("han"))
+
+
+def jsonl_engine(rows: list[dict], directory) -> Normalizer:
+    """An engine over these rows, written as a JSONL gazetteer file and built."""
+    import json
+
+    from gazetteer.sources import load_sources
+    from normalizer.build import build_snapshot
+
+    src = directory / "places.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    build_snapshot(load_sources([str(src)]), d / "han.snapshot")
-    return Normalizer.load(d / "han.snapshot")
+    build_snapshot(load_sources([str(src)]), directory / "places.snapshot")
+    return Normalizer.load(directory / "places.snapshot")
 
 
 def test_han_text_without_kana_reads_mandarin_first(tiny_engine):
@@ -1962,10 +1966,6 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
     """The part table: leading and trailing words of towns' names, not of a division's,
     not the generic words a name drops anyway, not a word more than PART_MAX_PLACES
     towns' names begin with."""
-    import json
-
-    from gazetteer.sources import load_sources
-    from normalizer.build import build_snapshot
     from normalizer.index import PART_MAX_PLACES
     from normalizer.text import variant_key
 
@@ -1987,10 +1987,7 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
     ]  # fmt: skip
     for i, row in enumerate(rows):
         row |= {"latitude": 10.0 + i, "longitude": 100.0 + i}
-    src = tmp_path / "places.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    build_snapshot(load_sources([str(src)]), tmp_path / "parts.snapshot")
-    engine = Normalizer.load(tmp_path / "parts.snapshot")
+    engine = jsonl_engine(rows, tmp_path)
 
     def towns(words: str) -> set[str]:
         nids = engine.index.lookup("part", variant_key(words))
