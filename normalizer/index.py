@@ -517,10 +517,9 @@ class Index:
 
         Every key of that letter and about its length is compared (length and letter set
         rule most out first): a two-edit typo of a village, whose trigrams and single
-        deletions all miss, is still found. People rarely get the first letter wrong;
-        typos there are left to the other candidates (also comparing the keys whose first
-        or second letter is the query's second or first, which a typo of the first letter
-        leaves: +0.1 point on 5,000 typos at any letter, not worth a second table)."""
+        deletions all miss, is still found. A typo of the first letter is sought by
+        calling this again with that letter slipped back (the engine's
+        `_initial_neighbours`), within one edit of the rest."""
         if len(key) < INITIAL_MIN_LEN:
             return _EMPTY
         code, post, mask = self._initial_groups()

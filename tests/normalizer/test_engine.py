@@ -2023,3 +2023,17 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
 def test_declined_polish_and_czech_names(engine, query, name):
     best = engine.normalize(query).best
     assert best.place.name == name and best.score >= 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("faracuhco", "Caracucho"),  # f for c, and a swap: was Paracho
+        ("oDmakhz", "Domakha"),  # the first two swapped, and a slip: was Omaha
+        ("yZbkoev", "Zybkove"),  # a key struck before the first, and a swap: was nothing
+        ("gaawlater", "Vaalwater"),  # g for v, and a slip: was a village in Iran
+    ],
+)
+def test_two_edit_typos_of_the_first_letter(engine, query, name):
+    assert engine.normalize(query).best.place.name == name
