@@ -759,7 +759,7 @@ class Normalizer:
                 nids = self._allowed(self.index.lookup("fold", lemma), q)
                 self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.INFLECTION_EDIT)
         elif forms:
-            # "w Krakowie", "v Praze", "we Wrocławiu": likewise in Polish and Czech.
+            # "w Krakowie", "v Praze", "v Košiciach": likewise in Polish, Czech, Slovak.
             for lemma, rank in west_slavic_lemmas(forms[0], q.text):
                 nids = self._allowed(self.index.lookup("fold", lemma), q)
                 cost = ranking.INFLECTION_EDIT * (1 + rank)
@@ -1295,7 +1295,7 @@ class Normalizer:
         for it (`faracuhco`, Caracucho), the first two swapped (`oDmakhz`, Domakha), one
         struck before it (`yZbkoev`, Zybkove). Measured on one fixed draw: typos of
         unique names +24 -1 (the first letter mistyped: 767 of 5,000), CLDR cities +1,
-        the other sets unchanged."""
+        countries -1 (`USanti Marino`), the other sets unchanged."""
         parts = [self.index.initial_neighbours(folded)]
         if len(folded) > 1:
             slipped = {c + folded[1:] for c in NEIGHBOURS.get(folded[0], ())}
