@@ -135,6 +135,15 @@ def reloadable_data_dir(tmp_path: Path) -> tuple[Path, Path]:
     return data, token
 
 
+def reloadable_workers(snapshot: Path, data: Path, token: Path, *args: str) -> ServerProcess:
+    """`placenorm serve` with two workers sharing the port over `snapshot`, reloads from
+    `data` (`reloadable_data_dir`) allowed with `token`; `args` are more flags."""
+    return ServerProcess(
+        "--workers", "2", "--snapshot", str(snapshot), "--data-dir", str(data),
+        "--admin-token-file", str(token), *args,
+    )  # fmt: skip
+
+
 def on_fresh_connections(
     address: str, n: int, call: Callable[[Any], T], stub: Callable[[Any], Any] | None = None
 ) -> list[T]:

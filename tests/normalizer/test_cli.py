@@ -22,6 +22,7 @@ from tests.conftest import (
     cli,
     on_fresh_connections,
     reloadable_data_dir,
+    reloadable_workers,
 )
 
 
@@ -432,10 +433,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path, mini_snapshot):
     # what its sibling serves (here a reload made after the start, not --snapshot); every
     # connection is answered, and SIGTERM still ends all with 0.
     data, token = reloadable_data_dir(tmp_path)
-    srv = ServerProcess(
-        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
-        "--no-answers", "--admin-token-file", str(token),
-    )  # fmt: skip
+    srv = reloadable_workers(mini_snapshot, data, token, "--no-answers")
     try:
         srv.wait_logged("gazetteer serving", count=2)
         r = cli(

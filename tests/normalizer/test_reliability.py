@@ -30,6 +30,7 @@ from tests.conftest import (
     cli,
     on_fresh_connections,
     reloadable_data_dir,
+    reloadable_workers,
     start_server,
 )
 
@@ -420,10 +421,7 @@ def test_many_concurrent_clients_all_answered(mini_server):
 def test_workers_share_the_port_and_pick_up_a_reload(tmp_path, mini_snapshot):
     """Two processes on one port (SO_REUSEPORT); a reload through one reaches both."""
     data, token = reloadable_data_dir(tmp_path)
-    srv = ServerProcess(
-        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
-        "--admin-token-file", str(token),
-    )  # fmt: skip
+    srv = reloadable_workers(mini_snapshot, data, token)
     try:
         srv.wait_logged("gazetteer serving", count=2)
         old = Normalizer.load(mini_snapshot).version
@@ -458,10 +456,7 @@ def test_a_reload_reaching_another_worker_while_one_runs_is_refused(tmp_path, mi
     with (data / "towns.csv").open("w", encoding="utf-8") as fh:  # a reload of some seconds
         fh.write("id,name,latitude,longitude\n")
         fh.writelines(f"t:{i},Town {i},{i % 170 - 85},{i % 350 - 175}\n" for i in range(20_000))
-    srv = ServerProcess(
-        "--workers", "2", "--snapshot", str(mini_snapshot), "--data-dir", str(data),
-        "--no-answers", "--admin-token-file", str(token),
-    )  # fmt: skip
+    srv = reloadable_workers(mini_snapshot, data, token, "--no-answers")
     try:
         srv.wait_logged("gazetteer serving", count=2)
         local = [("grpc.use_local_subchannel_pool", 1)]
