@@ -584,13 +584,26 @@ class Normalizer:
             if result.candidates:
                 return replace(result, query=q.text)
         result = self._normalize_with(q, anchors, ())
-        if paren and not result.candidates and not _PARENS.search(paren[0]):
-            # "Svatý stolec (Vatikánský městský stát)", "Sin Martenas (Nyderalandų dalis)":
-            # nothing near the whole, and the parentheses hold another name of the place as
-            # often as where it is: each part asked alone, the answer scored higher taken.
-            # One pair of parentheses only: with more, each part would be asked part by part
-            # again, a whole normalization per level.
-            answers = [self._normalize(replace(q, text=part), anchors=anchors) for part in paren]
+        if paren and not _spelled(result) and not _PARENS.search(paren[0]):
+            # "Svatý stolec (Vatikánský městský stát)", "大韓民国 (韓国)": the whole met no
+            # name as it is spelled, and parentheses hold another name of the place as often
+            # as where it is. Each part is asked alone, and the answer scored highest taken.
+            # When the whole met something, a part counts only if it met a name as spelled
+            # that is one of the whole's candidates ("Bento Juárez II (San Marín)" stays a
+            # typo of the whole, not San Marín), and none counts when a part is where the
+            # whole's answer lies ("ジョンストン （アイオワ州）", in Iowa). One pair of
+            # parentheses only: with more, each part would be asked part by part again, a
+            # whole normalization per level.
+            parts = [self._normalize(replace(q, text=part), anchors=anchors) for part in paren]
+            answers = parts
+            if result.candidates:
+                near = {c.place.id for c in result.candidates}
+                whole = self.place_index(result.candidates[0].place.id)
+                found = [self.place_index(r.best.place.id) for r in parts if r.best]
+                where = [i for i in found if self._is_region[i]]
+                answers = [result]
+                if not (where and self._inside(whole, where)):
+                    answers += [r for r in parts if _spelled(r) and r.best.place.id in near]
             best = max(answers, key=lambda r: r.candidates[0].score if r.candidates else -1.0)
             if best.candidates:
                 return replace(best, query=q.text)
@@ -1786,17 +1799,22 @@ class Normalizer:
         if not _spelled(result):
             return None
         i = self.place_index(result.candidates[0].place.id)
+        inside = self._regions()[0][i] in divisions or self._inside(i, strong)
+        return replace(result, query=q.text) if inside else None
+
+    def _inside(self, place: int, regions: Iterable[int]) -> bool:
+        """Whether a place lies in one of these countries or first-order divisions (or is
+        one of them). A state holds its territories' places too: "Saint Martin
+        (Frankreich)"."""
         region_of = self._regions()[0]
-        country = self._pcountry[i]
-        # A state holds its territories' places too: "Saint Martin (Frankreich)".
+        country = self._pcountry[place]
         state = self._sovereign()[country]
-        inside = region_of[i] in divisions or any(
+        return any(
             self._pcountry[a] in (country, state)
             if self._is_country[a]
-            else self._pcountry[a] == country and region_of[a] == region_of[i]
-            for a in strong
+            else self._pcountry[a] == country and region_of[a] == region_of[place]
+            for a in regions
         )
-        return replace(result, query=q.text) if inside else None
 
     def _coded(self, qualifier: str) -> tuple[list[int], list[int]]:
         """A qualifier written as a code in capitals ("IL", "ON", "NSW", "FR", "CAN"): the

@@ -1575,6 +1575,24 @@ def test_parentheses_when_the_whole_matches_nothing(engine, query, country):
     assert (best.place.country_code, best.place.feature_code) == (country, "PCLI")
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("大韓民国 (韓国)", "South Korea"),  # was the Dominican Republic, near the whole
+        ("Saint-Martin (partie française)", "Saint Martin"),  # was Sint Maarten
+        ("ジョンストン （アイオワ州）", "Johnston"),  # where it is: the whole's answer kept
+        ("Bento Juárez II (San Marín)", "Benito Juárez II (San Martín)"),  # a typo of it
+    ],
+)
+def test_parentheses_when_the_whole_is_only_near_a_name(engine, query, name):
+    # The whole met no name as spelled: a part that does, naming one of the whole's
+    # candidates, answers; a part naming where the whole's answer lies does not.
+    best = engine.normalize(query).best
+    assert best.place.name == name
+    if "アイオワ" in query:
+        assert best.place.admin1_code == "IA"
+
+
 def test_inverted_list_names_are_read_in_their_natural_order(tiny_engine):
     # ISO 3166's English names put the name first: the DPRK is not the Republic of Korea.
     north = tiny_engine.normalize("Korea, Democratic People's Republic of").best
