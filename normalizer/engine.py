@@ -481,6 +481,19 @@ class Normalizer:
             if result is not None:
                 return result
         cuts = _around_cuts(q.text) if where else []
+        if cuts and _articles_only(q.text[: cuts[-1]]) and whole_borne():
+            # "el Perú", "la Argentina", "la Guinea": an article before a country's name,
+            # which a village bears whole too (El Perú, Mexico; La Argentina, Colombia).
+            # The country, unless a country hint says otherwise; a division or a city
+            # bearing the whole keeps it ("La Rioja", "Las Palmas", "El Salvador").
+            rest = self._rest_of(q, q.text[cuts[-1] :], anchors)
+            if rest is not None and self._is_country[self.place_index(rest.best.place.id)]:
+                whole = self._normalize(q, anchors=anchors, where=False).best
+                i = self.place_index(whole.place.id) if whole is not None else -1
+                if i < 0 or not (
+                    self._is_region[i] or self._a["place.population"][i] >= ranking.BIG_NAMESAKE
+                ):
+                    return rest
         if cuts and not whole_borne():
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv", "in Gaza": where
             # in a place, said before its name (Eastern, a region of Uganda, is not meant),
@@ -492,6 +505,16 @@ class Normalizer:
             for cut in cuts:
                 shortest = 2 if q.text[:cut].lower().split() == ["the"] else 3
                 result = self._rest_of(q, q.text[cut:], anchors, shortest=shortest)
+                if result is not None and _articles_only(q.text[:cut]):
+                    # An article is set aside before a country's or a division's name, or
+                    # a city's ("le Ghana", "la Ciudad de México"), not a village's ("Le
+                    # Fresne" is no article before Fresne), and when the rest is that name
+                    # whole ("La Loma (El Bwajío)" is no article before Loma, Rome).
+                    i = self.place_index(result.best.place.id)
+                    big = self._a["place.population"][i] >= ranking.BIG_NAMESAKE
+                    whole_name = fold(result.best.matched_name) == fold(q.text[cut:])
+                    if not (whole_name and (self._is_region[i] or big)):
+                        result = None
                 if result is not None:
                     break
             if result is not None:
@@ -502,6 +525,13 @@ class Normalizer:
                 near = max(1, len(folded) // 5)  # edits a misspelling of this length may hold
                 if len(named.split()) != len(folded.split()) or OSA.distance(folded, named) > near:
                     return result  # "the UAE" is no misspelling of Te-hua
+                if _articles_only(q.text[:cut]):
+                    # After an article alone, the rest if it names the larger place: "le
+                    # Brésil" is Brazil, not Le Breuil a letter away; "Los Angels" is Los
+                    # Angeles, not Angels.
+                    rest = self.place_index(result.best.place.id)
+                    if self._prior[rest] >= self._prior[self.place_index(whole.best.place.id)]:
+                        return result
                 return whole
         initial = _S_DOT.match(q.text)
         if initial and not whole_borne():
@@ -2265,15 +2295,24 @@ _LOCATIVE = frozenset("in im en au em no na nel nella w v".split())
 # "north-east Syria", "downtown Chicago", "the outskirts of Kharkiv"; or when: "the
 # former Soviet Union", "ex-Yugoslavia"; and the words for "in" (_LOCATIVE), "at", "to"
 # and "near" of the languages news is most often read in (French, Spanish, Portuguese,
-# Italian, German, the Slavic ones).
+# Italian, German, the Slavic ones); and their definite articles, which those languages
+# put before a country's name ("le Ghana", "la France", "die Schweiz", "o Brasil").
+# ("a" is there already, for "to": "a Roma".)
+_ARTICLES = frozenset("le la les el los las il lo gli der die das den dem o os as het l".split())
+_ARTICLE_SPLIT = re.compile(r"[\s'’]+")
 _AROUND = re.compile(
-    r"(?i)\s*(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
+    r"(?i)\s*(?:(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|former|ex|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
     r"|(?:north|south)-(?:east|west)(?:ern)?"
     r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
-    + "|".join(sorted(_LOCATIVE))
-    + r")(?:[\s-]+|$)"
+    + "|".join(sorted(_LOCATIVE | _ARTICLES))
+    + r")(?:[\s-]+|$)|l['’]\s*)"
 )
+
+
+def _articles_only(text: str) -> bool:
+    """Whether the words set aside before a name are definite articles alone."""
+    return _ARTICLES.issuperset(_ARTICLE_SPLIT.split(text.lower().strip()))
 
 
 def _around_cuts(text: str) -> list[int]:

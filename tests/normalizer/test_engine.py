@@ -1247,6 +1247,38 @@ def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
     assert (result.query, result.best.place.id) == (query, place)
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("le Ghana", "Ghana", "PCLI"),  # was Lechainá, a Greek village
+        ("la France", "France", "PCLI"),  # was La Grande
+        ("le Brésil", "Brazil", "PCLI"),  # was Le Breuil, a letter from the whole
+        ("die Schweiz", "Switzerland", "PCLI"),
+        ("o Brasil", "Brazil", "PCLI"),
+        ("las Bahamas", "Bahamas", "PCLI"),
+        ("la Ciudad de México", "Mexico City", "PPLC"),  # was the country
+        ("el Perú", "Peru", "PCLI"),  # a village bears the whole: El Perú, Mexico
+        ("la Argentina", "Argentina", "PCLI"),  # and La Argentina, Colombia
+        # Names borne whole by a country, a division or a city stay whole.
+        ("El Salvador", "El Salvador", "PCLI"),
+        ("La Rioja", "La Rioja", "ADM1"),
+        ("Le Mans", "Le Mans", "PPL"),
+        ("Los Angels", "Los Angeles", "PPL"),  # a typo of the whole, not Angels
+    ],
+)
+def test_an_article_before_a_countrys_name(engine, query, name, code):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.feature_code) == (name, code)
+
+
+def test_an_article_is_not_set_aside_before_a_villages_name(engine):
+    # "Le Fresne" is held by villages whole ("Le Fresne-Camilly"), not an article before
+    # Fresne; a country hint keeps La Argentina, Colombia.
+    assert engine.normalize("Le Fresne").best.place.name.startswith("Le Fresne")
+    best = engine.normalize("La Argentina", countries=["CO"]).best
+    assert (best.place.name, best.place.country_code) == ("La Argentina", "CO")
+
+
 def test_a_word_that_names_a_level_asks_for_that_level(tiny_engine):
     # Bezirk, raion, Kreis, powiat are second-order wherever used; region, oblast, state
     # first-order: "Bezirk Neuchâtel" is the district, not the canton.
