@@ -481,13 +481,17 @@ class Normalizer:
             if result is not None:
                 return result
         cuts = _around_cuts(q.text) if where else []
-        if cuts and _articles_only(q.text[: cuts[-1]]) and whole_borne():
+        if cuts and _articles_only(q.text[: cuts[-1]]) and self._names_country(q.text[cuts[-1] :]):
             # "el Perú", "la Argentina", "la Guinea": an article before a country's name,
             # which a village bears whole too (El Perú, Mexico; La Argentina, Colombia).
             # The country, unless a country hint says otherwise; a division or a city
             # bearing the whole keeps it ("La Rioja", "Las Palmas", "El Salvador").
             rest = self._rest_of(q, q.text[cuts[-1] :], anchors)
-            if rest is not None and self._is_country[self.place_index(rest.best.place.id)]:
+            if (
+                whole_borne()
+                and rest is not None
+                and self._is_country[self.place_index(rest.best.place.id)]
+            ):
                 whole = self._normalize(q, anchors=anchors, where=False).best
                 i = self.place_index(whole.place.id) if whole is not None else -1
                 if i < 0 or not (
@@ -1923,6 +1927,12 @@ class Normalizer:
         """Whether some place bears this text exactly, in any of its readings."""
         keys = (*fold_forms(q.text, language=q.language), native_key(q.text))
         return any(self.index.lookup("fold", k).size for k in keys if k)
+
+    def _names_country(self, text: str) -> bool:
+        """Whether this text, folded, is a name of a country (a cheap test before asking
+        it whole)."""
+        nids = self.index.lookup("fold", fold(text))
+        return bool(nids.size) and bool(self._is_country[self._name_place[nids]].any())
 
     def _borne_as_variant(self, q: Query) -> bool:
         """Whether some place bears this text in another romanization or abbreviation."""
