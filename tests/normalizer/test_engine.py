@@ -57,7 +57,11 @@ def test_shusha_spellings(engine, name):
 @pytest.mark.parametrize(
     ("name", "country"),
     [("Persia", "IR"), ("Abyssinia", "ET"), ("Dahomey", "BJ"), ("Upper Volta", "BF"),
-     ("Bechuanaland", "BW"), ("Korea", "KR"), ("Burma", "MM"), ("Siam", "TH")],
+     ("Bechuanaland", "BW"), ("Korea", "KR"), ("Burma", "MM"), ("Siam", "TH"),
+     ("Basutoland", "LS"), ("Nyasaland", "MW"), ("Northern Rhodesia", "ZM"),
+     ("British Honduras", "BZ"), ("New Hebrides", "VU"), ("Transjordan", "JO"),
+     ("East Pakistan", "BD"),  # not Pakistan with "east" set aside
+     ("French Sudan", "ML"), ("Spanish Guinea", "GQ"), ("Kirghizia", "KG")],
 )  # fmt: skip
 def test_former_and_short_country_names(engine, name, country):
     best = engine.normalize(name).best.place
