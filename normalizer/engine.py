@@ -537,6 +537,14 @@ class Normalizer:
                     if self._prior[rest] >= self._prior[self.place_index(whole.best.place.id)]:
                         return result
                 return whole
+        after = _AROUND_AFTER.search(q.text) if where else None
+        if after and not whole_borne():
+            # "Aleppo countryside", "Kyiv suburbs", "Chicago area": where around a place,
+            # said after its name, when the rest is a name borne exactly ("Idlib
+            # countryside" answered Countryside, Illinois).
+            result = self._rest_of(q, q.text[: after.start()], anchors)
+            if result is not None:
+                return result
         initial = _S_DOT.match(q.text)
         if initial and not whole_borne():
             result = self._saint_or_san(q, initial.group(1), anchors)
@@ -2312,11 +2320,19 @@ _ARTICLES = frozenset("le la les el los las il lo gli der die das den dem o os a
 _ARTICLE_SPLIT = re.compile(r"[\s'’]+")
 _AROUND = re.compile(
     r"(?i)\s*(?:(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
-    r"|former|ex|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
+    r"|former|ex|rural|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
     r"|(?:north|south)-(?:east|west)(?:ern)?"
     r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
     + "|".join(sorted(_LOCATIVE | _ARTICLES))
     + r")(?:[\s-]+|$)|l['’]\s*)"
+)
+
+
+# The words news text puts after a place's name to say around it: "Aleppo countryside",
+# "Kyiv suburbs", "Paris area", "Tokyo metropolitan area".
+_AROUND_AFTER = re.compile(
+    r"(?i)[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
+    r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)\s*$"
 )
 
 

@@ -1252,6 +1252,26 @@ def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("Idlib countryside", "Idlib", "SY"),  # was Countryside, Illinois
+        ("Aleppo outskirts", "Aleppo", "SY"),
+        ("Kyiv suburbs", "Kyiv", "UA"),
+        ("Chicago area", "Chicago", "US"),
+        ("Tokyo metropolitan area", "Tokyo", "JP"),
+        ("Kharkiv city centre", "Kharkiv", "UA"),
+        ("rural Damascus", "Damascus", "SY"),  # and before the name
+        ("Bay Area", "San Francisco Bay Area", "US"),  # a name borne whole stays whole
+    ],
+)
+def test_where_around_a_place_said_after_its_name(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, country)
+    if query != "Bay Area":
+        assert best.match_type is MatchType.EXACT  # the name itself, not a typo of it
+
+
+@pytest.mark.parametrize(
     ("query", "name", "code"),
     [
         ("le Ghana", "Ghana", "PCLI"),  # was Lechainá, a Greek village
