@@ -551,6 +551,22 @@ class Normalizer:
             if result is not None:
                 return result
         paren = _parenthesized_parts(q.text)
+        if paren and (kind := _PAREN_KINDS.get(fold(paren[1]))) and not whole_borne():
+            # "Georgia (country)", "Georgia (U.S. state)", "Cork (city)": a kind of place in
+            # parentheses, as Wikipedia tells namesakes apart, restricts to that kind.
+            fclass, country = kind
+            if (not q.feature_classes or fclass in q.feature_classes) and (
+                not (q.countries and country) or country in q.countries
+            ):
+                narrowed = replace(
+                    q,
+                    text=paren[0],
+                    feature_classes=(fclass,),
+                    countries=(country,) if country else q.countries,
+                )
+                result = self._normalize(narrowed, anchors=anchors)
+                if result.best is not None:
+                    return replace(result, query=q.text)
         if paren and not whole_borne():
             result = self._parenthesized(q, *paren, anchors)
             if result is not None:
@@ -807,7 +823,7 @@ class Normalizer:
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
                 self._add_wade_giles(found, q)
-            return self._capped(self._with_city_states(found))
+            return self._capped(self._with_city_states(found, q))
         if native:
             # "в Москве", "Харкова", "Києві": a declined name, its nominatives looked up.
             for lemma in cyrillic_lemmas(native):
@@ -904,7 +920,7 @@ class Normalizer:
             self._formal_siblings(found, said, q)
         if forms and (senses := generic_senses(forms[0])):
             self._mark_same_sense(found, forms[0], senses)  # whichever way each was met
-        return self._capped(self._with_city_states(found))
+        return self._capped(self._with_city_states(found, q))
 
     def _fuzzy_nearer(
         self,
@@ -1047,12 +1063,15 @@ class Normalizer:
             self._formal_cache[place] = got
         return got
 
-    def _with_city_states(self, found: dict[int, Hit]) -> dict[int, Hit]:
+    def _with_city_states(self, found: dict[int, Hit], q: Query) -> dict[int, Hit]:
         """A city-state's capital met by a name stands for the country too (Гонконг is
-        Hong Kong the city and the territory; the territory leads by importance)."""
+        Hong Kong the city and the territory; the territory leads by importance), unless
+        the query's feature classes leave countries out."""
         city_states = self._city_states()
         for hit in [h for h in found.values() if h.place in city_states]:
             country = city_states[hit.place]
+            if q.feature_classes and not self._permitted(np.array([country]), q)[0]:
+                continue
             if self._borne_by_a_part(found, hit, country):
                 continue
             if country not in found or found[country].edits > hit.edits:
@@ -2334,6 +2353,19 @@ _AROUND_AFTER = re.compile(
     r"(?i)[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
     r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)\s*$"
 )
+
+
+# A kind of place in parentheses after a name, as Wikipedia's titles tell namesakes apart
+# ("Georgia (country)", "Georgia (U.S. state)", "Cork (city)"), folded: the GeoNames
+# feature class it asks for, and the country it says, if any.
+_PAREN_KINDS = {
+    **dict.fromkeys(
+        "country nation state province county district municipality oblast".split(),
+        ("A", ""),
+    ),
+    **dict.fromkeys(("u s state", "us state", "u s county", "us county"), ("A", "US")),
+    **dict.fromkeys(("city", "town", "village"), ("P", "")),
+}
 
 
 def _articles_only(text: str) -> bool:

@@ -1252,6 +1252,32 @@ def test_where_in_a_place_said_before_its_name(tiny_engine, query, place):
 
 
 @pytest.mark.parametrize(
+    ("query", "country", "code"),
+    [
+        ("Georgia (U.S. state)", "US", "ADM1"),  # was the country
+        ("Georgia (US state)", "US", "ADM1"),
+        ("Georgia (country)", "GE", "PCLI"),  # was a typo match of the country
+        ("Cork (city)", "IE", "PPL"),
+        ("Limerick (county)", "IE", "ADM1"),
+    ],
+)
+def test_a_kind_of_place_in_parentheses_restricts_to_it(engine, query, country, code):
+    # As Wikipedia's titles tell namesakes apart.
+    best = engine.normalize(query).best
+    assert (best.place.country_code, best.place.feature_code) == (country, code)
+    assert best.match_type in (MatchType.EXACT, MatchType.ALTERNATE)
+
+
+@pytest.mark.parametrize("name", ["Djibouti", "Singapore", "Hong Kong"])
+def test_feature_classes_keep_a_city_states_country_out(engine, name):
+    # The country stands for its capital's names only where countries are asked for.
+    result = engine.normalize(name, feature_classes=["P"])
+    assert result.candidates
+    assert {c.place.feature_class for c in result.candidates} == {"P"}
+    assert engine.normalize(name, feature_classes=["A"]).best.place.feature_code == "PCLI"
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country"),
     [
         ("Idlib countryside", "Idlib", "SY"),  # was Countryside, Illinois
