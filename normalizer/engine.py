@@ -675,6 +675,12 @@ class Normalizer:
                     qualified = self._parenthesized(q, head, tail, anchors)
                     if qualified is not None:
                         return qualified
+                    if _SEPARATOR.search(q.text) and self._borne(replace(q, text=head)):
+                        # "Kyiv/Kiev", "Lviv / Lwów": two names of one place.
+                        first = self._rest_of(q, head, anchors)
+                        second = self._rest_of(q, tail, anchors)
+                        if first and second and first.best.place.id == second.best.place.id:
+                            return first
         return result
 
     def _rest_of(
@@ -2348,10 +2354,10 @@ _AROUND = re.compile(
 
 
 # The words news text puts after a place's name to say around it: "Aleppo countryside",
-# "Kyiv suburbs", "Paris area", "Tokyo metropolitan area".
+# "Kyiv suburbs", "Paris area", "Tokyo metropolitan area"; and the possessive ("Ukraine's").
 _AROUND_AFTER = re.compile(
-    r"(?i)[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
-    r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)\s*$"
+    r"(?i)(?:[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
+    r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)|['’]s)\s*$"
 )
 
 

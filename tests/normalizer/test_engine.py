@@ -1287,6 +1287,10 @@ def test_feature_classes_keep_a_city_states_country_out(engine, name):
         ("Tokyo metropolitan area", "Tokyo", "JP"),
         ("Kharkiv city centre", "Kharkiv", "UA"),
         ("rural Damascus", "Damascus", "SY"),  # and before the name
+        ("Ukraine's", "Ukraine", "UA"),  # the possessive (was a typo match)
+        ("Russia’s", "Russia", "RU"),
+        ("Kyiv/Kiev", "Kyiv", "UA"),  # two names of one place (was a typo match)
+        ("Lviv / Lwów", "Lviv", "UA"),
         ("Bay Area", "San Francisco Bay Area", "US"),  # a name borne whole stays whole
     ],
 )
