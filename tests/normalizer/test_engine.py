@@ -1219,7 +1219,22 @@ def test_a_namesake_outside_the_qualifiers_region_is_a_guess(tiny_engine):
     assert inside.place.id == alone.place.id and inside.score >= alone.score
 
 
-@pytest.mark.parametrize("query", ["London 10115", "10115 London", "London, 10115"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "London 10115",
+        "10115 London",
+        "London, 10115",
+        "London SW1A 1AA",  # British
+        "SW1A1AA London",
+        "London 1012 AB",  # Dutch
+        "London M5V 2T6",  # Canadian
+        "London D02 X285",  # Irish
+        "London 00-950",  # Polish, and Japanese, Portuguese, Brazilian with a hyphen
+        "London 100-0001",
+        "London 62701-1234",  # ZIP+4
+    ],
+)
 def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
     result = tiny_engine.normalize(query)
     assert result.query == query
