@@ -27,20 +27,48 @@ _CYRILLIC_CASES = (
     ("ою", ("а",)),
     ("ей", ("я", "ь")),
     ("ом", ("",)),
-    ("ем", ("ь", "")),
+    ("ем", ("ь", "", "й")),
+    ("ью", ("ь",)),
     ("ым", ("",)),
     ("ім", ("",)),
-    ("е", ("", "а", "ь", "я")),
-    ("і", ("", "а", "ь", "я")),
+    ("е", ("", "а", "ь", "я", "й")),
+    ("і", ("", "а", "ь", "я", "й")),
     ("а", ("", "ь")),
     ("у", ("", "а")),
     ("ы", ("а",)),
     ("и", ("а", "ь", "я")),
-    ("я", ("ь",)),
-    ("ю", ("я", "ь")),
+    ("я", ("ь", "й")),
+    ("ю", ("я", "ь", "й")),
 )
-# Prepositions before a place name: in, at, on, from, to, near, under, beyond.
-_CYRILLIC_PREPOSITIONS = frozenset("в во у на из із с зі к до под під около біля возле за".split())
+# An adjective before the noun declines with it ("в Донецкой области", "Київського
+# району", "в Краснодарском крае"): its case endings, longest first, and the nominative
+# endings it may stand for (feminine, masculine, neuter; Russian and Ukrainian).
+_ADJECTIVE_CASES = (
+    ("ого", ("ый", "ий", "ой", "ое")),
+    ("ему", ("ий", "ее")),
+    ("ому", ("ый", "ий", "ой", "ое")),
+    ("его", ("ий", "ее")),
+    ("ой", ("ая", "ый", "ой")),
+    ("ей", ("яя", "ий")),
+    ("ую", ("ая",)),
+    ("юю", ("яя",)),
+    ("ом", ("ый", "ий", "ой", "ое")),
+    ("ем", ("ий", "ее")),
+    ("ым", ("ый", "ое")),
+    ("им", ("ий", "ее")),
+    ("ій", ("а", "я", "ий")),
+    ("ої", ("а",)),
+    ("ею", ("я",)),
+    ("ою", ("а",)),
+    ("ім", ("ий",)),
+    ("у", ("а",)),
+)
+# Prepositions before a place name: in, at, on, from, to, near, under, beyond, over,
+# about, through, for, after.
+_CYRILLIC_PREPOSITIONS = frozenset(
+    """в во у на из із з с со зі к ко до под під около біля возле за от від над о об про
+    по при через для после після близ вблизи""".split()
+)
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ALTERNATING = {"о": "і", "е": "і", "є": "ї"}
 
@@ -67,8 +95,28 @@ def cyrillic_lemmas(native: str) -> list[str]:
         for s in stems:
             for nominative in nominatives:
                 out.append(" ".join([*head, s + nominative]))
-    asked = " ".join(words)
-    return [w for w in dict.fromkeys(out) if w != asked]
+    if not head and len(last) >= 6:
+        # A name that is an adjective ("в Никольском", "из Снежного", "Кривого Рога"'s
+        # first word alone): its nominatives, after the noun's.
+        for ending, nominatives in _ADJECTIVE_CASES[:-1]:  # not "у": a noun's ending too
+            if last.endswith(ending):
+                stem = last[: len(last) - len(ending)]
+                out += [stem + nominative for nominative in nominatives]
+                break
+    if head:
+        # The word before the noun, declined as an adjective, with the noun's nominatives.
+        *rest, adjective = head
+        nouns = [s.rsplit(" ", 1)[-1] for s in out] or [last]
+        for ending, nominatives in _ADJECTIVE_CASES:
+            if adjective.endswith(ending) and len(adjective) - len(ending) >= 3:
+                stem = adjective[: len(adjective) - len(ending)]
+                for nominative in nominatives:
+                    for noun in dict.fromkeys([*nouns, last]):
+                        out.append(" ".join([*rest, stem + nominative, noun]))
+                break
+    if len(words) < len(native.split()):
+        out.append(" ".join(words))  # "в Запорожье": the name as written, the preposition off
+    return [w for w in dict.fromkeys(out) if w != native]
 
 
 # Polish and Czech decline place names too: "w Krakowie", "z Warszawy", "we Wrocławiu",

@@ -1088,8 +1088,9 @@ _STATE_ABROAD = """estado etat staat stato estat statul stat panstwo drzava drzh
 # Zhen, Wilaya ya Namutumba, Amphoe San Pa Tong, Občina Osilnica, Raahen seutukunta,
 # Județul Cluj, Srŏk Pech Chreada, Liangshan Yizu Zizhizhou). Not the one-syllable city words
 # (Chinese shi, Korean si, Japanese ku): "X shi" would merge city X with country X.
-GENERIC = frozenset(
-    """city of town of village of the district province region oblast oblys krai kray rayon
+GENERIC = (
+    frozenset(
+        """city of town of village of the district province region oblast oblys krai kray rayon
     rayonu raion gorod selo municipality county parish governorate prefecture state republic
     autonomous okrug shahar sahari seheri il ili ostan mintaqah muhafazah wilayah kabupaten
     kota department departement departamento gemeente comuna comune municipio distrito
@@ -1100,11 +1101,19 @@ GENERIC = frozenset(
     munitsipaliteti marz audany viloyati tumani shahrestan bakhsh dehestan muhafazat
     tehsil taluka kecamatan kelurahan provinsi changwat tambon huyen srok khet zizhiqu
     zizhizhou zizhixian""".split()
-) | frozenset(
-    # The words of countries' formal names (above) are generic too: "Laos Democratische
-    # Volksrepubliek", "Coreea, Republica democrata populara"; every word for a town
-    # ("city" in many languages, above); and "state" in other languages (below).
-    (*_FORMAL, *_TOWN_WORDS, *_STATE_ABROAD)
+    )
+    | frozenset(
+        # Russian and Ukrainian division words declined as news text writes them ("в
+        # Донецкой области", "Київського району", "в Краснодарском крае"), folded.
+        """oblasti oblastiu oblastyu oblastei rayona rayonu rayone rayonom raiona raionu raione
+    raionom raioni kraia kraya kraiu krayu krae kraem okruga okrugu okruge okrugom""".split()
+    )
+    | frozenset(
+        # The words of countries' formal names (above) are generic too: "Laos Democratische
+        # Volksrepubliek", "Coreea, Republica democrata populara"; every word for a town
+        # ("city" in many languages, above); and "state" in other languages (below).
+        (*_FORMAL, *_TOWN_WORDS, *_STATE_ABROAD)
+    )
 )
 
 

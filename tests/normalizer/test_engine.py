@@ -2120,6 +2120,24 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
     assert len(towns("medioterra")) == PART_MAX_PLACES
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("в Донецкой области", "Donetska oblast"),  # was Vinnytska oblast
+        ("Киевской области", "Kyivska oblast"),
+        ("у Запорізькій області", "Zaporizka oblast"),
+        ("Харківської області", "Kharkivska oblast"),
+        ("в Краснодарском крае", "Krasnodarskiy kray"),
+        ("в Воронежской области", "Voronezhskaya oblast'"),  # not the city Voronezh
+        ("в Запорожье", "Zaporizhzhya"),
+        ("з Мелітополя", "Melitopol"),
+    ],
+)
+def test_declined_russian_and_ukrainian_division_names(engine, query, name):
+    # The adjective declines with the noun; a declined division word asks for a division.
+    assert engine.normalize(query).best.place.name == name
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "name"),
