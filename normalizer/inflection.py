@@ -96,10 +96,10 @@ def cyrillic_lemmas(native: str) -> list[str]:
             for nominative in nominatives:
                 out.append(" ".join([*head, s + nominative]))
     if not head and len(last) >= 6:
-        # A name that is an adjective ("в Никольском", "из Снежного", "Кривого Рога"'s
-        # first word alone): its nominatives, after the noun's.
-        for ending, nominatives in _ADJECTIVE_CASES[:-1]:  # not "у": a noun's ending too
-            if last.endswith(ending):
+        # A name that is an adjective ("в Никольском", "из Снежного"): its nominatives,
+        # after the noun's. Not by "у", which ends a noun's accusative as often.
+        for ending, nominatives in _ADJECTIVE_CASES:
+            if ending != "у" and last.endswith(ending):
                 stem = last[: len(last) - len(ending)]
                 out += [stem + nominative for nominative in nominatives]
                 break
