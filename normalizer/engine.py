@@ -2340,8 +2340,12 @@ _LOCATIVE = frozenset("in im en au em no na nel nella w v".split())
 # and "near" of the languages news is most often read in (French, Spanish, Portuguese,
 # Italian, German, the Slavic ones); and their definite articles, which those languages
 # put before a country's name ("le Ghana", "la France", "die Schweiz", "o Brasil").
-# ("a" is there already, for "to": "a Roma".)
-_ARTICLES = frozenset("le la les el los las il lo gli der die das den dem o os as het l".split())
+# ("a" is there already, for "to": "a Roma"), and the prepositions they merge with ("du
+# Ghana", "del Perú", "do Brasil", "della Francia", "zur Schweiz").
+_ARTICLES = frozenset(
+    """le la les el los las il lo gli der die das den dem o os as het l du des del al dal
+    dello della degli dei delle do da dos das zum zur vom""".split()
+)
 _ARTICLE_SPLIT = re.compile(r"[\s'’]+")
 _AROUND = re.compile(
     r"(?i)\s*(?:(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"

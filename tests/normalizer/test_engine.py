@@ -1328,6 +1328,11 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
         ("la Ciudad de México", "Mexico City", "PPLC"),  # was the country
         ("el Perú", "Peru", "PCLI"),  # a village bears the whole: El Perú, Mexico
         ("la Argentina", "Argentina", "PCLI"),  # and La Argentina, Colombia
+        ("du Ghana", "Ghana", "PCLI"),  # an article merged with a preposition
+        ("del Perú", "Peru", "PCLI"),
+        ("della Francia", "France", "PCLI"),  # was Francia, Honduras
+        ("zur Schweiz", "Switzerland", "PCLI"),
+        ("Des Moines", "Des Moines", "PPL"),  # borne whole: stays whole
         # Names borne whole by a country, a division or a city stay whole.
         ("El Salvador", "El Salvador", "PCLI"),
         ("La Rioja", "La Rioja", "ADM1"),
