@@ -1109,6 +1109,12 @@ GENERIC = (
     raionom raioni kraia kraya kraiu krayu krae kraem okruga okrugu okruge okrugom""".split()
     )
     | frozenset(
+        # German states' official forms ("Freistaat Bayern", "Bundesland Hessen"), and the
+        # prefecture and voivodeship in other languages ("Prefectura de Tokio").
+        """freistaat bundesland bundesstaat prefectura prefettura prafektur voivodeship
+    wojewodztwo""".split()
+    )
+    | frozenset(
         # The words of countries' formal names (above) are generic too: "Laos Democratische
         # Volksrepubliek", "Coreea, Republica democrata populara"; every word for a town
         # ("city" in many languages, above); and "state" in other languages (below).

@@ -740,6 +740,24 @@ def test_generic_word_asks_for_its_kind(engine, query, code):
     assert engine.normalize(query).best.place.feature_code.startswith(code)
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("Freistaat Bayern", "Bayern", "DE"),  # was Free State, South Africa
+        ("Bundesland Hessen", "Hessen", "DE"),  # was a typo match
+        ("Prefectura de Osaka", "Osaka", "JP"),
+    ],
+)
+def test_official_forms_of_division_names(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code, best.place.feature_class) == (
+        name,
+        country,
+        "A",
+    )
+    assert best.match_type is not MatchType.FUZZY
+
+
 @pytest.mark.slow
 def test_typo_keeps_the_first_letter(engine):
     # One edit from both Kalefeld and Alfeld (three times the people): misspellings
