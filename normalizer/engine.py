@@ -493,10 +493,7 @@ class Normalizer:
                 and self._is_country[self.place_index(rest.best.place.id)]
             ):
                 whole = self._normalize(q, anchors=anchors, where=False).best
-                i = self.place_index(whole.place.id) if whole is not None else -1
-                if i < 0 or not (
-                    self._is_region[i] or self._a["place.population"][i] >= ranking.BIG_NAMESAKE
-                ):
+                if whole is None or not self._major(self.place_index(whole.place.id)):
                     return rest
         if cuts and not whole_borne():
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv", "in Gaza": where
@@ -514,10 +511,8 @@ class Normalizer:
                     # a city's ("le Ghana", "la Ciudad de México"), not a village's ("Le
                     # Fresne" is no article before Fresne), and when the rest is that name
                     # whole ("La Loma (El Bwajío)" is no article before Loma, Rome).
-                    i = self.place_index(result.best.place.id)
-                    big = self._a["place.population"][i] >= ranking.BIG_NAMESAKE
                     whole_name = fold(result.best.matched_name) == fold(q.text[cut:])
-                    if not (whole_name and (self._is_region[i] or big)):
+                    if not (whole_name and self._major(self.place_index(result.best.place.id))):
                         result = None
                 if result is not None:
                     break
@@ -1960,6 +1955,13 @@ class Normalizer:
         """Whether some place bears this text exactly, in any of its readings."""
         keys = (*fold_forms(q.text, language=q.language), native_key(q.text))
         return any(self.index.lookup("fold", k).size for k in keys if k)
+
+    def _major(self, place: int) -> bool:
+        """A country or first-order division, or a place of BIG_NAMESAKE people or more:
+        what an article before a name may stand before ("le Ghana", "el Cairo")."""
+        return bool(self._is_region[place]) or bool(
+            self._a["place.population"][place] >= ranking.BIG_NAMESAKE
+        )
 
     def _names_country(self, text: str) -> bool:
         """Whether this text, folded, is a name of a country (a cheap test before asking

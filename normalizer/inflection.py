@@ -106,13 +106,12 @@ def cyrillic_lemmas(native: str) -> list[str]:
     if head:
         # The word before the noun, declined as an adjective, with the noun's nominatives.
         *rest, adjective = head
-        nouns = [s.rsplit(" ", 1)[-1] for s in out] or [last]
+        nouns = list(dict.fromkeys([*(s.rsplit(" ", 1)[-1] for s in out), last]))
         for ending, nominatives in _ADJECTIVE_CASES:
             if adjective.endswith(ending) and len(adjective) - len(ending) >= 3:
                 stem = adjective[: len(adjective) - len(ending)]
                 for nominative in nominatives:
-                    for noun in dict.fromkeys([*nouns, last]):
-                        out.append(" ".join([*rest, stem + nominative, noun]))
+                    out += [" ".join([*rest, stem + nominative, noun]) for noun in nouns]
                 break
     if len(words) < len(native.split()):
         out.append(" ".join(words))  # "в Запорожье": the name as written, the preposition off
