@@ -1573,14 +1573,18 @@ class Normalizer:
 
     def _yielding_readings(self, hits: list[Hit], q: Query) -> list[int]:
         """Hits that met a Latin query only through how another script's name reads, when
-        another place bears the query as its own name: "Albany" is Albany, not Albania by
-        the Persian آلبانی read aloud. (Against an alternate name of another place the
-        reading still competes as an equal: held-out romanizations need it.)"""
+        another place bears the query as its own name or as a name a language gives it:
+        "Albany" is Albany, not Albania by the Persian آلبانی read aloud; "Arakan" is
+        Rakhine by its English name, not Aragón by its Tamil அராகன். (Against an untagged
+        alternate of another place, GeoNames' romanizations, the reading still competes
+        as an equal: held-out romanizations need it.)"""
         if not any(h.match_type is MatchType.TRANSLITERATED for h in hits):
             return []
         if native_key(q.text) is not None:
             return []
-        if not _own_names(hits).any():
+        if not any(
+            _own_name(h) or (h.match_type is MatchType.ALTERNATE and h.language) for h in hits
+        ):
             return []
         return [
             j

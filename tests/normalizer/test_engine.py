@@ -1139,6 +1139,14 @@ def tiny_engine(tmp_path_factory) -> Normalizer:
          "feature_code": "PCLI", "population": 4300000},
         {"id": "t:169", "name": "Kuwait City", "country_code": "KW", "feature_class": "P",
          "feature_code": "PPLC", "population": 60000, "alt_names": ["Kuwait"]},
+        # An English name of a division, and a bigger one's Tamil name that reads alike;
+        # an untagged romanization likewise.
+        {"id": "t:170", "name": "Rakhine", "country_code": "MM", "feature_class": "A",
+         "feature_code": "ADM1", "population": 900000,
+         "alt_names": [{"text": "Arakan", "lang": "en"}, "Yakhaing"]},
+        {"id": "t:171", "name": "Aragón", "country_code": "ES", "feature_class": "A",
+         "feature_code": "ADM1", "population": 1500000,
+         "alt_names": [{"text": "அராகன்", "lang": "ta"}, {"text": "யக்ஹைங்", "lang": "ta"}]},
     ]  # fmt: skip
     for i, row in enumerate(rows):
         # One degree apart each (rows past the 80th start again far south).
@@ -1526,6 +1534,16 @@ def test_a_latin_name_borne_beats_another_scripts_name_read_alike(tiny_engine):
     # named; Albania stays among the candidates, and the Persian name is still Albania.
     _leads(tiny_engine, "Albany", "t:80", "t:79")
     assert tiny_engine.normalize("آلبانی").best.place.id == "t:79"
+
+
+def test_a_latin_name_in_a_language_beats_another_scripts_name_read_alike(tiny_engine):
+    # Arakan is Rakhine's English name; Aragón's Tamil அராகன் reads "arakan" too, and
+    # Aragón is the bigger. A name a language gives the place is what the text wrote.
+    _leads(tiny_engine, "Arakan", "t:170", "t:171")
+    assert tiny_engine.normalize("அராகன்").best.place.id == "t:171"
+    # An untagged alternate (GeoNames' romanizations) still competes with a reading as
+    # an equal: it may be no more than a reading itself.
+    assert tiny_engine.normalize("Yakhaing").best.place.id == "t:171"
 
 
 def test_a_division_named_like_its_countrys_capital_yields_to_the_capital(tiny_engine):
