@@ -824,6 +824,14 @@ class Normalizer:
                     costs = [self._variant_cost(folded, nid) for nid in nids.tolist()]
                     self._add(found, nids, 0.95, MatchType.VARIANT, True, costs)
                 self._add_wade_giles(found, q)
+            elif native and all(_untagged_alternate(h) for h in found.values()):
+                bare, kind = native_generic(native)
+                if kind and bare != native:
+                    # A settlement or division word said, the whole borne only as an
+                    # untagged alternate ("город Москва", by two villages in the US): the
+                    # name without it competes, as "bare" names do for a Latin query.
+                    nids = self._allowed(self.index.lookup("fold", bare), q)
+                    self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.SPACING_EDIT)
             return self._capped(self._with_city_states(found, q))
         if native:
             # "в Москве", "Харкова", "Києві": a declined name, its nominatives looked up.
@@ -1528,9 +1536,7 @@ class Normalizer:
         return [
             j
             for j, h in enumerate(hits)
-            if h.match_type is MatchType.ALTERNATE
-            and not h.language
-            and not h.flags & (CANONICAL | ASCII | PREFERRED)
+            if _untagged_alternate(h)
             and not all(self._contains(division, h.place) for division in own)
         ]
 
@@ -2515,6 +2521,16 @@ def _own_name(h: Hit) -> bool:
     """Whether the hit's place bears the query as its own name (exact or alternate match
     through the place's name or ASCII name)."""
     return h.match_type <= MatchType.ALTERNATE and bool(h.flags & (CANONICAL | ASCII))
+
+
+def _untagged_alternate(h: Hit) -> bool:
+    """Whether the hit met the query as written only through an alternate name that
+    carries no language and no preferred mark (GeoNames' old and variant spellings)."""
+    return (
+        h.match_type is MatchType.ALTERNATE
+        and not h.language
+        and not h.flags & (CANONICAL | ASCII | PREFERRED)
+    )
 
 
 def _own_names(hits: Sequence[Hit]) -> np.ndarray:

@@ -69,6 +69,16 @@ _CYRILLIC_PREPOSITIONS = frozenset(
     """в во у на из із з с со зі к ко до под під около біля возле за от від над о об про
     по при через для после після близ вблизи""".split()
 )
+# A settlement word before the name, declined ("в городе Москве", "у місті Києві", "в
+# селе Петровка") or, after a preposition, abbreviated ("в г. Москве"): the name is what
+# follows. (Without a preposition, "пгт Брянське" is Brianske as written, not a case of
+# Брянськ: native_generic sets the abbreviation aside.)
+_SETTLEMENT_WORDS = frozenset(
+    """городе города городу городом селе села селу селом селі посёлке поселке посёлка
+    поселка посёлку поселку деревне деревни станице станицы хуторе хутора місті міста
+    місту містом селищі селища селищу""".split()
+)
+_SETTLEMENT_ABBREVIATIONS = frozenset("г. гор. м. с. сел. пос. п. пгт смт д. дер. х.".split())
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ALTERNATING = {"о": "і", "е": "і", "є": "ї"}
 
@@ -80,7 +90,11 @@ def cyrillic_lemmas(native: str) -> list[str]:
     if not _CYRILLIC.search(native):
         return []
     words = native.split()
+    settlement = _SETTLEMENT_WORDS
     if len(words) > 1 and words[0] in _CYRILLIC_PREPOSITIONS:
+        words = words[1:]
+        settlement = settlement | _SETTLEMENT_ABBREVIATIONS
+    if len(words) > 1 and words[0] in settlement:
         words = words[1:]
     *head, last = words
     out: list[str] = []

@@ -1245,6 +1245,17 @@ _NATIVE_WORDS = {
     "जिला": "A", "ज़िला": "A", "जिल्हा": "A", "மாவட்டம்": "A", "জেলা": "A", "ضلع": "A",
     "محافظة": "A", "ولاية": "A", "استان": "A", "شهرستان": "A", "община": "A", "општина": "A",
     "город": "P", "місто": "P", "село": "P",
+    # Russian and Ukrainian settlement words and their abbreviations, as addresses and
+    # registers write them ("г. Москва", "пгт Ворзель", "смт Козин", "Московская обл.",
+    # "Одинцовский р-н"): city, urban-type settlement, settlement, village, hamlet,
+    # stanitsa, aul; region, district. Measured on the Cyrillic names of Russian,
+    # Ukrainian and Belarusian places that the name alone answers, after such a word
+    # (3,000 queries: "г. Пенза", "пгт Мадар", "селище Козин"): 0.689 -> 0.982 (won 887,
+    # lost 6: namesakes trading places); no accuracy set or corpus moves.
+    "посёлок": "P", "поселок": "P", "селище": "P", "деревня": "P", "станица": "P",
+    "хутор": "P", "аул": "P", "г.": "P", "гор.": "P", "м.": "P", "с.": "P", "сел.": "P",
+    "пос.": "P", "п.": "P", "пгт": "P", "смт": "P", "рп": "P", "д.": "P", "дер.": "P",
+    "х.": "P", "ст-ца": "P", "обл.": "A", "р-н": "A", "р-он": "A",
     # Tunisian delegation, region or province (Arabic); city, village (Arabic), town
     # (Persian), village (Khmer): the words most often first in the gazetteer's names.
     "معتمدية": "A", "إقليم": "A", "مدينة": "P", "قرية": "P", "شهرک": "P", "ភូមិ": "P",
@@ -1272,6 +1283,10 @@ _NATIVE_PREFIX_RE = re.compile(
 _ARABIC_ARTICLE = re.compile(r"(?:^|(?<= ))ال(?=[\u0620-\u064a]{3})")
 
 
+# A Russian or Ukrainian abbreviation glued to the name by its dot ("г.Москва").
+_GLUED_ABBREVIATION = re.compile(r"(?:^|(?<= ))(г|гор|м|с|сел|пос|п|д|дер|х)\.(?=\w)")
+
+
 def native_generic(native: str) -> tuple[str, str]:
     """(the original-script key without its generic words, the kind they name).
 
@@ -1281,6 +1296,8 @@ def native_generic(native: str) -> tuple[str, str]:
     """
     if "ال" in native and (bare := _ARABIC_ARTICLE.sub("", native)) != native:
         return native_generic(bare)
+    if "." in native and (spaced := _GLUED_ABBREVIATION.sub(r"\1. ", native)) != native:
+        native = spaced  # "г.Москва": the abbreviation's dot glued to the name
     if " " in native:
         kinds = []
         words = []

@@ -2182,6 +2182,32 @@ def test_declined_russian_and_ukrainian_division_names(engine, query, name):
     assert engine.normalize(query).best.place.name == name
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("город Москва", "Moscow", "RU"),  # was Moscow, Idaho: two US villages bear it
+        ("г. Москва", "Moscow", "RU"),  # was a typo match at 0.50
+        ("г.Москва", "Moscow", "RU"),
+        ("в городе Москве", "Moscow", "RU"),  # was Moscow, Idaho, a typo match
+        ("в г. Москве", "Moscow", "RU"),
+        ("у місті Києві", "Kyiv", "UA"),
+        ("м. Київ", "Kyiv", "UA"),
+        ("пгт Ворзель", "Vorzel", "UA"),
+        ("пгт Брянське", "Bryanskoye", "UA"),  # as written, not a case of Брянськ
+        ("поселок Ворзель", "Vorzel", "UA"),  # was Mariyenburg, a typo match
+        ("с. Мощун", "Moshchun", "UA"),
+        ("Харківська обл.", "Kharkivska oblast", "UA"),
+        ("Бучанський р-н", "Buchanskyi Raion", "UA"),
+    ],
+)
+def test_russian_and_ukrainian_settlement_words_and_abbreviations(engine, query, name, code):
+    # Addresses and registers write the kind of settlement before the name, abbreviated
+    # or declined; the name is what follows (or precedes "обл.", "р-н").
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, code)
+    assert best.score >= 0.8
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "name"),
