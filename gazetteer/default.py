@@ -209,16 +209,19 @@ def build_default(progress: Callable[[str, int, int], None] | None = None) -> So
 
     places: dict[str, Place] = {}
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    capital_of: dict[str, tuple[int, str]] = {}
+    capital_of: dict[str, tuple[tuple[bool, int], str]] = {}
     capitals = {cc: c.get("capital", "") for cc, c in countries.items()}
     for city in cities.values():
         cc = city["countrycode"]
         lat, lon = float(city["latitude"]), float(city["longitude"])
         by_country[cc].append((lat, lon))
         if capitals.get(cc) and capitals[cc] in (city["name"], *city["alternatenames"]):
+            # The city named so before one that bears the name among its alternates:
+            # Delhi lists "New Delhi", and is the bigger.
+            rank = (capitals[cc] == city["name"], city["population"])
             best = capital_of.get(cc)
-            if best is None or city["population"] > best[0]:
-                capital_of[cc] = (city["population"], f"geonames:{city['geonameid']}")
+            if best is None or rank > best[0]:
+                capital_of[cc] = (rank, f"geonames:{city['geonameid']}")
     for city in cities.values():
         gid = city["geonameid"]
         pid = f"geonames:{gid}"

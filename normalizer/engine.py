@@ -2406,9 +2406,11 @@ def _around_cuts(text: str) -> list[int]:
 # A postal code standing alone: four to six digits (75001, 1100, 101000), a US ZIP+4
 # (62701-1234), digits around a hyphen (Japan 100-0001, Poland 00-950, Portugal 1000-001,
 # Brazil 01310-100), the Dutch (1012 AB), British (SW1A 1AA), Canadian (M5V 2T6) and
-# Irish (D02 X285) forms, their letters in capitals.
+# Irish (D02 X285) forms, their letters in capitals; and after a name and a hyphen, as
+# South Asian addresses write it (Kolkata-700001, Dhaka-1205, Chennai - 600 001).
 _POSTCODE = re.compile(
-    r"(?<![\w-])(?:\d{4} ?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{2,5}-\d{3,4}"
+    r"(?<=[^\W\d_]) ?- ?(?:\d{3} \d{3}|\d{4,6})$|(?<![\w-])\d{3} \d{3}$"
+    r"|(?<![\w-])(?:\d{4} ?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{2,5}-\d{3,4}"
     r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d{2} ?[A-Z\d]{4})(?![\w-])"
 )
 # One to three letters hyphened to the rest of a name (a Zulu class prefix if the former

@@ -267,6 +267,17 @@ def test_dropped_names_are_off_their_places(engine):
     assert engine.normalize("Sloviansk").best.place.id == "geonames:693468"
 
 
+def test_a_capital_is_the_city_so_named_not_a_bigger_one_listing_the_name(engine):
+    # cities500 lists "New Delhi" among Delhi's alternate names, and Delhi is the bigger:
+    # the capital is New Delhi, and "New Delhi" answers it, not Delhi.
+    assert engine.get("geonames:1261481").feature_code == "PPLC"
+    assert engine.get("geonames:1273294").feature_code == "PPL"
+    assert engine.normalize("New Delhi").best.place.id == "geonames:1261481"
+    assert engine.normalize("Delhi").best.place.id == "geonames:1273294"
+    # A capital that only an alternate names (Bogota, Yaounde, Reykjavik) still is one.
+    assert engine.get("geonames:3688689").feature_code == "PPLC"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["EU", "the EU", "European Union", "Евросоюз", "欧盟"])
 def test_the_european_union_is_no_french_town(engine, name):

@@ -1259,6 +1259,9 @@ def test_a_namesake_outside_the_qualifiers_region_is_a_guess(tiny_engine):
         "London 00-950",  # Polish, and Japanese, Portuguese, Brazilian with a hyphen
         "London 100-0001",
         "London 62701-1234",  # ZIP+4
+        "London-700001",  # Indian and Bangladeshi addresses: after a hyphen
+        "London - 600 001",
+        "London 600 001",
     ],
 )
 def test_a_postal_code_beside_a_name_costs_nothing(tiny_engine, query):
