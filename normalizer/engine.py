@@ -30,7 +30,7 @@ from normalizer import rank as ranking
 from normalizer.answers import Answers, answers_path
 from normalizer.errors import PlaceNotFound, QueryError, shown
 from normalizer.index import PLACE_TEXT, RECORD_SEP, Index, deletions, swap_aware
-from normalizer.inflection import cyrillic_lemmas, west_slavic_lemmas
+from normalizer.inflection import cyrillic_lemmas, semitic_stems, west_slavic_lemmas
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
     GENERIC,
@@ -829,15 +829,30 @@ class Normalizer:
                 if kind and bare != native:
                     # A settlement or division word said, the whole borne only as an
                     # untagged alternate ("город Москва", by two villages in the US): the
-                    # name without it competes, as "bare" names do for a Latin query.
+                    # places of that kind bearing the rest compete, as "bare" names do for
+                    # a Latin query. A division word names no country ("إقليم مراكش" is
+                    # Marrakech Province, not Morocco, which Brahui calls مراكش).
                     nids = self._allowed(self.index.lookup("fold", bare), q)
+                    places = self._name_place[nids]
+                    keep = self._pclass[places] == ord(kind)
+                    nids = nids[keep & ~self._is_country[places]]
                     self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.SPACING_EDIT)
             return self._capped(self._with_city_states(found, q))
+        around: list[tuple[np.ndarray, int]] = []
         if native:
             # "в Москве", "Харкова", "Києві": a declined name, its nominatives looked up.
             for lemma in cyrillic_lemmas(native):
                 nids = self._allowed(self.index.lookup("fold", lemma), q)
                 self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.INFLECTION_EDIT)
+            # "في غزة", "بغزة", "در تهران", "בתל אביב": prepositions set aside, each as dear
+            # as a case ending; words of where ("جنوب لبنان") once the rest is looked at.
+            for stem, dropped, where in semitic_stems(native, q.text):
+                nids = self._allowed(self.index.lookup("fold", stem), q)
+                if where:
+                    around.append((nids, dropped))
+                else:
+                    cost = ranking.INFLECTION_EDIT * dropped
+                    self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
         elif forms:
             # "w Krakowie", "v Praze", "v Košiciach": likewise in Polish, Czech, Slovak.
             for lemma, rank in west_slavic_lemmas(forms[0], q.text):
@@ -929,7 +944,22 @@ class Normalizer:
             self._formal_siblings(found, said, q)
         if forms and (senses := generic_senses(forms[0])):
             self._mark_same_sense(found, forms[0], senses)  # whichever way each was met
+        if around and not self._near_whole(found, native):
+            # "جنوب لبنان", "שמאל סוריה": the place whose south or north is meant, unless the
+            # whole is a near spelling of a name of as many words ("דרום סודאן" is South
+            # Sudan, held as דרום־סודאַן).
+            for nids, dropped in around:
+                cost = ranking.INFLECTION_EDIT * dropped
+                self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
         return self._capped(self._with_city_states(found, q))
+
+    def _near_whole(self, found: dict[int, Hit], native: str) -> bool:
+        """Whether a hit met the query within an edit, through a name of as many words."""
+        words = len(_WORD_BREAKS.split(native))
+        return any(
+            h.edits <= 1.0 and len(_WORD_BREAKS.split(self._names[h.name_id])) == words
+            for h in found.values()
+        )
 
     def _fuzzy_nearer(
         self,
@@ -2189,6 +2219,8 @@ def _is_latin(name: str) -> bool:
 
 
 _COMMAS = re.compile("[,，、،፣၊]")
+# Between the words of a name: spaces, hyphens, the Hebrew maqaf.
+_WORD_BREAKS = re.compile("[\\s\\-\u05be]+")
 
 
 _INVERSION_ENDS = frozenset("of the de del la da do di du des".split())

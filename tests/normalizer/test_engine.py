@@ -2211,6 +2211,51 @@ def test_russian_and_ukrainian_settlement_words_and_abbreviations(engine, query,
     assert best.score >= 0.8
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("في غزة", "Gaza", "PPL"),  # was Fate, Texas, a typo match at 0.15
+        ("بغزة", "Gaza", "PPL"),  # was Bogza, Romania
+        ("من دمشق", "Damascus", "PPLC"),
+        ("في سوريا", "Syria", "PCLI"),  # was Vitória, Brazil
+        ("وبغداد", "Baghdad", "PPLC"),
+        ("بالموصل", "Mosul", "PPL"),
+        ("للموصل", "Mosul", "PPL"),
+        ("جنوب لبنان", "Lebanon", "PCLI"),  # was Janūb al Bāţinah, Oman
+        ("ريف حلب", "Aleppo", "PPL"),  # was Rifle, Colorado
+        ("في شرق دارفور", "East Darfur", "ADM1"),  # the fewest words set aside first
+        ("جنوب السودان", "South Sudan", "PCLI"),  # a name borne whole stays whole
+        ("در تهران", "Tehran", "PPLC"),
+        ("به تهران", "Tehran", "PPLC"),  # was Vị Thanh, Vietnam
+        ("از کابل", "Kabul", "PPLC"),
+        ("בתל אביב", "Tel Aviv", "PPL"),
+        ("מעזה", "Gaza", "PPL"),  # was Est, Burkina Faso
+        ("לחיפה", "Haifa", "PPL"),  # was Lima
+        ("וירושלים", "Jerusalem", "PPLC"),
+    ],
+)
+def test_arabic_persian_and_hebrew_prepositions(engine, query, name, code):
+    # Written as a word before the name or on the name itself; a direction or the
+    # countryside before it. The name is met as spelled, not as a typo of the whole.
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.feature_code) == (name, code)
+    assert best.match_type is not MatchType.FUZZY
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("الاسكندرية", "Alexandria", "EG"),  # alef without hamza: was a typo match
+        ("القاهره", "Cairo", "EG"),  # haa for taa marbuta: was a typo match at 0.63
+        ("إقليم مراكش", "Marrakech", "MA"),  # the province, not Morocco (Brahui مراكش)
+    ],
+)
+def test_arabic_letters_written_either_way(engine, query, name, code):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, code)
+    assert best.match_type is MatchType.ALTERNATE
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "name"),

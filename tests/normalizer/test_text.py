@@ -384,9 +384,9 @@ def test_generic_kind():
         ("ဘလိဇ်နိုင်ငံ", "ဘလိဇ်", "A"),  # Myanmar "country"
         ("ປະເທດບູນກາລີ", "ບູນກາລີ", "A"),  # Lao "country"
         ("ແຂວງ ສາລະວັນ", "ສາລະວັນ", "A"),  # a prefix written apart is a word
-        ("معتمدية الغريبة", "غريبة", "A"),  # Tunisian delegation, article and all
+        ("معتمدية الغريبة", "غريبه", "A"),  # Tunisian delegation, article and all
         ("البيرو", "بيرو", ""),  # the Arabic article: al-Peru is Peru
-        ("الجمهورية العربية السورية", "عربية سورية", "A"),  # every word's; "republic" too
+        ("الجمهورية العربية السورية", "عربيه سوريه", "A"),  # every word's; "republic" too
         ("مدينة الكويت", "كويت", "P"),  # with a generic word
         ("الب", "الب", ""),  # nothing would remain but two letters
         ("بالحاف", "بالحاف", ""),  # inside a word: no article
@@ -394,10 +394,33 @@ def test_generic_kind():
         ("京都", "京都", ""),  # nothing would remain of a two-character name
         ("市", "市", ""),
         ("Шуша", "шуша", ""),
+        ("г. Москва", "москва", "P"),  # Russian and Ukrainian abbreviations
+        ("г.Москва", "москва", "P"),  # the dot glued to the name
+        ("смт Козин", "козин", "P"),
+        ("Московская обл.", "московская", "A"),
+        ("Одинцовский р-н", "одинцовский", "A"),
+        ("поселок Ворзель", "ворзель", "P"),
+        ("г.", "г.", ""),  # nothing after it
     ],
 )
 def test_native_generic_words(text, bare, kind):
     assert native_generic(native_key(text)) == (bare, kind)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("أربيل", "اربيل"),  # alef with and without hamza
+        ("الإسكندرية", "الاسكندرية"),
+        ("آمل", "امل"),  # with madda
+        ("القاهرة", "القاهره"),  # taa marbuta and haa
+        ("مصطفى", "مصطفي"),  # alef maqsura and yeh
+        ("تایوان", "تايوان"),  # Persian and Arabic yeh
+        ("کابل", "كابل"),  # Persian and Arabic kaf
+    ],
+)
+def test_arabic_letters_written_either_way_share_a_key(one, other):
+    assert native_key(one) == native_key(other)
 
 
 def test_island_core():
