@@ -2405,7 +2405,12 @@ _AROUND = re.compile(
 # "Kyiv suburbs", "Paris area", "Tokyo metropolitan area"; and the possessive ("Ukraine's").
 _AROUND_AFTER = re.compile(
     r"(?i)(?:[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
-    r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)|['’]s)\s*$"
+    r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)|['’]s"
+    # Turkish case endings, written after an apostrophe on a proper name: İstanbul'da,
+    # Ankara'dan, Kiev'e, Irak'ın, Suriye'deki, Halep'le. Measured on the names of places
+    # of 100,000 or more and countries that the name alone answers, each ending after
+    # them (3,000): 0.778 -> 0.993 (lost 3: "West Coast'nın"); no set or corpus moves.
+    r"|['’](?:[dt][ae](?:n|ki)?|y?[ae]|y?[ıiuü]|n?[ıiuü]n|y?l[ae]))\s*$"
 )
 
 

@@ -1346,6 +1346,26 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("Ankara'dan", "Ankara", "TR"),  # was Ankaran, Slovenia, a typo match
+        ("Kiev'e", "Kyiv", "UA"),  # was Kévé, Togo
+        ("Moskova'dan", "Moscow", "RU"),
+        ("Halep'te", "Aleppo", "SY"),  # was Halabja, Iraq
+        ("Paris'te", "Paris", "FR"),  # was Parista, Philippines
+        ("Suriye'deki", "Syria", "SY"),
+        ("Ukrayna’nın", "Ukraine", "UA"),
+        ("Almanya'ya", "Germany", "DE"),
+        ("Sana'a", "Sanaa", "YE"),  # a name borne whole, apostrophe and all, stays whole
+    ],
+)
+def test_turkish_case_endings_after_an_apostrophe(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, country)
+    assert best.match_type in (MatchType.EXACT, MatchType.ALTERNATE)
+
+
+@pytest.mark.parametrize(
     ("query", "name", "code"),
     [
         ("le Ghana", "Ghana", "PCLI"),  # was Lechainá, a Greek village
