@@ -524,10 +524,10 @@ class Normalizer:
                 near = max(1, len(folded) // 5)  # edits a misspelling of this length may hold
                 if len(named.split()) != len(folded.split()) or OSA.distance(folded, named) > near:
                     return result  # "the UAE" is no misspelling of Te-hua
-                if _articles_only(q.text[:cut]):
-                    # After an article alone, the rest if it names the larger place: "le
-                    # Brésil" is Brazil, not Le Breuil a letter away; "Los Angels" is Los
-                    # Angeles, not Angels.
+                if _function_words(q.text[:cut]):
+                    # After an article or a preposition alone, the rest if it names the
+                    # larger place: "le Brésil" is Brazil, not Le Breuil a letter away; "en
+                    # Brasil" Brazil, not El Brasil; "Los Angels" is Los Angeles, not Angels.
                     rest = self.place_index(result.best.place.id)
                     if self._prior[rest] >= self._prior[self.place_index(whole.best.place.id)]:
                         return result
@@ -2391,12 +2391,22 @@ _ARTICLES = frozenset(
     dello della degli dei delle do da dos das zum zur vom""".split()
 )
 _ARTICLE_SPLIT = re.compile(r"[\s'’]+")
+# From, to, into, towards, in: English, German, French, Spanish, Italian, Portuguese; and
+# Greek prepositions and articles ("στην Αθήνα", "από την Τουρκία"). Measured on CLDR's
+# country names in those languages, each after each of its language's words (10,040
+# queries): 0.959 -> 0.996 (won 369, lost 0); 1.000 (won 409) with them read as articles
+# are (_function_words, _normalize). No set or corpus moves.
+_PREPOSITIONS = frozenset(
+    """from to into across inside toward towards aus von dans depuis vers pour desde hacia
+    hasta para per verso até σε στην στη στο στον στα στις στους από για προς την τη το
+    τον της του η ο""".split()
+)
 _AROUND = re.compile(
     r"(?i)\s*(?:(?:the|of|at|near|around|outskirts|suburbs|downtown|greater|metro|central"
     r"|former|ex|rural|(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?"
     r"|(?:north|south)-(?:east|west)(?:ern)?"
     r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
-    + "|".join(sorted(_LOCATIVE | _ARTICLES))
+    + "|".join(sorted(_LOCATIVE | _ARTICLES | _PREPOSITIONS))
     + r")(?:[\s-]+|$)|l['’]\s*)"
 )
 
@@ -2430,6 +2440,15 @@ _PAREN_KINDS = {
 def _articles_only(text: str) -> bool:
     """Whether the words set aside before a name are definite articles alone."""
     return _ARTICLES.issuperset(_ARTICLE_SPLIT.split(text.lower().strip()))
+
+
+_FUNCTION_WORDS = _ARTICLES | _LOCATIVE | _PREPOSITIONS | {"a", "à", "aux", "nach"}
+
+
+def _function_words(text: str) -> bool:
+    """Whether the words set aside before a name are articles and prepositions alone (no
+    word of where: "western", "outskirts")."""
+    return _FUNCTION_WORDS.issuperset(_ARTICLE_SPLIT.split(text.lower().strip()))
 
 
 def _around_cuts(text: str) -> list[int]:

@@ -1357,9 +1357,19 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
         ("Ukrayna’nın", "Ukraine", "UA"),
         ("Almanya'ya", "Germany", "DE"),
         ("Sana'a", "Sanaa", "YE"),  # a name borne whole, apostrophe and all, stays whole
+        # Prepositions and articles before the name.
+        ("nel Libano", "Lebanon", "LB"),  # was Líbano, Panama, a typo match
+        ("en Brasil", "Brazil", "BR"),  # not El Brasil, a letter away
+        ("aus dem Iran", "Iran", "IR"),  # was a typo match at 0.70
+        ("dans le Donbass", "Donbas", "UA"),
+        ("para Bután", "Bhutan", "BT"),
+        ("to Ukraine", "Ukraine", "UA"),
+        ("στην Αθήνα", "Athens", "GR"),  # was a typo match at 0.61
+        ("στο Κίεβο", "Kyiv", "UA"),  # was a typo match at 0.19
+        ("από την Τουρκία", "Turkey", "TR"),
     ],
 )
-def test_turkish_case_endings_after_an_apostrophe(engine, query, name, country):
+def test_case_endings_and_prepositions_around_a_name(engine, query, name, country):
     best = engine.normalize(query).best
     assert (best.place.name, best.place.country_code) == (name, country)
     assert best.match_type in (MatchType.EXACT, MatchType.ALTERNATE)
