@@ -30,7 +30,12 @@ from normalizer import rank as ranking
 from normalizer.answers import Answers, answers_path
 from normalizer.errors import PlaceNotFound, QueryError, shown
 from normalizer.index import PLACE_TEXT, RECORD_SEP, Index, deletions, swap_aware
-from normalizer.inflection import cyrillic_lemmas, semitic_stems, west_slavic_lemmas
+from normalizer.inflection import (
+    cyrillic_lemmas,
+    particle_stems,
+    semitic_stems,
+    west_slavic_lemmas,
+)
 from normalizer.rank import Hit, haversine_km
 from normalizer.text import (
     GENERIC,
@@ -853,6 +858,11 @@ class Normalizer:
                 else:
                     cost = ranking.INFLECTION_EDIT * dropped
                     self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
+            # "在北京", "東京で", "서울에서", "ในกรุงเทพ": a word of where written on the name.
+            for stem, dropped in particle_stems(native):
+                nids = self._allowed(self.index.lookup("fold", stem), q)
+                cost = ranking.INFLECTION_EDIT * dropped
+                self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
         elif forms:
             # "w Krakowie", "v Praze", "v Košiciach": likewise in Polish, Czech, Slovak.
             for lemma, rank in west_slavic_lemmas(forms[0], q.text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cyrillic_lemmas", "semitic_stems", "west_slavic_lemmas"]
+__all__ = ["cyrillic_lemmas", "particle_stems", "semitic_stems", "west_slavic_lemmas"]
 
 
 # Russian and Ukrainian decline place names: news text writes "в Москве", "из Харькова",
@@ -258,3 +258,49 @@ def semitic_stems(native: str, text: str) -> list[tuple[str, int, bool]]:
                 break
             out.setdefault(" ".join([first[n:], *rest]), (n, False))
     return [(stem, n, where) for stem, (n, where) in out.items()]
+
+
+# Chinese, Japanese, Korean and Thai write no space between a place's name and the word
+# that says where: Chinese 在北京 (in), 从上海 (from), 到武汉 (to), 北京的 (of); Japanese
+# particles after the name (東京で, 大阪から, 京都の); Korean ones (서울에서, 부산에, 서울의);
+# Thai words before it (ในกรุงเทพ, ที่เชียงใหม่). Longest first. Measured on the names in
+# these scripts of places of 50,000 or more, divisions and countries that the name alone
+# answers, each with such words (3,000): 0.743 -> 0.991 (won 747, lost 2); no set or
+# corpus moves.
+_CJK_PREFIXES = ("来自", "位于", "位於", "前往", "在", "从", "從", "到", "于", "於", "往", "自")
+_CJK_SUFFIXES = (
+    # Japanese
+    "からの", "までの", "での", "への", "では", "には", "から", "まで", "より", "で", "に",
+    "へ", "の", "は", "が", "を", "と",
+    # Korean
+    "에서의", "에서는", "에서도", "으로의", "에서", "에게", "으로", "까지", "부터", "에는", "에도",
+    "의", "에", "로", "은", "는", "이", "가", "을", "를", "와", "과", "도",
+    # Chinese
+    "的",
+)  # fmt: skip
+_THAI_PREFIXES = ("ที่", "ใน", "จาก", "ไปยัง", "ไป", "สู่", "ยัง")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def particle_stems(native: str) -> list[tuple[str, int]]:
+    """The names a Chinese, Japanese, Korean or Thai query may hold once a word of where
+    written on it is set aside, each with how many were, fewest first (東京で -> (東京, 1);
+    在北京的 -> (在北京, 1), (北京的, 1), (北京, 2)); [] for other text, or text of
+    several words.
+    `native` is a native_key()."""
+    if " " in native or not _CJK.search(native):
+        return []
+    heads = [(native, 0)]
+    for prefix in (*_CJK_PREFIXES, *_THAI_PREFIXES):
+        if native.startswith(prefix) and len(native) - len(prefix) >= 2:
+            heads.append((native[len(prefix) :], 1))
+            break
+    out: dict[str, int] = {}
+    for head, n in heads:
+        if n:
+            out.setdefault(head, n)
+        for suffix in _CJK_SUFFIXES:
+            if head.endswith(suffix) and len(head) - len(suffix) >= 2:
+                out.setdefault(head[: -len(suffix)], n + 1)
+                break
+    return sorted(out.items(), key=lambda item: item[1])

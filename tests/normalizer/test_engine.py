@@ -2275,6 +2275,27 @@ def test_arabic_persian_and_hebrew_prepositions(engine, query, name, code):
 @pytest.mark.parametrize(
     ("query", "name", "code"),
     [
+        ("在北京", "Beijing", "CN"),  # was Azerbaijan, a typo match
+        ("从上海", "Shanghai", "CN"),  # was Shiqi
+        ("在乌克兰", "Ukraine", "UA"),
+        ("東京で", "Tokyo", "JP"),
+        ("大阪から", "Osaka", "JP"),  # was Iskar, Bulgaria
+        ("京都の", "Kyoto", "JP"),  # was Cotonou
+        ("서울에서", "Seoul", "KR"),
+        ("부산에", "Busan", "KR"),
+        ("ในกรุงเทพ", "Bangkok", "TH"),
+    ],
+)
+def test_chinese_japanese_korean_and_thai_words_of_where(engine, query, name, code):
+    # Written on the name, before it or after it, with no space.
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, code)
+    assert best.match_type is MatchType.VARIANT  # the name as spelled, not a typo of it
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
         ("الاسكندرية", "Alexandria", "EG"),  # alef without hamza: was a typo match
         ("القاهره", "Cairo", "EG"),  # haa for taa marbuta: was a typo match at 0.63
         ("إقليم مراكش", "Marrakech", "MA"),  # the province, not Morocco (Brahui مراكش)
