@@ -274,6 +274,9 @@ def test_a_capital_is_the_city_so_named_not_a_bigger_one_listing_the_name(engine
     assert engine.get("geonames:1273294").feature_code == "PPL"
     assert engine.normalize("New Delhi").best.place.id == "geonames:1261481"
     assert engine.normalize("Delhi").best.place.id == "geonames:1273294"
+    # Dilli is Delhi's name, which the package gives New Delhi too; read from Hindi
+    # दिल्ली, it answered New Delhi.
+    assert engine.normalize("दिल्ली").best.place.id == "geonames:1273294"
     # A capital that only an alternate names (Bogota, Yaounde, Reykjavik) still is one.
     assert engine.get("geonames:3688689").feature_code == "PPLC"
 

@@ -1367,6 +1367,16 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
         ("στην Αθήνα", "Athens", "GR"),  # was a typo match at 0.61
         ("στο Κίεβο", "Kyiv", "UA"),  # was a typo match at 0.19
         ("από την Τουρκία", "Turkey", "TR"),
+        ("di Jakarta", "Jakarta", "ID"),  # Indonesian: was a typo match
+        ("ở Hà Nội", "Hanoi", "VN"),  # Vietnamese: was Okhansk, Russia, at 0.85
+        ("nchini Kenya", "Kenya", "KE"),  # Swahili
+        ("sa Maynila", "Manila", "PH"),  # Tagalog
+        # Hindi, Urdu and Bengali postpositions after the name.
+        ("दिल्ली में", "Delhi", "IN"),  # was Dillingen, a typo match
+        ("मुंबई से", "Mumbai", "IN"),
+        ("भारत का", "India", "IN"),
+        ("کراچی میں", "Karachi", "PK"),
+        ("ঢাকা থেকে", "Dhaka", "BD"),
     ],
 )
 def test_case_endings_and_prepositions_around_a_name(engine, query, name, country):
@@ -2284,6 +2294,8 @@ def test_arabic_persian_and_hebrew_prepositions(engine, query, name, code):
         ("서울에서", "Seoul", "KR"),
         ("부산에", "Busan", "KR"),
         ("ในกรุงเทพ", "Bangkok", "TH"),
+        ("ঢাকায়", "Dhaka", "BD"),  # Bengali endings: in, of
+        ("ঢাকার", "Dhaka", "BD"),
     ],
 )
 def test_chinese_japanese_korean_and_thai_words_of_where(engine, query, name, code):
