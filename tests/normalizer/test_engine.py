@@ -1346,6 +1346,25 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("in Russia's Kursk region", "Kurskaya oblast'", "ADM1"),  # was nothing at all
+        ("Ukraine's Zaporizhzhia region", "Zaporizka oblast", "ADM1"),  # was a typo match
+        ("Syria's Idlib province", "Idlib", "ADM1"),
+        ("Israel's north", "Israel", "PCLI"),  # a direction alone: the owner
+        ("Botswana's South East", "South East", "ADM1"),  # unless a division is so named
+        ("Sudan's South Darfur", "South Darfur", "ADM1"),
+        ("South Darfur, Sudan", "South Darfur", "ADM1"),  # was Darfur: "South" set aside
+        ("St. John's", "St. John's", "PPL"),  # a name borne whole stays whole
+    ],
+)
+def test_a_country_or_division_in_the_possessive_then_a_place_in_it(engine, query, name, code):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.feature_code) == (name, code)
+    assert best.match_type is not MatchType.FUZZY  # read, not a typo of the whole
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country"),
     [
         ("Ankara'dan", "Ankara", "TR"),  # was Ankaran, Slovenia, a typo match
