@@ -440,7 +440,7 @@ class Normalizer:
             raise QueryError("query is empty")
         if len(text) > lim.max_query_chars:
             raise QueryError(f"query is {len(text)} characters, at most {lim.max_query_chars}")
-        if not (any(map(str.isalnum, text)) if plain else _has_letter(text)):
+        if not (any(map(str.isalnum, text)) if plain else _has_letter(text) or self._flag(text)):
             raise QueryError("query has no letters or digits")
         return text
 
@@ -453,6 +453,13 @@ class Normalizer:
         return cc
 
     def _normalize(self, q: Query, *, anchors: Sequence[int] = (), where: bool = True) -> Result:
+        if where and not q.text.isascii() and (code := self._flag(q.text)):
+            # A country's flag, as social media profiles give a location: the country
+            # alone (🇺🇦), or where the rest lies (Kyiv 🇺🇦, Paris 🇺🇸 is Paris, Texas).
+            rest = " ".join(_FLAG.sub(" ", q.text).split())
+            text = f"{rest}, {code}" if _has_letter(rest) else _alpha3(code)
+            result = self._normalize(replace(q, text=text), anchors=anchors)
+            return replace(result, query=q.text)
         if not q.countries and q.text.lower() in PLACEHOLDERS:
             # "unknown", "N/A", "none", "worldwide": what a column holds where no place
             # was recorded, not a misspelling of Uniontown or the Italian town None (which
@@ -688,6 +695,14 @@ class Normalizer:
                             return first
         return result
 
+    def _flag(self, text: str) -> str:
+        """The ISO 3166-1 code of the first country's flag in the text, or ""."""
+        flag = _FLAG.search(text)
+        if flag is None:
+            return ""
+        code = "".join(chr(ord(c) - _FLAG_OFFSET) for c in flag.group())
+        return code if code in self._code_tables()[1] else ""
+
     def _head_borne(self, q: Query) -> bool:
         """Whether the name before a qualifying comma is borne as it is: "South Darfur,
         Sudan" is the state, no south of Darfur."""
@@ -697,8 +712,9 @@ class Normalizer:
     def _owned(self, q: Query, owner: str, rest: str, anchors: Sequence[int]) -> Result | None:
         """A country or a first-order division named in the possessive, then what lies in
         it ("Russia's Kursk region", "Ukraine's Zaporizhzhia region", "Israel's north"),
-        read as "Kursk region, Russia" (a direction alone: the owner itself); None unless
-        the owner, as spelled, is such a place."""
+        read as "Kursk region, Russia" (a direction alone: the owner itself, unless a
+        division of it bears that name); None unless the owner, as spelled, is such a
+        place."""
         alone = self._rest_of(q, owner, anchors)
         if alone is None or alone.ambiguous:
             return None
@@ -2572,6 +2588,18 @@ _MOJIBAKE = re.compile(
 # "S. Paulo": one letter for the saint's word of many languages.
 _S_DOT = re.compile(r"(?i)^\s*s\.\s*(\w.*)$")
 _ALPHA3 = re.compile("[A-Z]{3}")
+# A flag: two regional indicator symbols, the letters of its country's ISO 3166-1 code.
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
+_FLAG_OFFSET = 0x1F1E6 - ord("A")
+
+
+def _alpha3(code: str) -> str:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 one ("UA" -> "UKR"), or the code itself."""
+    from gazetteer.default import country_table
+
+    return country_table().get(code, {}).get("iso3") or code
+
+
 # A hyphen between two short parts: between syllables if the second is small (_syllables).
 _SYLLABLE_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,5})-(?=([^\W\d_]{1,5})(?![^\W\d_]))")
 # A query written as a code: two to four Latin capitals ("SIN", "HND", "NYC").

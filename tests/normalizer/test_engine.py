@@ -485,6 +485,7 @@ def test_get_place_with_names(mini_engine):
         (dict(query=" \u200b "), "query is empty"),
         (dict(query="a\x00b"), "control character U+0000"),
         (dict(query="🙂🙂"), "no letters or digits"),
+        (dict(query="🇿🇿"), "no letters or digits"),  # the flag of no country
         (dict(query="-- , ?"), "no letters or digits"),  # printable ASCII takes a fast path
         (dict(query="a\x7fb"), "control character U+007F"),
         (dict(query="Par\udcffis"), "not valid Unicode: lone surrogate U+DCFF"),  # not UTF-8
@@ -1343,6 +1344,22 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
     assert (best.place.name, best.place.country_code) == (name, country)
     if query != "Bay Area":
         assert best.match_type is MatchType.EXACT  # the name itself, not a typo of it
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("🇺🇦", "Ukraine", "UA"),  # was refused: "query has no letters or digits"
+        (" 🇬🇧 ", "United Kingdom", "GB"),
+        ("🇽🇰", "Kosovo", "XK"),
+        ("Kyiv 🇺🇦", "Kyiv", "UA"),  # with a name: where the name lies
+        ("Paris 🇺🇸", "Paris", "US"),  # Paris, Texas or another, not the capital
+    ],
+)
+def test_a_countrys_flag(engine, query, name, country):
+    result = engine.normalize(query)
+    assert (result.best.place.name, result.best.place.country_code) == (name, country)
+    assert result.query == query.strip()
 
 
 @pytest.mark.parametrize(
