@@ -578,6 +578,11 @@ class Normalizer:
             result = self._parenthesized(q, *paren, anchors)
             if result is not None:
                 return result
+        levels = _address_levels(q.text) if where else []
+        if len(levels) > 1 and not whole_borne():
+            result = self._address(q, levels, anchors)
+            if result is not None:
+                return result
         owned = _OWNED.match(q.text) if where else None
         if owned and not whole_borne():
             result = self._owned(q, owned.group(1), owned.group(2), anchors)
@@ -694,6 +699,19 @@ class Normalizer:
                         if first and second and first.best.place.id == second.best.place.id:
                             return first
         return result
+
+    def _address(self, q: Query, levels: list[str], anchors: Sequence[int]) -> Result | None:
+        """A Chinese, Japanese or Korean address, its levels written one after another
+        (東京都渋谷区, 广东省深圳市南山区, 경기도 수원시): the most specific level met as
+        spelled inside the ones before it, read as "渋谷区, 東京都"; failing that, the
+        level before it, and so on."""
+        for n in range(len(levels), 0, -1):
+            *upper, last = levels[:n]
+            text = ", ".join([last, *reversed(upper)])
+            result = self._normalize(replace(q, text=text), anchors=anchors)
+            if _spelled(result) and result.best.score >= QUALIFIED_MIN:
+                return replace(result, query=q.text)
+        return None
 
     def _flag(self, text: str) -> str:
         """The ISO 3166-1 code of the first country's flag in the text, or ""."""
@@ -2532,6 +2550,38 @@ def _around_cuts(text: str) -> list[int]:
     while m := _AROUND.match(text, cuts[-1] if cuts else 0):
         cuts.append(m.end())
     return cuts
+
+
+# The levels of a Chinese or Japanese address written as one word, each ending in the
+# word for its kind (prefecture, province, autonomous region, city, district, county,
+# town, village): 東京都 / 渋谷区, 广东省 / 深圳市 / 南山区; Korean ones are words apart
+# (서울특별시 강남구, 경기도 수원시). _address_levels splits them. Measured on the Han and
+# Hangul names of Chinese, Japanese, Korean and Taiwanese cities of 50,000 or more that
+# the name alone answers, after their province's or prefecture's name (1,223): 0.145 ->
+# 0.959 (won 996, lost 0); no set or corpus moves.
+_CJK_LEVEL = re.compile(
+    "東京都|北海道|.{2,3}?府|.{2,4}?県|.{2,4}?省|.{2,8}?自治区|.{2,8}?自治州|.{1,5}?[市区區县縣郡町村镇鎮乡鄉]"
+)
+_KOREAN_LEVEL = re.compile(
+    "[\uac00-\ud7af]{1,6}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)"
+)
+_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u9fff]+")
+# An address level met inside the ones before it is taken at this score or above.
+QUALIFIED_MIN = 0.5
+
+
+def _address_levels(text: str) -> list[str]:
+    """The levels of a Chinese, Japanese or Korean address, most general first; [] for
+    any other text, or one that is not wholly such levels."""
+    if text.isascii():
+        return []
+    if _HAN_KANA.fullmatch(text):
+        levels = _CJK_LEVEL.findall(text)
+        return levels if "".join(levels) == text and len(levels) > 1 else []
+    words = text.split()
+    if len(words) > 1 and all(_KOREAN_LEVEL.fullmatch(w) for w in words[:-1]):
+        return words
+    return []
 
 
 # A country or division in the possessive, then what lies in it: "Russia's Kursk region",

@@ -1347,6 +1347,24 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
 
 
 @pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("東京都渋谷区", "Shibuya-ku"),  # was Tokyo, a typo match
+        ("神奈川県横浜市", "Yokohama"),  # was Kanagawa, a typo match
+        ("北海道札幌市", "Sapporo"),  # was Beihai, China
+        ("四川省成都市", "Chengdu"),  # was Ishikawa, Japan
+        ("浙江省杭州市西湖区", "Hangzhou"),  # the district unknown: the city it lies in
+        ("경기도 수원시", "Suwon"),  # was Gyeongsan
+        ("町田市", "Machida"),  # one name, not an address
+    ],
+)
+def test_chinese_japanese_and_korean_addresses(engine, query, name):
+    best = engine.normalize(query).best
+    assert best.place.name == name
+    assert best.match_type is MatchType.ALTERNATE  # the level as spelled, not a typo
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country"),
     [
         ("🇺🇦", "Ukraine", "UA"),  # was refused: "query has no letters or digits"
