@@ -518,6 +518,14 @@ class Normalizer:
             for cut in cuts:
                 shortest = 2 if q.text[:cut].lower().split() == ["the"] else 3
                 result = self._rest_of(q, q.text[cut:], anchors, shortest=shortest)
+                if (
+                    result is not None
+                    and _greater_only(q.text[:cut])
+                    and not self._major(self.place_index(result.best.place.id))
+                ):
+                    # "Gran Buenos Aires", "Grand Paris": a metropolitan area is its city's
+                    # or a division's, not a village's ("Gran Canaria", "Gran Sasso").
+                    result = None
                 if result is not None and _articles_only(q.text[:cut]):
                     # An article is set aside before a country's or a division's name, or
                     # a city's ("le Ghana", "la Ciudad de México"), not a village's ("Le
@@ -2494,8 +2502,13 @@ _AROUND = re.compile(
     r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
     + "|".join(sorted(_LOCATIVE | _ARTICLES))
     + r")(?:[\s-]+|$)|l['’]\s*"
-    # Prepositions stand apart, not hyphened ("To-ke-lau" is Tokelau, syllable by syllable).
-    + r"|(?:"
+    # Prepositions stand apart, not hyphened ("To-ke-lau" is Tokelau, syllable by syllable),
+    # and so do "greater" in Spanish, Italian, Portuguese, French and German and the words
+    # for a metropolitan area ("Gran Buenos Aires", "Grande São Paulo", "Grand Paris",
+    # "Großraum München", "Área Metropolitana de Monterrey"; not "Grand-Bassam").
+    + r"|(?:gran|grande|grand|großraum|grossraum"
+    r"|(?:área|area|región|region|zona|região|regione|aire|agglomération)\s+"
+    r"(?:metropolitana|urbana|métropolitaine)(?:\s+(?:de|del|do|da|di|della))?|"
     + "|".join(sorted(_PREPOSITIONS - _LOCATIVE - _ARTICLES))
     + r")(?:\s+|$))"
 )
@@ -2535,7 +2548,22 @@ def _articles_only(text: str) -> bool:
     return _ARTICLES.issuperset(_ARTICLE_SPLIT.split(text.lower().strip()))
 
 
-_FUNCTION_WORDS = _ARTICLES | _LOCATIVE | _PREPOSITIONS | {"a", "à", "aux", "nach"}
+# "Greater" and metropolitan areas in several languages. Measured on cities of 100,000
+# or more that their name alone answers, after one of eight such words (2,000): 0.676 ->
+# 0.977 (won 601, lost 0); no set or corpus moves.
+_GREATER_WORDS = frozenset(
+    """greater gran grande grand großraum grossraum área area región region zona região
+    regione aire agglomération metropolitana urbana métropolitaine""".split()
+)
+# Articles, prepositions and "greater": the rest is the name (a misspelling of the whole
+# yields to the larger place: "Grand Paris" is Paris, not Grant Parish).
+_FUNCTION_WORDS = _ARTICLES | _LOCATIVE | _PREPOSITIONS | _GREATER_WORDS | {"a", "à", "aux", "nach"}
+
+
+def _greater_only(text: str) -> bool:
+    """Whether the words set aside before a name say "greater" or "metropolitan area"."""
+    words = _ARTICLE_SPLIT.split(text.lower().strip())
+    return bool(_GREATER_WORDS.intersection(words)) and _FUNCTION_WORDS.issuperset(words)
 
 
 def _function_words(text: str) -> bool:

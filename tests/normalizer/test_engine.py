@@ -1347,6 +1347,24 @@ def test_where_around_a_place_said_after_its_name(engine, query, name, country):
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("Gran Buenos Aires", "Buenos Aires", "AR"),  # was a typo match at 0.51
+        ("Grande São Paulo", "São Paulo", "BR"),
+        ("Grand Paris", "Paris", "FR"),  # was Grant Parish, Louisiana
+        ("Großraum München", "Munich", "DE"),  # was Rudy, Poland
+        ("Área Metropolitana de Monterrey", "Monterrey", "MX"),
+        # A village's name after "gran" is no metropolitan area, nor a hyphened name.
+        ("Gran Canaria", "Las Palmas de Gran Canaria", "ES"),  # not Canaria, Peru
+        ("Grand-Luce", "Le Grand-Lucé", "FR"),
+    ],
+)
+def test_greater_and_metropolitan_areas(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, country)
+
+
+@pytest.mark.parametrize(
     ("query", "name"),
     [
         ("東京都渋谷区", "Shibuya-ku"),  # was Tokyo, a typo match
