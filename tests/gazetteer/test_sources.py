@@ -281,6 +281,19 @@ def test_a_capital_is_the_city_so_named_not_a_bigger_one_listing_the_name(engine
     assert engine.get("geonames:3688689").feature_code == "PPLC"
 
 
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [
+        ("West Yorkshire", "curated:west-yorkshire"),  # was Yorkshire, New York
+        ("West Midlands", "curated:west-midlands"),  # was Zimbabwe's Midlands
+        ("Greater Manchester", "curated:greater-manchester"),  # was Manchester at 0.28
+        ("Ruhrgebiet", "curated:ruhr"),  # was nothing
+    ],
+)
+def test_regions_news_names_that_no_division_covers(engine, name, answer):
+    assert engine.normalize(name).best.place.id == answer
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["EU", "the EU", "European Union", "Евросоюз", "欧盟"])
 def test_the_european_union_is_no_french_town(engine, name):
