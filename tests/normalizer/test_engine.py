@@ -1439,6 +1439,13 @@ def test_a_country_or_division_in_the_possessive_then_a_place_in_it(engine, quer
         ("στην Αθήνα", "Athens", "GR"),  # was a typo match at 0.61
         ("στο Κίεβο", "Kyiv", "UA"),  # was a typo match at 0.19
         ("από την Τουρκία", "Turkey", "TR"),
+        ("nord de la France", "France", "FR"),  # was a typo match at 0.71
+        ("norte de Siria", "Syria", "SY"),  # was North Africa
+        ("nel nord della Siria", "Syria", "SY"),  # was Nord, France
+        ("Ostukraine", "Ukraine", "UA"),  # German: the direction written on the name
+        ("Nordsyrien", "Syria", "SY"),  # was the North Sea
+        ("Südlibanon", "Lebanon", "LB"),
+        ("Südkorea", "South Korea", "KR"),  # a name borne whole stays whole
         ("di Jakarta", "Jakarta", "ID"),  # Indonesian: was a typo match
         ("ở Hà Nội", "Hanoi", "VN"),  # Vietnamese: was Okhansk, Russia, at 0.85
         ("nchini Kenya", "Kenya", "KE"),  # Swahili
