@@ -2297,6 +2297,10 @@ def test_part_keys_are_a_towns_words_few_towns_share(tmp_path):
         ("в Воронежской области", "Voronezhskaya oblast'"),  # not the city Voronezh
         ("в Запорожье", "Zaporizhzhya"),
         ("з Мелітополя", "Melitopol"),
+        ("на востоке Украины", "Ukraine"),  # the east of a place: the place
+        ("на юге Ливана", "Lebanon"),
+        ("на сході України", "Ukraine"),
+        ("в центре Москвы", "Moscow"),
     ],
 )
 def test_declined_russian_and_ukrainian_division_names(engine, query, name):
