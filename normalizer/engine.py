@@ -1038,7 +1038,7 @@ class Normalizer:
         if forms and (senses := generic_senses(forms[0])):
             self._mark_same_sense(found, forms[0], senses)  # whichever way each was met
         if around and not self._near_whole(found, native):
-            # "جنوب لبنان", "שמאל סוריה": the place whose south or north is meant, unless the
+            # "جنوب لبنان", "צפון סוריה": the place whose south or north is meant, unless the
             # whole is a near spelling of a name of as many words ("דרום סודאן" is South
             # Sudan, held as דרום־סודאַן).
             for nids, dropped in around:
@@ -2490,11 +2490,12 @@ _ARTICLE_SPLIT = re.compile(r"[\s'’]+")
 # queries): 0.959 -> 0.996 (won 369, lost 0); 1.000 (won 409) with them read as articles
 # are (_function_words, _normalize). No set or corpus moves.
 _PREPOSITIONS = frozenset(
-    """de di from to into across inside toward towards aus von dans depuis vers pour desde hacia
+    """de from to into across inside toward towards aus von dans depuis vers pour desde hacia
     hasta para per verso até σε στην στη στο στον στα στις στους από για προς την τη το
     τον της του η ο""".split()
-    # Indonesian and Malay (in, to, from), Vietnamese (in, at, from, to), Swahili (in the
-    # country, in the town, in), Tagalog (in, at): "di Jakarta", "ở Hà Nội", "nchini Kenya".
+    # Indonesian and Malay (in, to, from; "di" is Italian "of" too), Vietnamese (in, at,
+    # from, to), Swahili (in the country, in the town, in), Tagalog (in, at): "di Jakarta",
+    # "ở Hà Nội", "nchini Kenya".
     # Measured with the Hindi, Urdu and Bengali words after a name (_AROUND_AFTER) and
     # Bengali endings (inflection.particle_stems), on CLDR's country names in these
     # languages and the Devanagari, Bengali and Urdu names of places of 50,000 or more,

@@ -237,24 +237,23 @@ _HEBREW = re.compile("[\u0590-\u05ff]")
 def semitic_stems(native: str, text: str) -> list[tuple[str, int, bool]]:
     """The names an Arabic, Persian or Hebrew query may hold once its prepositions, said
     as words or written on the name, are set aside: (name, how many were set aside,
-    whether a word of where was among them), fewest first ("في غزة" -> (غزه, 1, False);
-    "وبغداد" -> (غداد, 2, False), (بغداد, 1, False); "جنوب لبنان" -> (لبنان, 1, True));
-    [] for other text. `native` is a native_key(), `text` the query as written."""
+    whether a word of where was among them) ("في غزة" -> (غزه, 1, False); "وبغداد" ->
+    (غداد, 2, False), (بغداد, 1, False); "جنوب لبنان" -> (لبنان, 1, True)); [] for other
+    text. `native` is a native_key(), `text` the query as written."""
     arabic = bool(_ARABIC.search(native))
     if not arabic and not _HEBREW.search(native):
         return []
     words = native.split()
     dropped, around = 0, False
-    out: dict[str, tuple[int, bool]] = {}  # insertion order: fewest set aside first
+    out: dict[str, tuple[int, bool]] = {}
     while len(words) > 1 and (words[0] in _SEMITIC_PREPOSITIONS or words[0] in _SEMITIC_AROUND):
         # Each word set aside in turn: "في شرق دارفور" is East Darfur before Darfur.
         around = around or words[0] in _SEMITIC_AROUND
         words, dropped = words[1:], dropped + 1
         out.setdefault(" ".join(words), (dropped, around))
     first, rest = words[0], words[1:]
-    if dropped:
-        pass  # no letters on the name after a word
-    elif arabic and not _NOT_ARABIC.search(text):
+    # Letters on the name only where no word stood before it.
+    if not dropped and arabic and not _NOT_ARABIC.search(text):
         for clitic in _ARABIC_PROCLITICS:
             if not first.startswith(clitic):
                 continue
@@ -263,7 +262,7 @@ def semitic_stems(native: str, text: str) -> list[tuple[str, int, bool]]:
                 stem = "ا" + stem  # للموصل: ل + الموصل
             if len(stem) >= 3:
                 out.setdefault(" ".join([stem, *rest]), (len(clitic), False))
-    elif not arabic:
+    elif not dropped and not arabic:
         for n in (1, 2, 3):  # Hebrew: וב, מה, שב... one letter on another
             if len(first) - n < 2 or first[n - 1] not in _HEBREW_PROCLITICS:
                 break
@@ -299,11 +298,10 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\u0980-\
 
 
 def particle_stems(native: str) -> list[tuple[str, int]]:
-    """The names a Chinese, Japanese, Korean or Thai query may hold once a word of where
-    written on it is set aside, each with how many were, fewest first (東京で -> (東京, 1);
-    在北京的 -> (在北京, 1), (北京的, 1), (北京, 2)); [] for other text, or text of
-    several words.
-    `native` is a native_key()."""
+    """The names a Chinese, Japanese, Korean, Thai or Bengali query may hold once a word
+    of where written on it is set aside, each with how many were, fewest first (東京で ->
+    (東京, 1); 在北京的 -> (在北京, 1), (北京的, 1), (北京, 2)); [] for other text, or
+    text of several words. `native` is a native_key()."""
     if " " in native or not _CJK.search(native):
         return []
     heads = [(native, 0)]
