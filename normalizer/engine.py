@@ -592,9 +592,14 @@ class Normalizer:
             if result is not None:
                 return result
         compound = _GERMAN_DIRECTION.match(q.text) if where else None
-        if compound and not whole_borne():
+        if (
+            compound
+            and not whole_borne()
+            and self._borne(replace(q, text=q.text[compound.end() :]))
+        ):
             # "Ostukraine", "Nordsyrien", "Südlibanon": German writes where in a country
-            # or a city on its name; the rest, a country, division or city of 100,000.
+            # or a city on its name; the rest, a country, division or city of 100,000
+            # (looked up first: "Westmnster", a typo, costs no second search).
             result = self._rest_of(q, q.text[compound.end() :], anchors)
             if result is not None and self._major(self.place_index(result.best.place.id)):
                 return result
