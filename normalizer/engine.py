@@ -2644,8 +2644,8 @@ _GERMAN_DIRECTION = re.compile(
 # Darfur, Sudan" answered Darfur); no set or corpus moves.
 _OWNED = re.compile(r"(?i)([^\W\d_][^'’,]*?)['’]s\s+([^\W\d_].*)")
 _DIRECTION = re.compile(
-    r"(?i)(?:the\s+)?(?:far\s+)?(?:(?:north|south)(?:[\s-]?(?:east|west))?|east|west|centre"
-    r"|center|(?:north|south|east|west)(?:ern)?(?:\s+(?:part|region|border|areas?))?)"
+    r"(?i)(?:the\s+)?(?:far\s+)?(?:(?:north|south)(?:[\s-]?(?:east|west))?|east|west)(?:ern)?"
+    r"(?:\s+(?:part|region|border|areas?))?|(?:the\s+)?(?:centre|center|central)"
 )
 # A postal code standing alone: four to six digits (75001, 1100, 101000), a US ZIP+4
 # (62701-1234), digits around a hyphen (Japan 100-0001, Poland 00-950, Portugal 1000-001,
@@ -2718,13 +2718,28 @@ def _tails(text: str) -> list[tuple[str, str]]:
         return [(" ".join(parts[:-1]), parts[-1])] if parts[0] and parts[-1] else []
     words = text.split()
     tails = []
-    for k in (1, 2):
-        if len(words) > k + 1 and words[-k - 1].casefold() in _LOCATIVE:
-            # "Paris in Texas", "Tell City en Indiana": the word for "in" said between.
-            tails.append((" ".join(words[: -k - 1]), " ".join(words[-k:])))
-        if len(words) > k:
+    for k in (1, 2, 3):
+        before = words[-k - 1].casefold() if len(words) > k + 1 else ""
+        if before in _LOCATIVE or (before == "of" and words[-k - 2].casefold() in _DIVISION_OF):
+            # "Paris in Texas", "Tell City en Indiana": the word for "in" said between;
+            # "the Kursk region of Russia": a division of the place after "of". Where in
+            # it may come first: "Bakhmut in eastern Ukraine", "Rafah in southern Gaza".
+            tail = words[-k:]
+            if len(tail) > 1 and _DIRECTION.fullmatch(tail[0]):
+                tail = tail[1:]
+            tails.append((" ".join(words[: -k - 1]), " ".join(tail)))
+        if len(words) > k and k < 3:
             tails.append((" ".join(words[:-k]), " ".join(words[-k:])))
     return tails
+
+
+# Words for a division that "of" may follow before the place it lies in. Measured with the
+# direction before the place (_tails) on cities of 100,000 or more that their name alone
+# answers, "in" a direction of their country (2,000: "Chimoio in northeastern
+# Mozambique"): 0.406 -> 0.979 (won 1,149, lost 4); no set or corpus moves.
+_DIVISION_OF = frozenset(
+    "region province oblast district governorate state county prefecture raion krai".split()
+)
 
 
 # Letters a state's name and an adjective of it share at least ("russ": Russia, russiske).

@@ -1418,6 +1418,21 @@ def test_a_country_or_division_in_the_possessive_then_a_place_in_it(engine, quer
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("Bakhmut in eastern Ukraine", "Bakhmut", "PPL"),  # was Ukraine, a typo match
+        ("Chimoio in northeastern Mozambique", "Chimoio", "PPL"),  # was Mozambique
+        ("Kabwe in central Zambia", "Kabwe", "PPL"),
+        ("Kherson in Ukraine", "Kherson", "PPL"),
+    ],
+)
+def test_a_place_in_where_in_a_country(engine, query, name, code):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.feature_code) == (name, code)
+    assert best.match_type is not MatchType.FUZZY  # read, not a typo of the whole
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country"),
     [
         ("Ankara'dan", "Ankara", "TR"),  # was Ankaran, Slovenia, a typo match
