@@ -768,7 +768,10 @@ class Normalizer:
             and self._inside(self.place_index(result.best.place.id), (place,))
         ):
             return alone
-        return replace(result, query=q.text) if result.best is not None else None
+        # What lies in it met by its name (generic words and all), not as a typo: or the
+        # query is no such reading, and is asked whole.
+        met = result.best is not None and result.best.match_type <= MatchType.VARIANT
+        return replace(result, query=q.text) if met else None
 
     def _rest_of(
         self, q: Query, rest: str, anchors: Sequence[int], *, shortest: int = 3
