@@ -934,32 +934,22 @@ class Normalizer:
                     nids = nids[keep & ~self._is_country[places]]
                     self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.SPACING_EDIT)
             return self._capped(self._with_city_states(found, q))
-        around: list[tuple[np.ndarray, int]] = []
+        around: list[tuple[str, int]] = []
         if native:
             # "в Москве", "Харкова", "Києві": a declined name, its nominatives looked up.
-            for lemma in cyrillic_lemmas(native):
-                nids = self._allowed(self.index.lookup("fold", lemma), q)
-                self._add(found, nids, 0.95, MatchType.VARIANT, False, ranking.INFLECTION_EDIT)
+            self._add_stems(found, ((lemma, 1) for lemma in cyrillic_lemmas(native)), q)
             # "في غزة", "بغزة", "در تهران", "בתל אביב": prepositions set aside, each as dear
             # as a case ending; words of where ("جنوب لبنان") once the rest is looked at.
-            for stem, dropped, where in semitic_stems(native, q.text):
-                nids = self._allowed(self.index.lookup("fold", stem), q)
-                if where:
-                    around.append((nids, dropped))
-                else:
-                    cost = ranking.INFLECTION_EDIT * dropped
-                    self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
+            semitic = semitic_stems(native, q.text)
+            self._add_stems(found, ((stem, n) for stem, n, where in semitic if not where), q)
+            around = [(stem, n) for stem, n, where in semitic if where]
             # "在北京", "東京で", "서울에서", "ในกรุงเทพ": a word of where written on the name.
-            for stem, dropped in particle_stems(native):
-                nids = self._allowed(self.index.lookup("fold", stem), q)
-                cost = ranking.INFLECTION_EDIT * dropped
-                self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
+            self._add_stems(found, particle_stems(native), q)
         elif forms:
-            # "w Krakowie", "v Praze", "v Košiciach": likewise in Polish, Czech, Slovak.
-            for lemma, rank in west_slavic_lemmas(forms[0], q.text):
-                nids = self._allowed(self.index.lookup("fold", lemma), q)
-                cost = ranking.INFLECTION_EDIT * (1 + rank)
-                self._add(found, nids, 0.95, MatchType.VARIANT, True, cost)
+            # "w Krakowie", "v Praze", "v Košiciach": likewise in Polish, Czech, Slovak, the
+            # longest ending first and each shorter one dearer.
+            lemmas = west_slavic_lemmas(forms[0], q.text)
+            self._add_stems(found, ((lemma, 1 + rank) for lemma, rank in lemmas), q, latin=True)
         if folded:
             for form, sim in ((folded, 0.95), (strip_generic(folded), 0.92)):
                 if telling(key := variant_key(form), form):
@@ -1049,10 +1039,24 @@ class Normalizer:
             # "جنوب لبنان", "צפון סוריה": the place whose south or north is meant, unless the
             # whole is a near spelling of a name of as many words ("דרום סודאן" is South
             # Sudan, held as דרום־סודאַן).
-            for nids, dropped in around:
-                cost = ranking.INFLECTION_EDIT * dropped
-                self._add(found, nids, 0.95, MatchType.VARIANT, False, cost)
+            self._add_stems(found, around, q)
         return self._capped(self._with_city_states(found, q))
+
+    def _add_stems(
+        self,
+        found: dict[int, Hit],
+        stems: Iterable[tuple[str, int]],
+        q: Query,
+        *,
+        latin: bool = False,
+    ) -> None:
+        """Record the places bearing each key a query may stand for once case endings or
+        words of where are set aside (the nominative of "в Москве", the 北京 of
+        "在北京"), each as a variant INFLECTION_EDIT dearer per ending or word."""
+        for stem, dropped in stems:
+            nids = self._allowed(self.index.lookup("fold", stem), q)
+            cost = ranking.INFLECTION_EDIT * dropped
+            self._add(found, nids, 0.95, MatchType.VARIANT, latin, cost)
 
     def _near_whole(self, found: dict[int, Hit], native: str) -> bool:
         """Whether a hit met the query within an edit, through a name of as many words."""
