@@ -707,11 +707,26 @@ class Normalizer:
             # then where it is, read as in parentheses (a country or division's name
             # exactly, the name before it borne there), when the whole matched no name as
             # it is spelled (asked last: names that are borne, most queries, pay nothing).
-            for head, tail in _tails(q.text):
+            for head, tail, said in _tails(q.text):
                 if self._borne(replace(q, text=tail)) or any(self._coded(tail)):
                     qualified = self._parenthesized(q, head, tail, anchors)
                     if qualified is not None:
                         return qualified
+                    if said:
+                        # "the Kursk region of Russia", "Rafah in southern Gaza": the word
+                        # for "in" said, the name is surely where the words before it end,
+                        # read as "Kursk region, Russia", "Rafah, Gaza" (a generic word
+                        # met, or a place no region bears alone), if met by its name.
+                        qualified = self._normalize(
+                            replace(q, text=f"{head}, {tail}"), anchors=anchors
+                        )
+                        best = qualified.best
+                        if (
+                            best is not None
+                            and best.match_type <= MatchType.VARIANT
+                            and self._lies_in(self.place_index(best.place.id), tail)
+                        ):
+                            return replace(qualified, query=q.text)
                     if _SEPARATOR.search(q.text) and self._borne(replace(q, text=head)):
                         # "Kyiv/Kiev", "Lviv / Lwów": two names of one place.
                         first = self._rest_of(q, head, anchors)
@@ -742,10 +757,14 @@ class Normalizer:
         return code if code in self._code_tables()[1] else ""
 
     def _head_borne(self, q: Query) -> bool:
-        """Whether the name before a qualifying comma is borne as it is: "South Darfur,
-        Sudan" is the state, no south of Darfur."""
+        """Whether the name before a qualifying comma, or before a word for "in", is
+        borne as it is: "South Darfur, Sudan" is the state, no south of Darfur; "West
+        Chicago in northern Illinois" the town, not Chicago."""
         head, qualifiers = split_qualified(q.text)
-        return bool(qualifiers) and self._borne(replace(q, text=head))
+        if qualifiers:
+            return self._borne(replace(q, text=head))
+        heads = {head for head, _, said in _tails(q.text) if said and head}
+        return any(self._borne(replace(q, text=head)) for head in heads)
 
     def _owned(self, q: Query, owner: str, rest: str, anchors: Sequence[int]) -> Result | None:
         """A country or a first-order division named in the possessive, then what lies in
@@ -2009,6 +2028,24 @@ class Normalizer:
         inside = self._regions()[0][i] in divisions or self._inside(i, strong)
         return replace(result, query=q.text) if inside else None
 
+    def _lies_in(self, place: int, where: str) -> bool:
+        """Whether a place lies in, or within NEAR_KM of, a place bearing `where` as it
+        is spelled: "Rafah" in Gaza (the city, the strip) or in Egypt, not "Albina" (a
+        Surinamese town) in "Saton", the Thai province Satun."""
+        hits = self._hits(Query(where, limit=1), fold_forms(where))
+        bearing = np.array(
+            [h.place for h in hits if h.match_type <= MatchType.TRANSLITERATED], dtype=np.int64
+        )
+        if bearing.size == 0:
+            return False
+        regions = bearing[self._is_region[bearing]]
+        if regions.size and self._inside(place, regions.tolist()):
+            return True
+        km = haversine_km(
+            self._lat[place], self._lon[place], self._lat[bearing], self._lon[bearing]
+        )
+        return bool((km <= NEAR_KM).any())
+
     def _inside(self, place: int, regions: Iterable[int]) -> bool:
         """Whether a place lies in one of these countries or first-order divisions (or is
         one of them). A state holds its territories' places too: "Saint Martin
@@ -2477,6 +2514,9 @@ PLACEHOLDERS = frozenset(
 # (25 km left the district first). 50 measured against 25 on one fixed draw: no set, no
 # corpus mention moves.
 HOMONYM_KM = 50.0
+# How near a place must lie to a town, or a place of no recorded extent, that a text says
+# it is in: Rafah lies 32 km from Gaza, the city, which names the strip too.
+NEAR_KM = 50.0
 # How far a division's point may lie from a sea's, a river's or a range's (their points are
 # the approximate centres of large things) to count as named after it.
 FEATURE_KM = 1000.0
@@ -2717,27 +2757,38 @@ _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti"
 _SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
 
 
-def _tails(text: str) -> list[tuple[str, str]]:
+def _tails(text: str) -> list[tuple[str, str, bool]]:
     """Where a name may end and where it is begin: at the last slash, semicolon or
-    spaced dash, else before the last one or two words (at most three names long)."""
+    spaced dash, else before the last one or two words, or after a word for "in" (up to
+    LOCATIVE_TAIL words on); and whether that word was said."""
     parts = _SEPARATOR.split(text.strip())
     if len(parts) > 1:
-        return [(" ".join(parts[:-1]), parts[-1])] if parts[0] and parts[-1] else []
+        return [(" ".join(parts[:-1]), parts[-1], False)] if parts[0] and parts[-1] else []
     words = text.split()
     tails = []
-    for k in (1, 2, 3):
+    for k in range(1, min(len(words), LOCATIVE_TAIL + 1)):
         before = words[-k - 1].casefold() if len(words) > k + 1 else ""
         if before in _LOCATIVE or (before == "of" and words[-k - 2].casefold() in _DIVISION_OF):
             # "Paris in Texas", "Tell City en Indiana": the word for "in" said between;
             # "the Kursk region of Russia": a division of the place after "of". Where in
-            # it may come first: "Bakhmut in eastern Ukraine", "Rafah in southern Gaza".
-            tail = words[-k:]
-            if len(tail) > 1 and _DIRECTION.fullmatch(tail[0]):
+            # it may come first: "Bakhmut in eastern Ukraine", "Rafah in southern Gaza"
+            # (after the whole: "Gauteng province in South Africa").
+            # "Kananga in the Democratic Republic of the Congo": the article too.
+            head, tail = " ".join(words[: -k - 1]), words[-k:]
+            tails.append((head, " ".join(tail), True))
+            if len(tail) > 1 and tail[0].casefold() == "the":
                 tail = tail[1:]
-            tails.append((" ".join(words[: -k - 1]), " ".join(tail)))
-        if len(words) > k and k < 3:
-            tails.append((" ".join(words[:-k]), " ".join(words[-k:])))
+                tails.append((head, " ".join(tail), True))
+            if len(tail) > 1 and _DIRECTION.fullmatch(tail[0]):
+                tails.append((head, " ".join(tail[1:]), True))
+        if k < 3:
+            tails.append((" ".join(words[:-k]), " ".join(words[-k:]), False))
     return tails
+
+
+# The most words a place said after a word for "in" may hold: "Kananga in the Democratic
+# Republic of the Congo".
+LOCATIVE_TAIL = 6
 
 
 # Words for a division that "of" may follow before the place it lies in. Measured with the
