@@ -153,6 +153,7 @@ class Normalizer:
         self._formal_cache: dict[int, frozenset[str]] = {}
         self._admin1_key = None  # built lazily for context coherence
         self._sovereign_of: np.ndarray | None = None
+        self._seat_map: dict[int, int] | None = None
         self.loaded_at = datetime.now(UTC)
         self._admin1_keys()
         self._sovereign()
@@ -492,6 +493,20 @@ class Normalizer:
             result = self._rest_of(q, prefixed.group(2), anchors)
             if result is not None:
                 return result
+        described = _DESCRIBED.fullmatch(q.text) if where else None
+        if described and not whole_borne():
+            result = self._described(q, *described.groups(), anchors)
+            if result is not None and described.group(3) is None:
+                return result  # "the Ukrainian capital", "Russia's capital" (not Brussels')
+            if result is not None:
+                # Unless the whole is a misspelling of a name of as many words: "the Port
+                # of Spin" is Port of Spain, not Siping (by its name "Spin").
+                whole = self._normalize(q, anchors=anchors, where=False).best
+                text = fold(_THE.sub("", q.text))
+                named = fold(whole.matched_name) if whole is not None else ""
+                near = max(1, len(text) // 5)
+                if len(named.split()) != len(text.split()) or OSA.distance(text, named) > near:
+                    return result
         cuts = _around_cuts(q.text) if where else []
         if cuts and _articles_only(q.text[: cuts[-1]]) and self._names_country(q.text[cuts[-1] :]):
             # "el Perú", "la Argentina", "la Guinea": an article before a country's name,
@@ -755,6 +770,98 @@ class Normalizer:
             return ""
         code = "".join(chr(ord(c) - _FLAG_OFFSET) for c in flag.group())
         return code if code in self._code_tables()[1] else ""
+
+    def _described(
+        self, q: Query, said: str | None, kind: str, name: str | None, anchors: Sequence[int]
+    ) -> Result | None:
+        """A place said with its kind, as news names one: "the Syrian city of Aleppo",
+        "the West Bank city of Jenin", "the southern port city of Odesa", "the province
+        of Idlib", read as "Aleppo, Syria" or the name alone among places of that kind;
+        "the capital of Ukraine", "the Ukrainian capital": the capital. None unless the
+        name is met as it is spelled (and a division's qualifier is a country)."""
+        kind = kind.casefold().split()[0]  # a port city is a port, a capital city a capital
+        if not (name or kind == "capital" and said):
+            return None  # "Idlib province": a name and its kind
+        words = []
+        for word in (said or "").split():
+            parts = word.split("-")  # "Russian-held", not "Guinea-Bissau"
+            described = any(p.casefold() in _DESCRIPTIVE for p in parts)
+            words += [p for p in parts if p] if described else [word]
+        where = _POSSESSIVE.sub("", " ".join(w for w in words if w.casefold() not in _DESCRIPTIVE))
+        if where and (
+            all(_DIRECTION.fullmatch(w) for w in where.split())
+            or not self._borne(replace(q, text=where))
+        ):
+            # "the southern port city of Odesa"; not "the West Bank city of Jenin".
+            where = " ".join(w for w in where.split() if not _DIRECTION.fullmatch(w))
+        if not name:  # "the Ukrainian capital", "Peru's capital"
+            return self._capital_of(q, where, anchors) if where else None
+        if self._borne(replace(q, text=_THE.sub("", q.text))):
+            return None  # "the City of Westminster", a name
+        if kind == "capital" and not where:
+            return self._capital_of(q, name, anchors)
+        settlement = kind in _SETTLEMENT_KINDS
+        if not settlement and self._names_country(name):
+            return None  # "the South region of Cameroon": a division of the country
+        fclass = "P" if settlement else "A"
+        if q.feature_classes and fclass not in q.feature_classes:
+            return None
+        narrowed = replace(q, feature_classes=(fclass,))
+        if where:
+            if not settlement:
+                # "the Syrian province of Idlib": a country's name or its people's; not
+                # "the Kursk region of Russia", where the division is the first name.
+                country = self._rest_of(q, where, anchors)
+                if country is None or not self._is_country[self.place_index(country.best.place.id)]:
+                    return None
+            result = self._normalize(replace(narrowed, text=f"{name}, {where}"), anchors=anchors)
+            best = result.best
+            if (
+                best is not None
+                and best.match_type <= MatchType.VARIANT
+                and self._lies_in(self.place_index(best.place.id), where)
+            ):
+                return replace(result, query=q.text)
+            if not settlement:
+                return None
+        # A settlement's name after "city of" is the city's, wherever it was said to lie
+        # ("the Black Sea port of Odesa").
+        return self._rest_of(narrowed, name, anchors)
+
+    def _capital_of(self, q: Query, owner: str, anchors: Sequence[int]) -> Result | None:
+        """The capital of a country named (or its people's adjective: "Ukrainian"); None if
+        the owner is no country as spelled, or has no capital recorded."""
+        said = self._rest_of(replace(q, countries=(), feature_classes=()), owner, anchors)
+        if said is None:
+            return None
+        owner_place = self.place_index(said.best.place.id)
+        seat = self._seats().get(owner_place)  # a country's: ambiguous with its city or not
+        if seat is None or (q.feature_classes and "P" not in q.feature_classes):
+            return None
+        code = self._countries[self._pcountry[seat]]
+        if q.countries and code not in q.countries:
+            return None
+        found = self._normalize(
+            replace(q, text=self._str["name"][seat], countries=(code,), feature_classes=("P",)),
+            anchors=anchors,
+        )
+        if found.best is None or self.place_index(found.best.place.id) not in (seat, owner_place):
+            return None  # (a city-state's capital is answered as the state: _with_city_states)
+        return replace(found, query=q.text)
+
+    def _seats(self) -> dict[int, int]:
+        """Country -> its capital (its most populous PPLC: the cities the gazetteer holds
+        code no division's seat)."""
+        if self._seat_map is None:
+            fcode, pop = self._a["place.fcode"], self._a["place.population"]
+            countries = self._country_places()
+            seats: dict[int, int] = {}
+            for i in np.flatnonzero(fcode == self._pplc).tolist() if self._pplc >= 0 else []:
+                owner = countries.get(int(self._pcountry[i]))
+                if owner is not None and (owner not in seats or pop[i] > pop[seats[owner]]):
+                    seats[owner] = i
+            self._seat_map = seats
+        return self._seat_map
 
     def _head_borne(self, q: Query) -> bool:
         """Whether the name before a qualifying comma, or before a word for "in", is
@@ -2041,6 +2148,10 @@ class Normalizer:
         regions = bearing[self._is_region[bearing]]
         if regions.size and self._inside(place, regions.tolist()):
             return True
+        # A state's country, for states whose towns GeoNames files under other divisions
+        # (Jenin is in the West Bank, coded as its own governorate).
+        if (self._pcountry[regions] == self._pcountry[place]).any():
+            return True
         km = haversine_km(
             self._lat[place], self._lon[place], self._lat[bearing], self._lon[bearing]
         )
@@ -2597,6 +2708,28 @@ _AROUND_AFTER = re.compile(
 # A kind of place in parentheses after a name, as Wikipedia's titles tell namesakes apart
 # ("Georgia (country)", "Georgia (U.S. state)", "Cork (city)"), folded: the GeoNames
 # feature class it asks for, and the country it says, if any.
+# A place said with its kind, as news names one: "the Syrian city of Aleppo", "the West
+# Bank city of Jenin", "the province of Idlib", "the capital of Ukraine" (said, kind,
+# name); "the Ukrainian capital", "the French capital city" (said, kind).
+_DESCRIBED = re.compile(
+    r"(?i)(?:the\s+)?(?:(.+?)\s+)?(port\s+city|capital\s+city|city|town|village|port|hamlet"
+    r"|settlement|capital|province|region|district|county|oblast|governorate)"
+    r"(?:\s+of\s+(.+))?"
+)
+_SETTLEMENT_KINDS = frozenset("city town village port hamlet settlement capital".split())
+# Words news puts before a kind of place that say what it is like, not where it lies
+# ("the besieged port city of Mariupol", "the Russian-held town of Oleshky").
+_DESCRIPTIVE = frozenset(
+    """port coastal border frontline front line embattled besieged occupied held controlled
+    annexed rebel separatist breakaway disputed devastated shattered key strategic small
+    tiny remote industrial mining historic ancient holy mountain mountainous desert
+    seaside resort largest biggest main major second third oil garrison market national
+    state provincial regional""".split()
+)
+_THE = re.compile(r"(?i)^\s*the\s+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 _PAREN_KINDS = {
     **dict.fromkeys(
         "country nation state province county district municipality oblast".split(),

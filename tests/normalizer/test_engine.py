@@ -1462,6 +1462,50 @@ def test_a_division_or_a_town_in_where_it_lies(engine, query, name, country, cod
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "country", "code"),
+    [
+        # A place said with its kind, as news names one.
+        ("the Syrian city of Aleppo", "Aleppo", "SY", "PPL"),  # was a typo match (0.73)
+        ("the West Bank city of Jenin", "Janīn", "PS", "PPL"),  # was the West Bank
+        ("the southern port city of Odesa", "Odesa", "UA", "PPL"),  # was Southern, Zambia
+        ("the Black Sea port of Odesa", "Odesa", "UA", "PPL"),  # was the Black Sea
+        ("the Russian-held town of Oleshky", "Oleshky", "UA", "PPL"),
+        ("the Ohio town of East Palestine", "East Palestine", "US", "PPL"),
+        ("the western village of Villach", "Villach", "AT", "PPL"),  # not Western, Fiji
+        ("the Syrian province of Idlib", "Idlib", "SY", "ADM1"),
+        # The capital of a country said by its name or its people's.
+        ("the Ukrainian capital", "Kyiv", "UA", "PPLC"),  # was Ukraine
+        ("the capital of Ukraine", "Kyiv", "UA", "PPLC"),
+        ("Peru's capital", "Lima", "PE", "PPLC"),  # was Distrito Capital, Venezuela
+        ("South Korea's capital", "Seoul", "KR", "PPLC"),
+        ("the French capital", "Paris", "FR", "PPLC"),
+    ],
+)
+def test_a_place_said_with_its_kind(engine, query, name, country, code):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code, best.place.feature_code) == (
+        name,
+        country,
+        code,
+    )
+    assert best.match_type <= MatchType.ALTERNATE
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("the City of Westminster", "City of Westminster", "GB"),  # a name, kind and all
+        ("the Port of Spin", "Port of Spain", "TT"),  # a typo of a name, not Siping
+        ("the South region of Cameroon", "South", "CM"),  # a division of the country
+        ("Russia's capital", "Moscow", "RU"),  # not a typo of Brussels-Capital
+    ],
+)
+def test_a_kind_of_place_said_leaves_names_whole(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, country)
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country"),
     [
         ("aBn Na Saton", "Ban Na Saton", "TH"),  # a typo, not "aBn" in Satun
