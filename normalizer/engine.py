@@ -864,14 +864,16 @@ class Normalizer:
         return self._seat_map
 
     def _head_borne(self, q: Query) -> bool:
-        """Whether the name before a qualifying comma, or before a word for "in", is
-        borne as it is: "South Darfur, Sudan" is the state, no south of Darfur; "West
-        Chicago in northern Illinois" the town, not Chicago."""
+        """Whether the name before a qualifying comma, a word for "in" or a word of
+        where after it is borne as it is: "South Darfur, Sudan" is the state, no south of
+        Darfur; "West Chicago in northern Illinois" the town, not Chicago."""
         head, qualifiers = split_qualified(q.text)
         if qualifiers:
             return self._borne(replace(q, text=head))
         heads = {head for head, _, said in _tails(q.text) if said and head}
-        return any(self._borne(replace(q, text=head)) for head in heads)
+        if after := _AROUND_AFTER.search(q.text):
+            heads.add(q.text[: after.start()])  # "East London-based", not London
+        return any(self._borne(replace(q, text=head)) for head in heads if head)
 
     def _owned(self, q: Query, owner: str, rest: str, anchors: Sequence[int]) -> Result | None:
         """A country or a first-order division named in the possessive, then what lies in
@@ -2674,7 +2676,10 @@ _AROUND = re.compile(
     # la France", "sud du Liban", "norte de Siria", "nel nord della Siria", "nord-est").
     r"|nord|sud|est|ouest|norte|sur|este|oeste|centre|centro|nordeste|noreste|sudeste"
     r"|sureste|noroeste|suroeste|nordovest|sudovest|nordest|sudest"
-    r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino|"
+    r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino"
+    # "outside Kyiv", "across Ukraine", "50 km north of Kyiv", "10 miles east of Austin".
+    r"|outside|inside|across|throughout|within|beyond|just"
+    r"|\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:re|er)s?|miles?|mi)|"
     + "|".join(sorted(_LOCATIVE | _ARTICLES))
     + r")(?:[\s-]+|$)|l['’]\s*"
     # Prepositions stand apart, not hyphened ("To-ke-lau" is Tokelau, syllable by syllable),
@@ -2693,6 +2698,7 @@ _AROUND = re.compile(
 # "Kyiv suburbs", "Paris area", "Tokyo metropolitan area"; and the possessive ("Ukraine's").
 _AROUND_AFTER = re.compile(
     r"(?i)(?:[\s,-]+(?:outskirts|suburbs|countryside|environs|vicinity|surroundings|area"
+    r"|based|born|bound|headquartered"
     r"|metro(?:politan)? area|metro|city cent(?:re|er)|downtown)|['’]s"
     # Turkish case endings, written after an apostrophe on a proper name: İstanbul'da,
     # Ankara'dan, Kiev'e, Irak'ın, Suriye'deki, Halep'le. Measured on the names of places

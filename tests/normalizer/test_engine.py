@@ -1462,6 +1462,23 @@ def test_a_division_or_a_town_in_where_it_lies(engine, query, name, country, cod
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("50 km north of Kyiv", "Kyiv", "UA"),  # was a typo match (0.64)
+        ("30 kilometres south of Kharkiv", "Kharkiv", "UA"),
+        ("10 miles east of Austin", "Austin", "US"),
+        ("outside Kyiv", "Kyiv", "UA"),  # was a typo match (0.65)
+        ("Kyiv-based", "Kyiv", "UA"),  # was a typo match
+        ("East London-based", "East London", "ZA"),  # a name borne whole stays whole
+    ],
+)
+def test_how_far_from_or_around_a_place(engine, query, name, country):
+    best = engine.normalize(query).best
+    assert (best.place.name, best.place.country_code) == (name, country)
+    assert best.match_type is MatchType.EXACT
+
+
+@pytest.mark.parametrize(
     ("query", "name", "country", "code"),
     [
         # A place said with its kind, as news names one.
