@@ -3137,7 +3137,10 @@ def similarity(
             ending = 0.0 if held else 1.0
             klen = len(compact(key))
             cover = min(qlen, klen) / max(qlen, klen)
-            sim[j] = max(sim[j], 0.78 - 0.03 * ending + 0.15 * cover)
+            # Words the query adds to a name say less for it than words it leaves out
+            # ("Lands End" is no India, held as "End"; "Karabakh" is Nagorno-Karabakh).
+            base = 0.78 if shorter is qset else ADDED_WORDS_SIM
+            sim[j] = max(sim[j], base - 0.03 * ending + 0.15 * cover)
             edits[j] = min(edits[j], 1.5 + ending + 2 * (1 - cover))
         else:
             loose.append(j)
@@ -3163,6 +3166,14 @@ def similarity(
         sim = np.where(nearer, np.maximum(sim, ssim), sim)
         edits = np.where(nearer, sdist, edits)
     return sim, edits
+
+
+# The similarity a name held whole inside a query of more words starts from (0.78 when
+# the query leaves words of the name out). Measured on one fixed draw against 0.78: 0.6 /
+# 0.7 win 9 / 5 and lose 8 / 2 queries over all sets. At 0.7 the 627 country names whose
+# score moved are scored nearer how often they are right: 271 at 0.7-0.9 were 78% right
+# and 250 at 0.5-0.7 48%; now 471 at 0.5-0.7 are 66% right (the table: 71% in that band).
+ADDED_WORDS_SIM = 0.7
 
 
 def _held_but_for_endings(shorter: set[str], longer: set[str]) -> bool:

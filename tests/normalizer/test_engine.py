@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
-from normalizer.engine import Normalizer
+from normalizer.engine import Normalizer, similarity
 from normalizer.errors import PlaceNotFound, QueryError
 from normalizer.text import fold
 from normalizer.types import MatchType, Query
@@ -510,6 +510,14 @@ def test_refusals(mini_engine, kwargs, message):
 
 def test_invisible_marks_are_dropped(mini_engine):
     assert mini_engine.normalize("\u200fYere\u200bvan\u200e").best.place.id == "geonames:616052"
+
+
+def test_words_a_query_adds_say_less_than_words_it_leaves_out():
+    # "Lands End" holds "End" (India, in Jola-Fonyi); "Karabakh" is held by
+    # "Nagorno Karabakh": both containment, the first far less telling.
+    added, _ = similarity("lands end", ["end"], ["end"])
+    left_out, _ = similarity("karabakh", ["nagorno karabakh"], ["nagorno karabakh"])
+    assert added[0] < 0.8 < left_out[0]
 
 
 def _reference_best(engine: Normalizer, query: str) -> set[str]:
