@@ -2679,6 +2679,9 @@ _AROUND = re.compile(
     r"|à|a|aux|nach|bei|we|ve|u|près|cerca|perto|vicino"
     # "outside Kyiv", "across Ukraine", "50 km north of Kyiv", "10 miles east of Austin".
     r"|outside|inside|across|throughout|within|beyond|just"
+    # "Indian-administered Kashmir", "rebel-held Idlib", "war-torn Sudan".
+    r"|[^\W\d_]+-(?:administered|occupied|held|controlled|annexed|run|torn|hit|ravaged"
+    r"|stricken|affected)"
     r"|\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:re|er)s?|miles?|mi)|"
     + "|".join(sorted(_LOCATIVE | _ARTICLES))
     + r")(?:[\s-]+|$)|l['’]\s*"

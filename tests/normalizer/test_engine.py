@@ -1478,12 +1478,15 @@ def test_a_division_or_a_town_in_where_it_lies(engine, query, name, country, cod
         ("outside Kyiv", "Kyiv", "UA"),  # was a typo match (0.65)
         ("Kyiv-based", "Kyiv", "UA"),  # was a typo match
         ("East London-based", "East London", "ZA"),  # a name borne whole stays whole
+        ("Indian-administered Kashmir", "Jammu and Kashmīr", "IN"),  # was a typo match
+        ("rebel-held Idlib", "Idlib", "SY"),
+        ("war-torn Sudan", "Sudan", "SD"),
     ],
 )
 def test_how_far_from_or_around_a_place(engine, query, name, country):
     best = engine.normalize(query).best
     assert (best.place.name, best.place.country_code) == (name, country)
-    assert best.match_type is MatchType.EXACT
+    assert best.match_type <= MatchType.ALTERNATE
 
 
 @pytest.mark.parametrize(
