@@ -494,9 +494,17 @@ class Normalizer:
             if result is not None:
                 return result
         described = _DESCRIBED.fullmatch(q.text) if where else None
-        if described and not whole_borne():
-            result = self._described(q, *described.groups(), anchors)
-            if result is not None and described.group(3) is None:
+        groups = described.groups() if described else None
+        other = _DESCRIBED_OTHER.fullmatch(q.text) if where and not (groups and groups[2]) else None
+        if other:
+            # "la ciudad de Alepo", "la ville d'Alep", "die Stadt Charkiw", "la capital
+            # de Ucrania": the same, in the languages news is most often read in.
+            kind = _KIND_IN_ENGLISH[(other.group(1) or other.group(2)).casefold()]
+            groups = (None, kind, other.group(3))
+        if groups and not whole_borne() and not self._head_borne(q):
+            # ("Villa de Leyva in Boyacá", "Port of Spain, Trinidad": names, then where.)
+            result = self._described(q, *groups, anchors)
+            if result is not None and groups[2] is None:
                 return result  # "the Ukrainian capital", "Russia's capital" (not Brussels')
             if result is not None:
                 # Unless the whole is a misspelling of a name of as many words: "the Port
@@ -2726,6 +2734,25 @@ _DESCRIBED = re.compile(
     r"(?:\s+of\s+(.+))?"
 )
 _SETTLEMENT_KINDS = frozenset("city town village port hamlet settlement capital".split())
+# The kinds in Spanish, French, Italian, Portuguese and German, and the English word each
+# stands for; said before the name, with "de", "d'", "di", "do" between, or none (German).
+_KIND_IN_ENGLISH = {
+    **dict.fromkeys("ciudad ville città cidade stadt".split(), "city"),
+    **dict.fromkeys("pueblo localidad aldea village villaggio vila dorf".split(), "village"),
+    **dict.fromkeys("puerto port porto hafen hafenstadt".split(), "port"),
+    **dict.fromkeys("capital capitale hauptstadt".split(), "capital"),
+    **dict.fromkeys("provincia province província provinz".split(), "province"),
+    **dict.fromkeys("región région regione região".split(), "region"),
+    **dict.fromkeys("distrito district distretto bezirk".split(), "district"),
+}
+_GERMAN_KINDS = frozenset("stadt dorf hafen hafenstadt hauptstadt provinz bezirk".split())
+_DESCRIBED_OTHER = re.compile(
+    r"(?i)(?:(?:la|el|le|il|a|o|die|der|den|dem)\s+|l['’]\s*)?(?:("
+    + "|".join(sorted(set(_KIND_IN_ENGLISH) - _GERMAN_KINDS, key=len, reverse=True))
+    + r")(?:\s+(?:del|de|di|della|dello|do|da|du)\s+|\s+d['’]\s*|\s+dell['’]\s*)|("
+    + "|".join(sorted(_GERMAN_KINDS, key=len, reverse=True))
+    + r")\s+)([^\W\d_].*)"
+)
 # Words news puts before a kind of place that say what it is like, not where it lies
 # ("the besieged port city of Mariupol", "the Russian-held town of Oleshky").
 _DESCRIPTIVE = frozenset(

@@ -1507,6 +1507,14 @@ def test_how_far_from_or_around_a_place(engine, query, name, country):
         ("Peru's capital", "Lima", "PE", "PPLC"),  # was Distrito Capital, Venezuela
         ("South Korea's capital", "Seoul", "KR", "PPLC"),
         ("the French capital", "Paris", "FR", "PPLC"),
+        # The same in Spanish, French, Italian, Portuguese and German.
+        ("la ciudad de Alepo", "Aleppo", "SY", "PPL"),  # was León de los Aldama, Mexico
+        ("la ville d'Alep", "Aleppo", "SY", "PPL"),  # was La Ville-aux-Dames, France
+        ("die Stadt Charkiw", "Kharkiv", "UA", "PPL"),
+        ("la provincia de Idlib", "Idlib", "SY", "ADM1"),  # was Provincia de Ilo, Peru
+        ("la capital de Ucrania", "Kyiv", "UA", "PPLC"),  # was Departamento de La Capital
+        ("la capitale dell'Ucraina", "Kyiv", "UA", "PPLC"),
+        ("la localidad de La Pintana", "La Pintana", "CL", "PPL"),  # was nothing
     ],
 )
 def test_a_place_said_with_its_kind(engine, query, name, country, code):
@@ -1526,6 +1534,8 @@ def test_a_place_said_with_its_kind(engine, query, name, country, code):
         ("the Port of Spin", "Port of Spain", "TT"),  # a typo of a name, not Siping
         ("the South region of Cameroon", "South", "CM"),  # a division of the country
         ("Russia's capital", "Moscow", "RU"),  # not a typo of Brussels-Capital
+        ("Puerto Colombia in Atlántico", "Puerto Colombia", "CO"),  # not Colombia
+        ("Ville Plate", "Ville Platte", "US"),  # a typo of a name, not Plate
     ],
 )
 def test_a_kind_of_place_said_leaves_names_whole(engine, query, name, country):
