@@ -808,20 +808,12 @@ class Normalizer:
             return None  # "the City of Westminster", a name
         if kind == "capital" and not where:
             return self._capital_of(q, name, anchors)
-        settlement = kind in _SETTLEMENT_KINDS
-        if not settlement and self._names_country(name):
-            return None  # "the South region of Cameroon": a division of the country
-        fclass = "P" if settlement else "A"
-        if q.feature_classes and fclass not in q.feature_classes:
+        if kind not in _SETTLEMENT_KINDS:
+            return self._division_described(q, where, kind, name, anchors)
+        if q.feature_classes and "P" not in q.feature_classes:
             return None
-        narrowed = replace(q, feature_classes=(fclass,))
+        narrowed = replace(q, feature_classes=("P",))
         if where:
-            if not settlement:
-                # "the Syrian province of Idlib": a country's name or its people's; not
-                # "the Kursk region of Russia", where the division is the first name.
-                country = self._rest_of(q, where, anchors)
-                if country is None or not self._is_country[self.place_index(country.best.place.id)]:
-                    return None
             result = self._normalize(replace(narrowed, text=f"{name}, {where}"), anchors=anchors)
             best = result.best
             if (
@@ -830,11 +822,34 @@ class Normalizer:
                 and self._lies_in(self.place_index(best.place.id), where)
             ):
                 return replace(result, query=q.text)
-            if not settlement:
-                return None
         # A settlement's name after "city of" is the city's, wherever it was said to lie
         # ("the Black Sea port of Odesa").
         return self._rest_of(narrowed, name, anchors)
+
+    def _division_described(
+        self, q: Query, where: str, kind: str, name: str, anchors: Sequence[int]
+    ) -> Result | None:
+        """ "the province of Idlib", "the Syrian province of Idlib", "Distrito de Gujrāt":
+        asked as "Idlib province" ("Gujrāt district": the word's sense picks the kind of
+        division), in the country said; None unless a division is met by its name. Not
+        "the South region of Cameroon" (a division of the country named) nor "the Kursk
+        region of Russia" (a division named first, _tails)."""
+        if self._names_country(name):
+            return None
+        text = f"{name} {kind}"
+        if where:
+            country = self._rest_of(q, where, anchors)
+            if country is None or not self._is_country[self.place_index(country.best.place.id)]:
+                return None
+            text = f"{text}, {where}"
+        result = self._normalize(replace(q, text=text), anchors=anchors)
+        best = result.best
+        if best is None or best.match_type > MatchType.VARIANT:
+            return None
+        place = self.place_index(best.place.id)
+        if self._pclass[place] != ord("A") or (where and not self._lies_in(place, where)):
+            return None
+        return replace(result, query=q.text)
 
     def _capital_of(self, q: Query, owner: str, anchors: Sequence[int]) -> Result | None:
         """The capital of a country named (or its people's adjective: "Ukrainian"); None if
