@@ -740,16 +740,9 @@ class Normalizer:
                         # for "in" said, the name is surely where the words before it end,
                         # read as "Kursk region, Russia", "Rafah, Gaza" (a generic word
                         # met, or a place no region bears alone), if met by its name.
-                        qualified = self._normalize(
-                            replace(q, text=f"{head}, {tail}"), anchors=anchors
-                        )
-                        best = qualified.best
-                        if (
-                            best is not None
-                            and best.match_type <= MatchType.VARIANT
-                            and self._lies_in(self.place_index(best.place.id), tail)
-                        ):
-                            return replace(qualified, query=q.text)
+                        qualified = self._qualified_reading(q, head, tail, anchors)
+                        if qualified is not None:
+                            return qualified
                     if _SEPARATOR.search(q.text) and self._borne(replace(q, text=head)):
                         # "Kyiv/Kiev", "Lviv / Lwów": two names of one place.
                         first = self._rest_of(q, head, anchors)
@@ -793,8 +786,8 @@ class Normalizer:
         words = []
         for word in (said or "").split():
             parts = word.split("-")  # "Russian-held", not "Guinea-Bissau"
-            described = any(p.casefold() in _DESCRIPTIVE for p in parts)
-            words += [p for p in parts if p] if described else [word]
+            descriptive = any(p.casefold() in _DESCRIPTIVE for p in parts)
+            words += [p for p in parts if p] if descriptive else [word]
         where = _POSSESSIVE.sub("", " ".join(w for w in words if w.casefold() not in _DESCRIPTIVE))
         if where and (
             all(_DIRECTION.fullmatch(w) for w in where.split())
@@ -813,15 +806,8 @@ class Normalizer:
         if q.feature_classes and "P" not in q.feature_classes:
             return None
         narrowed = replace(q, feature_classes=("P",))
-        if where:
-            result = self._normalize(replace(narrowed, text=f"{name}, {where}"), anchors=anchors)
-            best = result.best
-            if (
-                best is not None
-                and best.match_type <= MatchType.VARIANT
-                and self._lies_in(self.place_index(best.place.id), where)
-            ):
-                return replace(result, query=q.text)
+        if where and (result := self._qualified_reading(narrowed, name, where, anchors)):
+            return result
         # A settlement's name after "city of" is the city's, wherever it was said to lie
         # ("the Black Sea port of Odesa").
         return self._rest_of(narrowed, name, anchors)
@@ -841,13 +827,25 @@ class Normalizer:
             country = self._rest_of(q, where, anchors)
             if country is None or not self._is_country[self.place_index(country.best.place.id)]:
                 return None
-            text = f"{text}, {where}"
-        result = self._normalize(replace(q, text=text), anchors=anchors)
+            result = self._qualified_reading(q, text, where, anchors)
+        else:
+            result = self._normalize(replace(q, text=text), anchors=anchors)
+            if result.best is None or result.best.match_type > MatchType.VARIANT:
+                return None
+        if result is None or self._pclass[self.place_index(result.best.place.id)] != ord("A"):
+            return None
+        return replace(result, query=q.text)
+
+    def _qualified_reading(
+        self, q: Query, name: str, where: str, anchors: Sequence[int]
+    ) -> Result | None:
+        """ "name, where" as the answer to the query, if a place is met by its name
+        (generic words and all, not as a typo) and lies where said (_lies_in)."""
+        result = self._normalize(replace(q, text=f"{name}, {where}"), anchors=anchors)
         best = result.best
         if best is None or best.match_type > MatchType.VARIANT:
             return None
-        place = self.place_index(best.place.id)
-        if self._pclass[place] != ord("A") or (where and not self._lies_in(place, where)):
+        if not self._lies_in(self.place_index(best.place.id), where):
             return None
         return replace(result, query=q.text)
 
@@ -2737,9 +2735,6 @@ _AROUND_AFTER = re.compile(
 )
 
 
-# A kind of place in parentheses after a name, as Wikipedia's titles tell namesakes apart
-# ("Georgia (country)", "Georgia (U.S. state)", "Cork (city)"), folded: the GeoNames
-# feature class it asks for, and the country it says, if any.
 # A place said with its kind, as news names one: "the Syrian city of Aleppo", "the West
 # Bank city of Jenin", "the province of Idlib", "the capital of Ukraine" (said, kind,
 # name); "the Ukrainian capital", "the French capital city" (said, kind).
@@ -2781,6 +2776,9 @@ _THE = re.compile(r"(?i)^\s*the\s+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+# A kind of place in parentheses after a name, as Wikipedia's titles tell namesakes apart
+# ("Georgia (country)", "Georgia (U.S. state)", "Cork (city)"), folded: the GeoNames
+# feature class it asks for, and the country it says, if any.
 _PAREN_KINDS = {
     **dict.fromkeys(
         "country nation state province county district municipality oblast".split(),
@@ -2942,9 +2940,9 @@ _SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
 
 
 def _tails(text: str) -> list[tuple[str, str, bool]]:
-    """Where a name may end and where it is begin: at the last slash, semicolon or
-    spaced dash, else before the last one or two words, or after a word for "in" (up to
-    LOCATIVE_TAIL words on); and whether that word was said."""
+    """Where a name may end and the place it lies in begin: at the last slash, semicolon
+    or spaced dash, else before the last one or two words, or after a word for "in" (up
+    to LOCATIVE_TAIL words on); and whether that word was said."""
     parts = _SEPARATOR.split(text.strip())
     if len(parts) > 1:
         return [(" ".join(parts[:-1]), parts[-1], False)] if parts[0] and parts[-1] else []
