@@ -495,6 +495,11 @@ class Normalizer:
                 return result
         described = _DESCRIBED.fullmatch(q.text) if where else None
         groups = described.groups() if described else None
+        named = _CAPITAL_NAMED.fullmatch(q.text) if where and not (groups and groups[2]) else None
+        if named and named.group(2)[:1].isupper():
+            # "the capital Kyiv", "the Ukrainian capital, Kyiv": the name said after it
+            # (not "Distrito Capital de Bogotá").
+            groups = (named.group(1), "capital", named.group(2))
         other = _DESCRIBED_OTHER.fullmatch(q.text) if where and not (groups and groups[2]) else None
         if other:
             # "la ciudad de Alepo", "la ville d'Alep", "die Stadt Charkiw", "la capital
@@ -783,8 +788,12 @@ class Normalizer:
         kind = kind.casefold().split()[0]  # a port city is a port, a capital city a capital
         if not (name or kind == "capital" and said):
             return None  # "Idlib province": a name and its kind
+        said_words = (said or "").split()
+        while said_words and said_words[0].casefold() in _LEADING:
+            said_words = said_words[1:]  # "in the capital Kyiv", "at the port of Odesa"
         words = []
-        for word in (said or "").split():
+        for word in said_words:
+            word = _POSSESSIVE.sub("", word)  # "the Gaza Strip's southern city of Rafah"
             parts = word.split("-")  # "Russian-held", not "Guinea-Bissau"
             descriptive = any(p.casefold() in _DESCRIPTIVE for p in parts)
             words += [p for p in parts if p] if descriptive else [word]
@@ -800,7 +809,9 @@ class Normalizer:
         if self._borne(replace(q, text=_THE.sub("", q.text))):
             return None  # "the City of Westminster", a name
         if kind == "capital" and not where:
-            return self._capital_of(q, name, anchors)
+            capital = self._capital_of(q, name, anchors)
+            if capital is not None:
+                return capital  # "the capital of Ukraine"; "the capital Kyiv" is a city
         if kind not in _SETTLEMENT_KINDS:
             return self._division_described(q, where, kind, name, anchors)
         if q.feature_classes and "P" not in q.feature_classes:
@@ -2743,6 +2754,7 @@ _DESCRIBED = re.compile(
     r"|settlement|capital|province|region|district|county|oblast|governorate)"
     r"(?:\s+of\s+(.+))?"
 )
+_CAPITAL_NAMED = re.compile(r"(?i)(?:the\s+)?(?:(.+?)\s+)?capital(?:\s+city)?,?\s+([^\W\d_].*)")
 _SETTLEMENT_KINDS = frozenset("city town village port hamlet settlement capital".split())
 # The kinds in Spanish, French, Italian, Portuguese and German, and the English word each
 # stands for; said before the name, with "de", "d'", "di", "do" between, or none (German).
@@ -2773,6 +2785,7 @@ _DESCRIPTIVE = frozenset(
     state provincial regional""".split()
 )
 _THE = re.compile(r"(?i)^\s*the\s+")
+_LEADING = frozenset({"the", "at", "to", "from", "near", *_LOCATIVE})
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 

@@ -1492,6 +1492,10 @@ def test_how_far_from_or_around_a_place(engine, query, name, country):
         ("Peru's capital", "Lima", "PE", "PPLC"),  # was Distrito Capital, Venezuela
         ("South Korea's capital", "Seoul", "KR", "PPLC"),
         ("the French capital", "Paris", "FR", "PPLC"),
+        ("the capital Kyiv", "Kyiv", "UA", "PPLC"),  # was a typo match (0.47)
+        ("the Ukrainian capital, Kyiv", "Kyiv", "UA", "PPLC"),
+        ("in the Syrian city of Aleppo", "Aleppo", "SY", "PPL"),
+        ("the Gaza Strip's southern city of Rafah", "Rafaḩ", "PS", "PPL"),
         # The same in Spanish, French, Italian, Portuguese and German.
         ("la ciudad de Alepo", "Aleppo", "SY", "PPL"),  # was León de los Aldama, Mexico
         ("la ville d'Alep", "Aleppo", "SY", "PPL"),  # was La Ville-aux-Dames, France
@@ -1522,6 +1526,7 @@ def test_a_place_said_with_its_kind_or_where_it_lies(engine, query, name, countr
         ("Russia's capital", "Moscow", "RU"),  # not a typo of Brussels-Capital
         ("Puerto Colombia in Atlántico", "Puerto Colombia", "CO"),  # not Colombia
         ("Ville Plate", "Ville Platte", "US"),  # a typo of a name, not Plate
+        ("Colombia's Distrito Capital de Bogotá", "Distrito Capital de Bogotá", "CO"),
     ],
 )
 def test_a_kind_of_place_said_leaves_names_whole(engine, query, name, country):
