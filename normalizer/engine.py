@@ -511,15 +511,8 @@ class Normalizer:
             result = self._described(q, *groups, anchors)
             if result is not None and groups[2] is None:
                 return result  # "the Ukrainian capital", "Russia's capital" (not Brussels')
-            if result is not None:
-                # Unless the whole is a misspelling of a name of as many words: "the Port
-                # of Spin" is Port of Spain, not Siping (by its name "Spin").
-                whole = self._normalize(q, anchors=anchors, where=False).best
-                text = fold(_THE.sub("", q.text))
-                named = fold(whole.matched_name) if whole is not None else ""
-                near = max(1, len(text) // 5)
-                if len(named.split()) != len(text.split()) or OSA.distance(text, named) > near:
-                    return result
+            if result is not None and not self._misspells_a_name(q, anchors):
+                return result  # (not "the Port of Spin", Port of Spain, as Siping's "Spin")
         cuts = _around_cuts(q.text) if where else []
         if cuts and _articles_only(q.text[: cuts[-1]]) and self._names_country(q.text[cuts[-1] :]):
             # "el Perú", "la Argentina", "la Guinea": an article before a country's name,
@@ -535,7 +528,14 @@ class Normalizer:
                 whole = self._normalize(q, anchors=anchors, where=False).best
                 if whole is None or not self._major(self.place_index(whole.place.id)):
                     return rest
-        if cuts and not whole_borne() and not self._head_borne(q):
+        owner = _OWNED.match(q.text) if cuts else None
+        if (
+            cuts
+            and not whole_borne()
+            and not self._head_borne(q)
+            # "East Jerusalem's mayor": the owner borne whole keeps its direction.
+            and not (owner and self._borne(replace(q, text=owner.group(1))))
+        ):
             # "eastern Ukraine", "northern Gaza", "outskirts of Kharkiv", "in Gaza": where
             # in a place, said before its name (Eastern, a region of Uganda, is not meant),
             # when the rest is a name borne exactly ("North Korea", "West Bank" are looked
@@ -860,6 +860,16 @@ class Normalizer:
             return None
         return replace(result, query=q.text)
 
+    def _misspells_a_name(self, q: Query, anchors: Sequence[int]) -> bool:
+        """Whether the query, a leading "the" apart, is a misspelling of a name of as many
+        words (a fifth of its letters at most): "the Port of Spin", "Martha's Vinyard"."""
+        whole = self._normalize(q, anchors=anchors, where=False).best
+        if whole is None:
+            return False
+        text, named = fold(_THE.sub("", q.text)), fold(whole.matched_name)
+        near = max(1, len(text) // 5)
+        return len(named.split()) == len(text.split()) and OSA.distance(text, named) <= near
+
     def _capital_of(self, q: Query, owner: str, anchors: Sequence[int]) -> Result | None:
         """The capital of a country named (or its people's adjective: "Ukrainian"); None if
         the owner is no country as spelled, or has no capital recorded."""
@@ -914,10 +924,20 @@ class Normalizer:
         division of it bears that name); None unless the owner, as spelled, is such a
         place."""
         alone = self._rest_of(q, owner, anchors)
-        if alone is None or alone.ambiguous:
+        if alone is None:
             return None
         place = self.place_index(alone.best.place.id)
-        if not (self._is_country[place] or self._adm_level[place] == 1):
+        if (
+            self._pclass[place] == ord("P")
+            and self._major(place)
+            and not self._head_borne(q)  # "Saint Paul's Bay, Malta"
+            and not self._misspells_a_name(q, anchors)
+        ):
+            # "Gaza's al-Shifa hospital", "Odesa's port", "London's Heathrow airport": what
+            # lies in a city of 100,000 or more, met by its name there, or else the city
+            # (not "Martha's Vineyard", Martha a Mexican village).
+            return self._qualified_reading(q, rest, owner, anchors) or alone
+        if alone.ambiguous or not (self._is_country[place] or self._adm_level[place] == 1):
             return None
         result = self._normalize(replace(q, text=f"{rest}, {owner}"), anchors=anchors)
         if _DIRECTION.fullmatch(rest) and not (

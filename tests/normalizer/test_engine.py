@@ -1496,6 +1496,11 @@ def test_how_far_from_or_around_a_place(engine, query, name, country):
         ("the Ukrainian capital, Kyiv", "Kyiv", "UA", "PPLC"),
         ("in the Syrian city of Aleppo", "Aleppo", "SY", "PPL"),
         ("the Gaza Strip's southern city of Rafah", "Rafaḩ", "PS", "PPL"),
+        # What lies in a city, said in the possessive: the city, unless met there.
+        ("Odesa's port", "Odesa", "UA", "PPL"),  # was Dennis Port, Massachusetts
+        ("Mariupol's Azovstal steel plant", "Mariupol", "UA", "PPL"),  # was nothing
+        ("Kharkiv's Saltivka district", "Saltivka", "UA", "PPL"),
+        ("East Jerusalem's mayor", "East Jerusalem", "PS", "PPLC"),  # not Jerusalem
         # The same in Spanish, French, Italian, Portuguese and German.
         ("la ciudad de Alepo", "Aleppo", "SY", "PPL"),  # was León de los Aldama, Mexico
         ("la ville d'Alep", "Aleppo", "SY", "PPL"),  # was La Ville-aux-Dames, France
@@ -1527,6 +1532,7 @@ def test_a_place_said_with_its_kind_or_where_it_lies(engine, query, name, countr
         ("Puerto Colombia in Atlántico", "Puerto Colombia", "CO"),  # not Colombia
         ("Ville Plate", "Ville Platte", "US"),  # a typo of a name, not Plate
         ("Colombia's Distrito Capital de Bogotá", "Distrito Capital de Bogotá", "CO"),
+        ("Saint Paul's Bay, Malta", "Saint Paul's Bay", "MT"),  # not Saint Paul's bay
     ],
 )
 def test_a_kind_of_place_said_leaves_names_whole(engine, query, name, country):
