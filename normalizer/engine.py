@@ -568,9 +568,7 @@ class Normalizer:
                 whole = self._normalize(q, anchors=anchors, where=False)
                 if whole.best is None:
                     return result
-                folded, named = fold(q.text), fold(whole.best.matched_name)
-                near = max(1, len(folded) // 5)  # edits a misspelling of this length may hold
-                if len(named.split()) != len(folded.split()) or OSA.distance(folded, named) > near:
+                if not _misspelling_of(q.text, whole.best):
                     return result  # "the UAE" is no misspelling of Te-hua
                 if _function_words(q.text[:cut]):
                     # After an article or a preposition alone, the rest if it names the
@@ -864,11 +862,7 @@ class Normalizer:
         """Whether the query, a leading "the" apart, is a misspelling of a name of as many
         words (a fifth of its letters at most): "the Port of Spin", "Martha's Vinyard"."""
         whole = self._normalize(q, anchors=anchors, where=False).best
-        if whole is None:
-            return False
-        text, named = fold(_THE.sub("", q.text)), fold(whole.matched_name)
-        near = max(1, len(text) // 5)
-        return len(named.split()) == len(text.split()) and OSA.distance(text, named) <= near
+        return whole is not None and _misspelling_of(_THE.sub("", q.text), whole)
 
     def _capital_of(self, q: Query, owner: str, anchors: Sequence[int]) -> Result | None:
         """The capital of a country named (or its people's adjective: "Ukrainian"); None if
@@ -2970,6 +2964,15 @@ _SYLLABLE_HYPHEN = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,5})-(?=([^\W\d_]{1,5})(
 _CODE = re.compile("[A-Z]{2,4}")
 _S_WORDS = ("San", "Santa", "Santo", "São", "Saint", "Sainte", "Sankt", "Sveti")
 _SEPARATOR = re.compile(r"\s*[/;]\s*|\s+[-–—]\s+")
+
+
+def _misspelling_of(text: str, best: Candidate) -> bool:
+    """Whether the text is a misspelling of the name that answered it, of as many words:
+    a fifth of its letters edited at most (the edits a misspelling of that length may
+    hold)."""
+    folded, named = fold(text), fold(best.matched_name)
+    near = max(1, len(folded) // 5)
+    return len(named.split()) == len(folded.split()) and OSA.distance(folded, named) <= near
 
 
 def _tails(text: str) -> list[tuple[str, str, bool]]:

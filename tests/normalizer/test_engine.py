@@ -1417,24 +1417,14 @@ def test_a_countrys_flag(engine, query, name, country):
         ("Sudan's South Darfur", "South Darfur", "ADM1"),
         ("South Darfur, Sudan", "South Darfur", "ADM1"),  # was Darfur: "South" set aside
         ("St. John's", "St. John's", "PPL"),  # a name borne whole stays whole
-    ],
-)
-def test_a_country_or_division_in_the_possessive_then_a_place_in_it(engine, query, name, code):
-    best = engine.normalize(query).best
-    assert (best.place.name, best.place.feature_code) == (name, code)
-    assert best.match_type is not MatchType.FUZZY  # read, not a typo of the whole
-
-
-@pytest.mark.parametrize(
-    ("query", "name", "code"),
-    [
+        # A place in where in a country.
         ("Bakhmut in eastern Ukraine", "Bakhmut", "PPL"),  # was Ukraine, a typo match
         ("Chimoio in northeastern Mozambique", "Chimoio", "PPL"),  # was Mozambique
         ("Kabwe in central Zambia", "Kabwe", "PPL"),
         ("Kherson in Ukraine", "Kherson", "PPL"),
     ],
 )
-def test_a_place_in_where_in_a_country(engine, query, name, code):
+def test_a_place_in_a_country_said_in_the_possessive_or_after_in(engine, query, name, code):
     best = engine.normalize(query).best
     assert (best.place.name, best.place.feature_code) == (name, code)
     assert best.match_type is not MatchType.FUZZY  # read, not a typo of the whole
